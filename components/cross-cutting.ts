@@ -1,0 +1,144 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { Naming } from "./naming";
+import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./private-dns";
+import { assignRole, type RoleAssignmentSpec } from "./roles";
+
+/**
+ * The optional inputs every platform component accepts, like Azure Verified Modules: where its diagnostics go,
+ * whether it is locked and protected, where its private endpoints live, who gets which role on it, extra tags.
+ */
+export interface CrossCuttingArgs {
+  /** Send allLogs/audit and AllMetrics to this Log Analytics workspace. */
+  diagnostics?: { workspaceId: pulumi.Input<string> };
+  /** Management lock on the component's stateful resources (prod: CanNotDelete). */
+  lock?: "CanNotDelete" | "ReadOnly";
+  /** Pulumi `protect` on the component's stateful resources, so `up`/`destroy` cannot delete them. */
+  protect?: boolean;
+  /** Subnet and private DNS zones (zone name → zone ID) for the component's private endpoints. */
+  privateEndpoints?: PrivateEndpointPlacement;
+  /** Extra role assignments on the component's main resource. */
+  roleAssignments?: RoleAssignmentSpec[];
+  /** Tags beyond the platform's own (those are applied to every resource by `registerPlatformTags`). */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** What every component needs to place its resources. */
+export interface PlacementArgs {
+  resourceGroupName: pulumi.Input<string>;
+  location: pulumi.Input<string>;
+  naming: Naming;
+}
+
+export interface PrivateEndpointPlacement {
+  subnetId: pulumi.Input<string>;
+  dnsZoneIds: Record<string, pulumi.Input<string>>;
+}
+
+/** Which diagnostic categories a resource type supports: Azure rejects a setting that names one it lacks. */
+export interface DiagnosticSupport {
+  logs: "allLogs" | "audit" | "none";
+  metrics: boolean;
+}
+
+export interface Target {
+  /** Short purpose used in child names (`vault`, `lake`). */
+  purpose: string;
+  id: pulumi.Input<string>;
+  diagnostics?: DiagnosticSupport;
+  privateLinkGroups?: PrivateLinkGroup[];
+}
+
+/**
+ * Creates the cross-cutting children of one target resource: diagnostic setting, lock, private endpoints (with DNS
+ * zone groups) and role assignments. Children are named from `name` (the component's name) and parented to `parent`.
+ */
+export function attachCrossCutting(
+  parent: pulumi.Resource,
+  name: string,
+  placement: PlacementArgs,
+  target: Target,
+  args: CrossCuttingArgs,
+): void {
+  const opts = { parent };
+  if (args.diagnostics && target.diagnostics) {
+    diagnosticSetting(`${name}-${target.purpose}-diag`, target.id, args.diagnostics.workspaceId, target.diagnostics, opts);
+  }
+  if (args.lock) {
+    new azure.authorization.ManagementLockByScope(
+      `${name}-${target.purpose}-lock`,
+      {
+        scope: target.id,
+        level: args.lock,
+        lockName: placement.naming.name("managementLock", target.purpose),
+        notes: "Stateful platform resource: remove the lock through config (dataplatform:durability.lock), never by hand.",
+      },
+      opts,
+    );
+  }
+  for (const group of target.privateLinkGroups ?? []) {
+    if (!args.privateEndpoints) break;
+    privateEndpoint(`${name}-${target.purpose}-${group.toLowerCase()}`, placement, target, group, args.privateEndpoints, opts);
+  }
+  (args.roleAssignments ?? []).forEach((spec, i) => {
+    assignRole(`${name}-${target.purpose}-ra-${i}`, target.id, spec, opts);
+  });
+}
+
+export function diagnosticSetting(
+  name: string,
+  targetId: pulumi.Input<string>,
+  workspaceId: pulumi.Input<string>,
+  support: DiagnosticSupport,
+  opts: pulumi.CustomResourceOptions,
+): azure.monitor.DiagnosticSetting {
+  return new azure.monitor.DiagnosticSetting(
+    name,
+    {
+      name: "to-log-analytics",
+      resourceUri: targetId,
+      workspaceId,
+      logAnalyticsDestinationType: "Dedicated",
+      logs: support.logs === "none" ? [] : [{ categoryGroup: support.logs, enabled: true }],
+      metrics: support.metrics ? [{ category: "AllMetrics", enabled: true }] : [],
+    },
+    opts,
+  );
+}
+
+export function privateEndpoint(
+  name: string,
+  placement: PlacementArgs,
+  target: Target,
+  group: PrivateLinkGroup,
+  where: PrivateEndpointPlacement,
+  opts: pulumi.CustomResourceOptions,
+): azure.network.PrivateEndpoint {
+  const zoneName = PRIVATE_DNS_ZONES[group];
+  const zoneId = where.dnsZoneIds[zoneName];
+  if (zoneId === undefined) throw new Error(`private endpoint ${name}: no private DNS zone ${zoneName} for group ${group}`);
+  const endpointName = placement.naming.name("privateEndpoint", `${target.purpose}-${group.toLowerCase()}`);
+  const endpoint = new azure.network.PrivateEndpoint(
+    name,
+    {
+      privateEndpointName: endpointName,
+      resourceGroupName: placement.resourceGroupName,
+      location: placement.location,
+      subnet: { id: where.subnetId },
+      customNetworkInterfaceName: `${endpointName}-nic`,
+      privateLinkServiceConnections: [{ name: endpointName, privateLinkServiceId: target.id, groupIds: [group] }],
+    },
+    opts,
+  );
+  new azure.network.PrivateDnsZoneGroup(
+    `${name}-dns`,
+    {
+      privateDnsZoneGroupName: "default",
+      privateEndpointName: endpoint.name,
+      resourceGroupName: placement.resourceGroupName,
+      privateDnsZoneConfigs: [{ name: zoneName.replace(/\./g, "-"), privateDnsZoneId: zoneId }],
+    },
+    opts,
+  );
+  return endpoint;
+}

@@ -1,0 +1,185 @@
+import * as pulumi from "@pulumi/pulumi";
+import { carveSubnet, formatCidr, parseCidr } from "../components/cidr";
+import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment, type EnvironmentProfile } from "./config/environments";
+import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
+import type { AzureRegion } from "./config/regions";
+import { configSchema, type RawPlatformConfig } from "./config/schema";
+
+export { ConfigError } from "./config/errors";
+export type { Environment } from "./config/environments";
+
+/** Tags the platform owns; config may add others but not override these. */
+export const REQUIRED_TAG_KEYS = ["environment", "project", "owner", "cost-center", "managed-by"] as const;
+
+/** The validated, defaulted, environment-resolved configuration that components are built from. */
+export interface PlatformConfig extends EnvironmentProfile {
+  project: string;
+  stack: string;
+  environment: Environment;
+  location: AzureRegion;
+  secondaryLocation: AzureRegion;
+  workloadShortName: string;
+  owner: string;
+  costCenter: string;
+  tags: Record<string, string>;
+  network: {
+    addressSpace: string;
+    subnets: { containerApps: string; privateEndpoints: string; reserved: string };
+    privateDnsZoneIds: Record<string, string>;
+  };
+  entra: RawPlatformConfig["entra"];
+  github: RawPlatformConfig["github"];
+  cloudflare: Required<RawPlatformConfig["cloudflare"]>;
+  domains: RawPlatformConfig["domains"];
+  /** Explicit choices that weaken a secure default; the plan prints them so reviewers see them. */
+  notices: string[];
+}
+
+/**
+ * Builds the platform config from the flat `namespace:key` → string map Pulumi holds (object values arrive as JSON).
+ * Throws one ConfigError naming every bad key.
+ */
+export function resolvePlatformConfig(project: string, stack: string, entries: Record<string, string>): PlatformConfig {
+  const raw: Record<string, unknown> = {};
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [key, value] of Object.entries(entries)) {
+    if (!key.startsWith(prefix)) continue;
+    raw[key.slice(prefix.length)] = decodeValue(value);
+  }
+
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  const problems: ConfigProblem[] = parsed.success ? [] : describeIssues(parsed.error.issues, knownKeysAt);
+
+  const declared = raw["environment"];
+  const environment = (typeof declared === "string" ? declared : stack) as Environment;
+  if (declared === undefined && !ENVIRONMENTS.includes(environment)) {
+    problems.push({
+      key: `${CONFIG_NAMESPACE}:environment`,
+      message: `stack "${stack}" is not one of ${ENVIRONMENTS.join(", ")}: name the stack after its environment or set this key`,
+    });
+  }
+  if (parsed.success) problems.push(...crossFieldProblems(parsed.data));
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
+
+  return resolve(project, stack, environment, parsed.data);
+}
+
+/** Reads the running Pulumi program's config; call before any resource is created. */
+export function loadPlatformConfig(): PlatformConfig {
+  try {
+    return resolvePlatformConfig(pulumi.getProject(), pulumi.getStack(), pulumi.runtime.allConfig());
+  } catch (error) {
+    // RunError prints its message alone, without a stack trace: the message is the whole story.
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+function resolve(project: string, stack: string, environment: Environment, raw: RawPlatformConfig): PlatformConfig {
+  const defaults = ENVIRONMENT_DEFAULTS[environment];
+  const space = parseCidr(raw.network.addressSpace)!;
+  const profile: EnvironmentProfile = {
+    monitoring: { ...defaults.monitoring, ...raw.monitoring },
+    storage: { ...defaults.storage, ...raw.storage },
+    durability: { ...defaults.durability, ...raw.durability },
+    backup: { ...defaults.backup, ...raw.backup },
+    postgres: { ...defaults.postgres, ...raw.postgres },
+    containerApps: { ...defaults.containerApps, ...raw.containerApps },
+    synapse: { dedicatedPool: { ...defaults.synapse.dedicatedPool, ...raw.synapse?.dedicatedPool } },
+  };
+  const cloudflare = { connectivity: "tunnel" as const, ...raw.cloudflare };
+  return {
+    ...profile,
+    project,
+    stack,
+    environment,
+    location: raw.location as AzureRegion,
+    secondaryLocation: raw.secondaryLocation as AzureRegion,
+    workloadShortName: raw.workloadShortName ?? "dp",
+    owner: raw.owner,
+    costCenter: raw.costCenter,
+    tags: {
+      ...raw.tags,
+      environment,
+      project,
+      owner: raw.owner,
+      "cost-center": raw.costCenter,
+      "managed-by": "pulumi",
+    },
+    network: {
+      addressSpace: raw.network.addressSpace,
+      subnets: {
+        containerApps: formatCidr(carveSubnet(space, 25, 0)),
+        privateEndpoints: formatCidr(carveSubnet(space, 26, 2)),
+        reserved: formatCidr(carveSubnet(space, 26, 3)),
+      },
+      privateDnsZoneIds: raw.network.privateDnsZoneIds ?? {},
+    },
+    entra: raw.entra,
+    github: raw.github,
+    cloudflare,
+    domains: raw.domains,
+    notices: notices(environment, profile, cloudflare.connectivity),
+  };
+}
+
+function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (raw.secondaryLocation === raw.location) {
+    problems.push({
+      key: `${CONFIG_NAMESPACE}:secondaryLocation`,
+      message: `must differ from dataplatform:location ("${raw.location}"): it is the paired region for geo-redundant copies`,
+    });
+  }
+  for (const key of Object.keys(raw.tags ?? {})) {
+    if ((REQUIRED_TAG_KEYS as readonly string[]).includes(key)) {
+      problems.push({ key: `${CONFIG_NAMESPACE}:tags.${key}`, message: "is set by the platform and cannot be overridden" });
+    }
+  }
+  return problems;
+}
+
+function notices(environment: Environment, profile: EnvironmentProfile, connectivity: string): string[] {
+  const found: string[] = [];
+  if (connectivity === "allowlist") {
+    found.push("cloudflare.connectivity=allowlist: Synapse firewall admits Cloudflare's published IP ranges (guarded by a shared-secret header)");
+  }
+  if (environment === "prod" && !profile.durability.protectStateful) {
+    found.push("durability.protectStateful=false in prod: stateful resources can be deleted by `pulumi up`/`destroy`");
+  }
+  if (environment === "prod" && profile.durability.lock === "none") {
+    found.push("durability.lock=none in prod: stateful resources carry no CanNotDelete lock");
+  }
+  if (environment === "prod" && profile.backup.immutability !== "Locked") {
+    found.push(`backup.immutability=${profile.backup.immutability} in prod: backups can be shortened or removed`);
+  }
+  return found;
+}
+
+/** Pulumi hands object and array values over as JSON text; scalars stay strings. */
+function decodeValue(value: string): unknown {
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function knownKeysAt(path: PropertyKey[]): string[] {
+  let schema: unknown = configSchema;
+  for (const segment of path) {
+    schema = unwrapObject(schema)?.shape[segment as string];
+  }
+  const object = unwrapObject(schema);
+  return object ? Object.keys(object.shape) : [];
+}
+
+function unwrapObject(schema: unknown): { shape: Record<string, unknown> } | undefined {
+  let current = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown } | undefined;
+  while (current && !current.shape && typeof current.unwrap === "function") current = current.unwrap() as typeof current;
+  return current?.shape ? (current as { shape: Record<string, unknown> }) : undefined;
+}

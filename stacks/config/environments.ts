@@ -1,0 +1,106 @@
+/**
+ * What differs per environment (DESIGN.md §4), as data. dev is cheap and disposable, prod is durable.
+ * Every value here is a default: the stack file may override it under the same section name, and
+ * `stacks/config.ts` merges the two in one place.
+ */
+export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export type StorageRedundancy = "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGRS" | "RAGZRS";
+export type LockLevel = "CanNotDelete" | "ReadOnly";
+
+export interface EnvironmentProfile {
+  monitoring: { retentionInDays: number; dailyQuotaGb: number };
+  storage: { redundancy: StorageRedundancy };
+  durability: { protectStateful: boolean; lock: LockLevel | "none" };
+  backup: {
+    redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
+    crossRegionRestore: boolean;
+    immutability: "Disabled" | "Unlocked" | "Locked";
+    softDelete: "Off" | "On" | "AlwaysOn";
+    softDeleteRetentionDays: number;
+    retentionDays: number;
+  };
+  postgres: {
+    tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+    sku: string;
+    storageSizeGb: number;
+    highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
+    geoRedundantBackup: boolean;
+    backupRetentionDays: number;
+  };
+  containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
+  synapse: { dedicatedPool: { enabled: boolean; sku: string } };
+}
+
+export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
+  dev: {
+    monitoring: { retentionInDays: 30, dailyQuotaGb: 1 },
+    storage: { redundancy: "LRS" },
+    durability: { protectStateful: true, lock: "none" },
+    backup: {
+      redundancy: "LocallyRedundant",
+      crossRegionRestore: false,
+      immutability: "Unlocked",
+      softDelete: "On",
+      softDeleteRetentionDays: 14,
+      retentionDays: 7,
+    },
+    postgres: {
+      tier: "Burstable",
+      sku: "Standard_B1ms",
+      storageSizeGb: 32,
+      highAvailability: "Disabled",
+      geoRedundantBackup: false,
+      backupRetentionDays: 7,
+    },
+    containerApps: { serverMinReplicas: 1, workerMinReplicas: 0, maxReplicas: 2, zoneRedundant: false },
+    synapse: { dedicatedPool: { enabled: false, sku: "DW100c" } },
+  },
+  test: {
+    monitoring: { retentionInDays: 30, dailyQuotaGb: 5 },
+    storage: { redundancy: "ZRS" },
+    durability: { protectStateful: true, lock: "none" },
+    backup: {
+      redundancy: "LocallyRedundant",
+      crossRegionRestore: false,
+      immutability: "Unlocked",
+      softDelete: "On",
+      softDeleteRetentionDays: 14,
+      retentionDays: 14,
+    },
+    postgres: {
+      tier: "GeneralPurpose",
+      sku: "Standard_D2ds_v5",
+      storageSizeGb: 64,
+      highAvailability: "Disabled",
+      geoRedundantBackup: false,
+      backupRetentionDays: 14,
+    },
+    containerApps: { serverMinReplicas: 1, workerMinReplicas: 1, maxReplicas: 3, zoneRedundant: false },
+    synapse: { dedicatedPool: { enabled: false, sku: "DW100c" } },
+  },
+  prod: {
+    monitoring: { retentionInDays: 90, dailyQuotaGb: -1 },
+    storage: { redundancy: "GZRS" },
+    durability: { protectStateful: true, lock: "CanNotDelete" },
+    backup: {
+      redundancy: "GeoRedundant",
+      crossRegionRestore: true,
+      immutability: "Locked",
+      softDelete: "AlwaysOn",
+      softDeleteRetentionDays: 14,
+      retentionDays: 35,
+    },
+    postgres: {
+      tier: "GeneralPurpose",
+      sku: "Standard_D2ds_v5",
+      storageSizeGb: 128,
+      highAvailability: "ZoneRedundant",
+      geoRedundantBackup: true,
+      backupRetentionDays: 35,
+    },
+    containerApps: { serverMinReplicas: 2, workerMinReplicas: 2, maxReplicas: 6, zoneRedundant: true },
+    synapse: { dedicatedPool: { enabled: false, sku: "DW100c" } },
+  },
+};

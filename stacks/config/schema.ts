@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { describeCidrProblem, isPrivateRange, parseCidr } from "../../components/cidr";
+import { ENVIRONMENTS } from "./environments";
+import { isAzureRegion } from "./regions";
+
+/**
+ * The schema of every `dataplatform:*` key a stack file may set. Keys are strict: a typo is an error, not a
+ * silently ignored setting. Per-environment defaults live in `environments.ts`; sections that override them
+ * take the same shape with every field optional.
+ */
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a GUID`,
+});
+
+const region = z.string().superRefine((value, ctx) => {
+  if (!isAzureRegion(value)) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not an Azure region name (e.g. westeurope, swedencentral)` });
+  }
+});
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a lower-case DNS host name`,
+  });
+
+const cloudflareId = z.string().regex(/^[0-9a-f]{32}$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a Cloudflare ID (32 lower-case hex digits)`,
+});
+
+/** The VNet range: a private IPv4 CIDR between /16 and /24, big enough for the subnets the platform carves. */
+const addressSpace = z.string().superRefine((value, ctx) => {
+  const problem = describeCidrProblem(value);
+  if (problem) return void ctx.addIssue({ code: "custom", message: problem });
+  const cidr = parseCidr(value)!;
+  if (cidr.prefixLength < 16 || cidr.prefixLength > 24) {
+    ctx.addIssue({ code: "custom", message: `"${value}" must be between /16 and /24 (the platform carves /25-/27 subnets)` });
+  } else if (!isPrivateRange(cidr)) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not inside a private (RFC 1918) range` });
+  }
+});
+
+const armId = z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/.+/i, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an Azure resource ID`,
+});
+
+const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 1-512 characters without <>%&\\?/" });
+
+export const configSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS).optional(),
+  location: region,
+  secondaryLocation: region,
+  owner: z.string().min(3, { error: "must name an owning team or mailbox (3+ characters)" }),
+  costCenter: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a cost center code (2-32 letters, digits, hyphens)`,
+  }),
+  workloadShortName: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,5}$/, { error: "must be 2-6 lower-case letters/digits, starting with a letter" })
+    .optional(),
+  tags: z.record(tagKey, z.string().max(256, { error: "tag values are at most 256 characters" })).optional(),
+  network: z.strictObject({
+    addressSpace,
+    /** Bring-your-own private DNS zones (zone name → zone resource ID), e.g. from a hub subscription. */
+    privateDnsZoneIds: z.record(z.string().regex(/^privatelink\./), armId).optional(),
+  }),
+  monitoring: z
+    .strictObject({
+      retentionInDays: z.number().int().min(30).max(730).optional(),
+      dailyQuotaGb: z.number().min(-1).optional(),
+    })
+    .optional(),
+  storage: z.strictObject({ redundancy: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS"]).optional() }).optional(),
+  durability: z
+    .strictObject({
+      protectStateful: z.boolean().optional(),
+      lock: z.enum(["CanNotDelete", "ReadOnly", "none"]).optional(),
+    })
+    .optional(),
+  backup: z
+    .strictObject({
+      redundancy: z.enum(["LocallyRedundant", "ZoneRedundant", "GeoRedundant"]).optional(),
+      crossRegionRestore: z.boolean().optional(),
+      immutability: z.enum(["Disabled", "Unlocked", "Locked"]).optional(),
+      softDelete: z.enum(["Off", "On", "AlwaysOn"]).optional(),
+      softDeleteRetentionDays: z.number().int().min(14).max(180).optional(),
+      retentionDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .optional(),
+  postgres: z
+    .strictObject({
+      tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]).optional(),
+      sku: z.string().regex(/^Standard_[A-Za-z0-9_]+$/).optional(),
+      storageSizeGb: z.number().int().min(32).max(32768).optional(),
+      highAvailability: z.enum(["Disabled", "SameZone", "ZoneRedundant"]).optional(),
+      geoRedundantBackup: z.boolean().optional(),
+      backupRetentionDays: z.number().int().min(7).max(35).optional(),
+    })
+    .optional(),
+  containerApps: z
+    .strictObject({
+      serverMinReplicas: z.number().int().min(0).max(30).optional(),
+      workerMinReplicas: z.number().int().min(0).max(30).optional(),
+      maxReplicas: z.number().int().min(1).max(300).optional(),
+      zoneRedundant: z.boolean().optional(),
+    })
+    .optional(),
+  synapse: z
+    .strictObject({
+      dedicatedPool: z.strictObject({ enabled: z.boolean().optional(), sku: z.string().regex(/^DW\d+c$/).optional() }).optional(),
+    })
+    .optional(),
+  /** The Entra ID tenant the platform lives in, and the people groups mapped per environment. */
+  entra: z.strictObject({
+    tenantId: uuid,
+    groups: z.strictObject({ admins: uuid, engineers: uuid, analysts: uuid }),
+  }),
+  /** The GitHub repository whose workflows deploy this stack through workload identity federation. */
+  github: z.strictObject({
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not "<org>/<repo>"`,
+    }),
+  }),
+  cloudflare: z.strictObject({
+    accountId: cloudflareId,
+    zoneId: cloudflareId,
+    /** tunnel (default): a Cloudflare Tunnel into the VNet. allowlist: Synapse firewall opened to Cloudflare's IP ranges. */
+    connectivity: z.enum(["tunnel", "allowlist"]).optional(),
+  }),
+  domains: z.strictObject({
+    /** Public host name of the gateway Worker, inside the Cloudflare zone. */
+    gateway: hostname,
+  }),
+});
+
+export type RawPlatformConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,15 @@
+import { registerPlatformTags } from "../components/tags";
+import { loadPlatformConfig } from "./config";
+import { DataPlatform } from "./platform";
+
+// Validate first: a bad stack file stops the program before any resource is registered.
+const config = loadPlatformConfig();
+registerPlatformTags(config.tags);
+
+const platform = new DataPlatform(`${config.project}-${config.environment}`, config);
+
+export const environment = config.environment;
+export const resourceGroupName = platform.resourceGroup.name;
+export const logAnalyticsWorkspaceId = platform.monitoring.workspaceId;
+export const virtualNetworkId = platform.network.virtualNetwork.id;
+export const notices = config.notices;

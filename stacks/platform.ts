@@ -1,0 +1,77 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
+import { Monitoring } from "../components/monitoring";
+import { Naming } from "../components/naming";
+import { Network } from "../components/network";
+import { ALL_PRIVATE_DNS_ZONES } from "../components/private-dns";
+import type { PlatformConfig } from "./config";
+import { regionShortCode } from "./config/regions";
+
+/**
+ * The data platform for one environment: composes the components from the resolved config. Components never read
+ * config; everything environment-specific is decided here from `PlatformConfig`.
+ */
+export class DataPlatform extends pulumi.ComponentResource {
+  readonly naming: Naming;
+  readonly resourceGroup: azure.resources.ResourceGroup;
+  readonly monitoring: Monitoring;
+  readonly network: Network;
+
+  constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:platform:DataPlatform", name, {}, opts);
+
+    this.naming = new Naming({
+      workload: config.project,
+      workloadShort: config.workloadShortName,
+      environment: config.environment,
+      location: config.location,
+      locationCode: regionShortCode(config.location),
+    });
+
+    // Deleting the resource group deletes everything in it: it is protected wherever stateful resources are.
+    this.resourceGroup = new azure.resources.ResourceGroup(
+      `${name}-rg`,
+      { resourceGroupName: this.naming.name("resourceGroup"), location: config.location },
+      { parent: this, protect: config.durability.protectStateful },
+    );
+
+    const placement: PlacementArgs = {
+      resourceGroupName: this.resourceGroup.name,
+      location: this.resourceGroup.location,
+      naming: this.naming,
+    };
+
+    this.monitoring = new Monitoring(
+      `${name}-monitoring`,
+      {
+        ...placement,
+        ...this.durability(),
+        retentionInDays: config.monitoring.retentionInDays,
+        dailyQuotaGb: config.monitoring.dailyQuotaGb,
+      },
+      { parent: this },
+    );
+
+    this.network = new Network(
+      `${name}-network`,
+      {
+        ...placement,
+        diagnostics: this.monitoring.diagnostics,
+        addressSpace: config.network.addressSpace,
+        subnets: config.network.subnets,
+        privateDnsZones: ALL_PRIVATE_DNS_ZONES,
+        existingZoneIds: config.network.privateDnsZoneIds,
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({ resourceGroupName: this.resourceGroup.name });
+  }
+
+  /** Lock and protect for a component's stateful resources, from the environment's durability settings. */
+  private durability(): Pick<CrossCuttingArgs, "lock" | "protect"> {
+    const { lock, protectStateful } = this.config.durability;
+    return { protect: protectStateful, ...(lock === "none" ? {} : { lock }) };
+  }
+}

@@ -1,0 +1,15 @@
+import { writeFileSync } from "node:fs";
+import { evaluateProgram } from "./evaluate";
+
+/** Child-process entry: evaluates one stack (options as JSON in argv[2]) and writes the result to argv[3]. */
+async function main(): Promise<void> {
+  const [optionsJson, outFile] = process.argv.slice(2) as [string, string];
+  const result = await evaluateProgram(JSON.parse(optionsJson));
+  writeFileSync(outFile, JSON.stringify(result));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { PROJECT_ROOT, readProjectName, readStackConfig } from "./stack-config";
+import type { EvaluationResult, Graph } from "./types";
+
+export * from "./types";
+export { listStacks, readStackConfig, PROJECT_ROOT } from "./stack-config";
+
+const run = promisify(execFile);
+const CACHE_DIR = join(PROJECT_ROOT, ".tmp", "graph-cache");
+/** What the graph depends on: a change to any of these files invalidates cached graphs. */
+const SOURCE_DIRS = ["components", "stacks", "tools/graph", "gateway/src"];
+
+export interface StackEvaluation {
+  /** Config to evaluate instead of the stack file's (tests use this for bad-config and mutation cases). */
+  config?: Record<string, string>;
+  /** Skip the content-addressed cache and evaluate afresh. */
+  fresh?: boolean;
+  /** Evaluate another checkout of this project (the offline PR diff). */
+  root?: string;
+}
+
+/**
+ * Evaluates a stack's program in a child process (each evaluation needs a fresh Pulumi runtime) and returns the
+ * result. Graphs of unmodified stack files are cached under .tmp/, keyed by a hash of every source they depend on.
+ */
+export async function evaluateStack(stack: string, options: StackEvaluation = {}): Promise<EvaluationResult> {
+  const root = options.root ?? PROJECT_ROOT;
+  const config = options.config ?? readStackConfig(stack, root);
+  const project = readProjectName(root);
+  const request = { project, stack, config, programPath: join(root, "stacks", "index.ts") };
+  const key = createHash("sha256").update(JSON.stringify(request)).update(sourceFingerprint(root)).digest("hex").slice(0, 24);
+  const cached = join(CACHE_DIR, `${stack}-${key}.json`);
+  if (!options.fresh) {
+    try {
+      return JSON.parse(readFileSync(cached, "utf8")) as EvaluationResult;
+    } catch {
+      // not cached yet
+    }
+  }
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const out = join(tmpdir(), `dataplatform-graph-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+  try {
+    await run(process.execPath, ["--import", "tsx", join(__dirname, "child.ts"), JSON.stringify(request), out], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, PULUMI_CONFIG: undefined },
+    });
+    const text = readFileSync(out, "utf8");
+    const result = JSON.parse(text) as EvaluationResult;
+    writeFileSync(`${cached}.${process.pid}`, text);
+    renameSync(`${cached}.${process.pid}`, cached);
+    return result;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr;
+    throw new Error(`evaluating stack ${stack} crashed: ${stderr || String(error)}`);
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+/** Evaluates a stack that must succeed; throws with the program's error otherwise. */
+export async function stackGraph(stack: string, options: StackEvaluation = {}): Promise<Graph> {
+  const result = await evaluateStack(stack, options);
+  if (!result.ok) throw new Error(`stack ${stack} failed to evaluate:\n${result.failure.error}`);
+  return result.graph;
+}
+
+function sourceFingerprint(root: string): string {
+  const hash = createHash("sha256");
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  for (const dir of SOURCE_DIRS) walk(join(root, dir));
+  files.push(join(root, "Pulumi.yaml"), join(root, "package-lock.json"), join(root, "gateway", "dist", "worker.js"));
+  for (const file of files.sort()) {
+    hash.update(relative(root, file));
+    try {
+      hash.update(readFileSync(file));
+    } catch {
+      hash.update("<missing>");
+    }
+  }
+  return hash.digest("hex");
+}

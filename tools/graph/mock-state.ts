@@ -1,0 +1,139 @@
+import { createHash } from "node:crypto";
+
+/**
+ * What the offline mocks answer for resources and invokes: deterministic stand-ins for the values Azure, Entra and
+ * Cloudflare compute (IDs, principal IDs, endpoints). Deterministic so that two evaluations give identical graphs.
+ * Tests must never treat these values as evidence; they only let the program's wiring resolve.
+ */
+export const MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-00000000c0de";
+export const MOCK_TENANT_ID = "00000000-0000-4000-8000-0000000000e1";
+
+export function mockUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** ARM resource types for the tokens whose ID shape matters (child resources, scope-based extension resources). */
+const ARM_TYPES: Record<string, string> = {
+  "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces",
+  "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+  "azure-native:network:NetworkSecurityGroup": "Microsoft.Network/networkSecurityGroups",
+  "azure-native:network:PrivateEndpoint": "Microsoft.Network/privateEndpoints",
+  "azure-native:privatedns:PrivateZone": "Microsoft.Network/privateDnsZones",
+  "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
+  "azure-native:storage:StorageAccount": "Microsoft.Storage/storageAccounts",
+  "azure-native:synapse:Workspace": "Microsoft.Synapse/workspaces",
+  "azure-native:synapse:PrivateLinkHub": "Microsoft.Synapse/privateLinkHubs",
+  "azure-native:datafactory:Factory": "Microsoft.DataFactory/factories",
+  "azure-native:dataprotection:BackupVault": "Microsoft.DataProtection/backupVaults",
+  "azure-native:dbforpostgresql:Server": "Microsoft.DBforPostgreSQL/flexibleServers",
+  "azure-native:app:ManagedEnvironment": "Microsoft.App/managedEnvironments",
+  "azure-native:app:ContainerApp": "Microsoft.App/containerApps",
+  "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
+};
+
+/** Child resources: ID = parent ID + segment. [parent type, parent name input, child segment]. */
+const CHILD_TYPES: Record<string, [string, string, string]> = {
+  "azure-native:network:Subnet": ["Microsoft.Network/virtualNetworks", "virtualNetworkName", "subnets"],
+  "azure-native:network:PrivateDnsZoneGroup": ["Microsoft.Network/privateEndpoints", "privateEndpointName", "privateDnsZoneGroups"],
+  "azure-native:privatedns:VirtualNetworkLink": ["Microsoft.Network/privateDnsZones", "privateZoneName", "virtualNetworkLinks"],
+  "azure-native:keyvault:Secret": ["Microsoft.KeyVault/vaults", "vaultName", "secrets"],
+  "azure-native:keyvault:Key": ["Microsoft.KeyVault/vaults", "vaultName", "keys"],
+  "azure-native:storage:BlobContainer": ["Microsoft.Storage/storageAccounts", "accountName", "blobServices/default/containers"],
+};
+
+/** Extension resources whose ID hangs off `scope` / `resourceUri`. */
+const EXTENSION_TYPES: Record<string, [string, string]> = {
+  "azure-native:authorization:RoleAssignment": ["scope", "Microsoft.Authorization/roleAssignments"],
+  "azure-native:authorization:ManagementLockByScope": ["scope", "Microsoft.Authorization/locks"],
+  "azure-native:monitor:DiagnosticSetting": ["resourceUri", "Microsoft.Insights/diagnosticSettings"],
+};
+
+export function mockResourceId(type: string, name: string, inputs: Record<string, unknown>): string {
+  if (!type.startsWith("azure-native:")) return mockUuid(`${type}::${name}`);
+  const azureName = String(guessAzureName(type, inputs) ?? name);
+  const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(inputs["resourceGroupName"] ?? "rg-unknown")}`;
+  if (type === "azure-native:resources:ResourceGroup") return rg;
+  const extension = EXTENSION_TYPES[type];
+  if (extension) return `${String(inputs[extension[0]])}/providers/${extension[1]}/${azureName}`;
+  const child = CHILD_TYPES[type];
+  if (child) return `${rg}/providers/${child[0]}/${String(inputs[child[1]])}/${child[2]}/${azureName}`;
+  const [, module, kind] = type.split(":") as [string, string, string];
+  const armType = ARM_TYPES[type] ?? `Microsoft.${module}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s`;
+  return `${rg}/providers/${armType}/${azureName}`;
+}
+
+function guessAzureName(type: string, inputs: Record<string, unknown>): unknown {
+  if (type === "azure-native:resources:ResourceGroup") return inputs["resourceGroupName"];
+  if (type === "azure-native:authorization:RoleAssignment") return inputs["roleAssignmentName"] ?? mockUuid(JSON.stringify(inputs));
+  const candidates = Object.keys(inputs).filter((k) => k.endsWith("Name") && k !== "resourceGroupName");
+  const own = candidates.find((k) => !Object.values(CHILD_TYPES).some(([, parentInput]) => parentInput === k) || candidates.length === 1);
+  return own ? inputs[own] : inputs["name"];
+}
+
+/** The full mock state of a custom resource: its inputs, its Azure `name`, a system identity and computed outputs. */
+export function mockState(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+  const id = mockResourceId(type, name, inputs);
+  const azureName = type.startsWith("azure-native:") ? { name: String(guessAzureName(type, inputs) ?? name) } : {};
+  const computed = COMPUTED_STATE[type]?.(inputs, id, name) ?? {};
+  return { id, state: { ...inputs, ...azureName, ...systemIdentity(inputs, id), ...computed } };
+}
+
+type StateBuilder = (inputs: Record<string, unknown>, id: string, name: string) => Record<string, unknown>;
+
+/** Computed outputs per token, beyond echoing the inputs. Extend when a component reads a new computed output. */
+export const COMPUTED_STATE: Record<string, StateBuilder> = {
+  "azure-native:managedidentity:UserAssignedIdentity": (_i, id) => ({
+    principalId: mockUuid(`${id}#principal`),
+    clientId: mockUuid(`${id}#client`),
+    tenantId: MOCK_TENANT_ID,
+  }),
+  "azure-native:storage:StorageAccount": (i) => ({
+    primaryEndpoints: {
+      blob: `https://${String(i["accountName"])}.blob.core.windows.net/`,
+      dfs: `https://${String(i["accountName"])}.dfs.core.windows.net/`,
+    },
+  }),
+  "azure-native:keyvault:Vault": (i) => ({
+    properties: { ...(i["properties"] as object), vaultUri: `https://${String(i["vaultName"])}.vault.azure.net/` },
+  }),
+  "azuread:index/application:Application": (_i, id) => ({ clientId: mockUuid(`${id}#client`), objectId: id }),
+  "azuread:index/servicePrincipal:ServicePrincipal": (_i, id) => ({ objectId: id }),
+};
+
+/** Resources with a system-assigned identity get a principal ID, as Azure assigns one at creation. */
+export function systemIdentity(inputs: Record<string, unknown>, id: string): Record<string, unknown> | undefined {
+  const identity = inputs["identity"] as { type?: string } | undefined;
+  if (!identity?.type || !/SystemAssigned/i.test(identity.type)) return undefined;
+  return { identity: { ...identity, principalId: mockUuid(`${id}#system`), tenantId: MOCK_TENANT_ID } };
+}
+
+/** Published Cloudflare ranges (https://www.cloudflare.com/ips/), as the getIpRanges data source returns them. */
+export const CLOUDFLARE_IP_RANGES = {
+  ipv4Cidrs: [
+    "173.245.48.0/20", "103.21.244.0/22", "103.22.200.0/22", "103.31.4.0/22", "141.101.64.0/18", "108.162.192.0/18",
+    "190.93.240.0/20", "188.114.96.0/20", "197.234.240.0/22", "198.41.128.0/17", "162.158.0.0/15", "104.16.0.0/13",
+    "104.24.0.0/14", "172.64.0.0/13", "131.0.72.0/22",
+  ],
+  ipv6Cidrs: [
+    "2400:cb00::/32", "2606:4700::/32", "2803:f800::/32", "2405:b500::/32", "2405:8100::/32", "2a06:98c0::/29", "2c0f:f248::/32",
+  ],
+};
+
+type InvokeHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/** Invokes the program may make offline. Anything else throws: an unmocked data source is a harness gap, not a pass. */
+export const MOCK_INVOKES: Record<string, InvokeHandler> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    clientId: mockUuid("deployer#client"),
+    objectId: mockUuid("deployer#object"),
+    subscriptionId: MOCK_SUBSCRIPTION_ID,
+    tenantId: MOCK_TENANT_ID,
+  }),
+  "azuread:index/getClientConfig:getClientConfig": () => ({
+    clientId: mockUuid("deployer#client"),
+    objectId: mockUuid("deployer#object"),
+    tenantId: MOCK_TENANT_ID,
+  }),
+  "cloudflare:index/getIpRanges:getIpRanges": () => ({ ...CLOUDFLARE_IP_RANGES, cidrs: [...CLOUDFLARE_IP_RANGES.ipv4Cidrs, ...CLOUDFLARE_IP_RANGES.ipv6Cidrs] }),
+};
