@@ -1,0 +1,54 @@
+import { ConfigError } from "../stacks/config";
+import { evaluateStack, listStacks } from "./graph";
+import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
+
+/**
+ * `npm run plan -- <stack>`: the project's main job with no cloud. Evaluates the real program for the stack with its
+ * real Pulumi.<stack>.yaml under mocks and prints what `pulumi up` would manage: the resource tree, counts by type,
+ * stack outputs and explicit insecure choices. Exits non-zero with the config error when the stack file is invalid.
+ */
+async function main(argv: string[]): Promise<number> {
+  const stack = argv.find((a) => !a.startsWith("--"));
+  const stacks = listStacks();
+  if (!stack) {
+    process.stderr.write(`usage: npm run plan -- <stack> [--json]\nstacks: ${stacks.join(", ")}\n`);
+    return 2;
+  }
+  if (!stacks.includes(stack)) {
+    process.stderr.write(`no stack "${stack}": stacks are ${stacks.join(", ")} (Pulumi.<stack>.yaml)\n`);
+    return 2;
+  }
+
+  const result = await evaluateStack(stack, { fresh: true });
+  if (!result.ok) {
+    process.stderr.write(`plan for ${stack} failed:\n${result.failure.error}\n`);
+    return 1;
+  }
+  const graph = result.graph;
+  if (argv.includes("--json")) {
+    process.stdout.write(`${JSON.stringify(graph, null, 2)}\n`);
+    return 0;
+  }
+
+  const counts = countsByType(graph);
+  const total = counts.reduce((sum, c) => sum + c.count, 0);
+  const out: string[] = [];
+  out.push(`# Offline plan: ${graph.project} / ${stack}`, "");
+  out.push("## Resource tree", "", resourceTree(graph), "");
+  out.push(`## Resources by type (${total})`, "");
+  for (const { type, count } of counts) out.push(`${String(count).padStart(4)}  ${type}`);
+  out.push("", "## Stack outputs", "", ...describeOutputs(graph), "");
+  const notices = (graph.outputs["notices"] as string[] | undefined) ?? [];
+  out.push("## Explicit insecure or non-default choices", "");
+  out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
+  process.stdout.write(`${out.join("\n")}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
