@@ -4,6 +4,8 @@
  * `pattern` is the whole-name rule (charset, first/last character); lengths are checked separately.
  */
 export interface NamingRule {
+  /** Pulumi type tokens whose `nameInput` this rule governs (the graph tests check every one in every stack). */
+  types: readonly string[];
   /** The input that carries the Azure name on the azure-native resource. */
   nameInput: string;
   /** Abbreviation from the Cloud Adoption Framework, used as the name's prefix. */
@@ -22,14 +24,14 @@ export interface NamingRule {
 const ALNUM_HYPHEN_LOWER = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export const NAMING_RULES = {
-  resourceGroup: { nameInput: "resourceGroupName", abbreviation: "rg", minLength: 1, maxLength: 90, pattern: /^[-\w.()]*[-\w()]$/ },
-  virtualNetwork: { nameInput: "virtualNetworkName", abbreviation: "vnet", minLength: 2, maxLength: 64, pattern: /^\w([-\w.]*\w)?$/ },
-  subnet: { nameInput: "subnetName", abbreviation: "snet", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
-  networkSecurityGroup: { nameInput: "networkSecurityGroupName", abbreviation: "nsg", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
-  privateEndpoint: { nameInput: "privateEndpointName", abbreviation: "pep", minLength: 2, maxLength: 64, pattern: /^\w([-\w.]*\w)?$/ },
-  privateDnsZoneLink: { nameInput: "virtualNetworkLinkName", abbreviation: "vnetlink", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
-  logAnalyticsWorkspace: { nameInput: "workspaceName", abbreviation: "log", minLength: 4, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/ },
-  keyVault: {
+  resourceGroup: { types: ["azure-native:resources:ResourceGroup"], nameInput: "resourceGroupName", abbreviation: "rg", minLength: 1, maxLength: 90, pattern: /^[-\w.()]*[-\w()]$/ },
+  virtualNetwork: { types: ["azure-native:network:VirtualNetwork"], nameInput: "virtualNetworkName", abbreviation: "vnet", minLength: 2, maxLength: 64, pattern: /^\w([-\w.]*\w)?$/ },
+  subnet: { types: ["azure-native:network:Subnet"], nameInput: "subnetName", abbreviation: "snet", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
+  networkSecurityGroup: { types: ["azure-native:network:NetworkSecurityGroup"], nameInput: "networkSecurityGroupName", abbreviation: "nsg", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
+  privateEndpoint: { types: ["azure-native:network:PrivateEndpoint"], nameInput: "privateEndpointName", abbreviation: "pep", minLength: 2, maxLength: 64, pattern: /^\w([-\w.]*\w)?$/ },
+  privateDnsZoneLink: { types: ["azure-native:privatedns:VirtualNetworkLink"], nameInput: "virtualNetworkLinkName", abbreviation: "vnetlink", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
+  logAnalyticsWorkspace: { types: ["azure-native:operationalinsights:Workspace"], nameInput: "workspaceName", abbreviation: "log", minLength: 4, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/ },
+  keyVault: { types: ["azure-native:keyvault:Vault"],
     nameInput: "vaultName",
     abbreviation: "kv",
     minLength: 3,
@@ -38,8 +40,8 @@ export const NAMING_RULES = {
     forbidden: /--/,
     globallyUnique: true,
   },
-  storageAccount: { nameInput: "accountName", abbreviation: "st", minLength: 3, maxLength: 24, pattern: /^[a-z0-9]+$/, compact: true, globallyUnique: true },
-  synapseWorkspace: {
+  storageAccount: { types: ["azure-native:storage:StorageAccount"], nameInput: "accountName", abbreviation: "st", minLength: 3, maxLength: 24, pattern: /^[a-z0-9]+$/, compact: true, globallyUnique: true },
+  synapseWorkspace: { types: ["azure-native:synapse:Workspace"],
     nameInput: "workspaceName",
     abbreviation: "synw",
     minLength: 1,
@@ -48,16 +50,26 @@ export const NAMING_RULES = {
     forbidden: /-ondemand/,
     globallyUnique: true,
   },
-  synapsePrivateLinkHub: { nameInput: "privateLinkHubName", abbreviation: "synplh", minLength: 1, maxLength: 45, pattern: /^[a-z0-9]+$/, compact: true },
-  dataFactory: { nameInput: "factoryName", abbreviation: "adf", minLength: 3, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, forbidden: /--/, globallyUnique: true },
-  backupVault: { nameInput: "vaultName", abbreviation: "bvault", minLength: 2, maxLength: 50, pattern: /^[A-Za-z][-A-Za-z0-9]*$/ },
-  postgresServer: { nameInput: "serverName", abbreviation: "psql", minLength: 3, maxLength: 63, pattern: ALNUM_HYPHEN_LOWER, globallyUnique: true },
-  containerAppsEnvironment: { nameInput: "environmentName", abbreviation: "cae", minLength: 2, maxLength: 60, pattern: ALNUM_HYPHEN_LOWER },
-  containerApp: { nameInput: "containerAppName", abbreviation: "ca", minLength: 2, maxLength: 32, pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/, forbidden: /--/ },
-  userAssignedIdentity: { nameInput: "resourceName", abbreviation: "id", minLength: 3, maxLength: 128, pattern: /^[A-Za-z0-9][-\w]*$/ },
-  managementLock: { nameInput: "lockName", abbreviation: "lock", minLength: 1, maxLength: 90, pattern: /^[^<>%&:\\?/]+$/ },
-  diagnosticSetting: { nameInput: "name", abbreviation: "diag", minLength: 1, maxLength: 260, pattern: /^[^<>*%&:\\?+/]+$/ },
+  synapsePrivateLinkHub: { types: ["azure-native:synapse:PrivateLinkHub"], nameInput: "privateLinkHubName", abbreviation: "synplh", minLength: 1, maxLength: 45, pattern: /^[a-z0-9]+$/, compact: true },
+  dataFactory: { types: ["azure-native:datafactory:Factory"], nameInput: "factoryName", abbreviation: "adf", minLength: 3, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, forbidden: /--/, globallyUnique: true },
+  backupVault: { types: ["azure-native:dataprotection:BackupVault"], nameInput: "vaultName", abbreviation: "bvault", minLength: 2, maxLength: 50, pattern: /^[A-Za-z][-A-Za-z0-9]*$/ },
+  postgresServer: { types: ["azure-native:dbforpostgresql:Server"], nameInput: "serverName", abbreviation: "psql", minLength: 3, maxLength: 63, pattern: ALNUM_HYPHEN_LOWER, globallyUnique: true },
+  containerAppsEnvironment: { types: ["azure-native:app:ManagedEnvironment"], nameInput: "environmentName", abbreviation: "cae", minLength: 2, maxLength: 60, pattern: ALNUM_HYPHEN_LOWER },
+  containerApp: { types: ["azure-native:app:ContainerApp"], nameInput: "containerAppName", abbreviation: "ca", minLength: 2, maxLength: 32, pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/, forbidden: /--/ },
+  userAssignedIdentity: { types: ["azure-native:managedidentity:UserAssignedIdentity"], nameInput: "resourceName", abbreviation: "id", minLength: 3, maxLength: 128, pattern: /^[A-Za-z0-9][-\w]*$/ },
+  managementLock: { types: ["azure-native:authorization:ManagementLockByScope"], nameInput: "lockName", abbreviation: "lock", minLength: 1, maxLength: 90, pattern: /^[^<>%&:\\?/]+$/ },
+  diagnosticSetting: { types: ["azure-native:monitor:DiagnosticSetting"], nameInput: "name", abbreviation: "diag", minLength: 1, maxLength: 260, pattern: /^[^<>*%&:\\?+/]+$/ },
 } satisfies Record<string, NamingRule>;
+
+/**
+ * azure-native types whose Azure name is not chosen by the naming helper, and why. A type in the graph that is in
+ * neither a rule's `types` nor here fails the naming test: add a rule (or a reason) when you add a resource type.
+ */
+export const UNNAMED_TYPES: Record<string, string> = {
+  "azure-native:privatedns:PrivateZone": "the zone name is fixed by the private-link service (privatelink.*)",
+  "azure-native:network:PrivateDnsZoneGroup": "always named 'default' under its private endpoint",
+  "azure-native:authorization:RoleAssignment": "ARM names role assignments by GUID; the provider generates it",
+};
 
 export type ResourceKind = keyof typeof NAMING_RULES;
 
