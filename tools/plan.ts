@@ -1,5 +1,6 @@
 import { ConfigError } from "../stacks/config";
 import { evaluateStack, listStacks } from "./graph";
+import { readStackConfigFile } from "./graph/stack-config";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
 
 /**
@@ -8,10 +9,11 @@ import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
  * stack outputs and explicit insecure choices. Exits non-zero with the config error when the stack file is invalid.
  */
 async function main(argv: string[]): Promise<number> {
-  const stack = argv.find((a) => !a.startsWith("--"));
+  const stackFile = optionValue(argv, "--stack-file");
+  const stack = argv.find((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
   const stacks = listStacks();
   if (!stack) {
-    process.stderr.write(`usage: npm run plan -- <stack> [--json]\nstacks: ${stacks.join(", ")}\n`);
+    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead>]\nstacks: ${stacks.join(", ")}\n`);
     return 2;
   }
   if (!stacks.includes(stack)) {
@@ -19,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const result = await evaluateStack(stack, { fresh: true });
+  const config = stackFile ? readStackConfigFile(stackFile, stack) : undefined;
+  const result = await evaluateStack(stack, { fresh: true, ...(config ? { config } : {}) });
   if (!result.ok) {
     process.stderr.write(`plan for ${stack} failed:\n${result.failure.error}\n`);
     return 1;
@@ -43,6 +46,11 @@ async function main(argv: string[]): Promise<number> {
   out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
   process.stdout.write(`${out.join("\n")}\n`);
   return 0;
+}
+
+function optionValue(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
 }
 
 main(process.argv.slice(2)).then(

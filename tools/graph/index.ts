@@ -45,12 +45,22 @@ export async function evaluateStack(stack: string, options: StackEvaluation = {}
   mkdirSync(CACHE_DIR, { recursive: true });
   const out = join(tmpdir(), `dataplatform-graph-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   try {
-    await run(process.execPath, ["--import", "tsx", join(__dirname, "child.ts"), JSON.stringify(request), out], {
+    // A failed program leaves Pulumi's leaked-promise check to fail the child's exit code after the result is
+    // written; the result file, not the exit code, says what happened.
+    const crash = await run(process.execPath, ["--import", "tsx", join(__dirname, "child.ts"), JSON.stringify(request), out], {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, PULUMI_CONFIG: undefined },
-    });
-    const text = readFileSync(out, "utf8");
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    let text: string;
+    try {
+      text = readFileSync(out, "utf8");
+    } catch {
+      throw crash ?? new Error("the evaluation wrote no result");
+    }
     const result = JSON.parse(text) as EvaluationResult;
     writeFileSync(`${cached}.${process.pid}`, text);
     renameSync(`${cached}.${process.pid}`, cached);

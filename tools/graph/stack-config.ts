@@ -9,7 +9,10 @@ export const PROJECT_ROOT = join(__dirname, "..", "..");
  * object and array values are JSON text and scalars are strings. Secure (encrypted) values cannot be read offline.
  */
 export function readStackConfig(stack: string, root = PROJECT_ROOT): Record<string, string> {
-  const file = join(root, `Pulumi.${stack}.yaml`);
+  return readStackConfigFile(join(root, `Pulumi.${stack}.yaml`), stack, root);
+}
+
+export function readStackConfigFile(file: string, stack: string, root = PROJECT_ROOT): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");

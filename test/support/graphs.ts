@@ -1,0 +1,32 @@
+import { type Graph, type GraphResource, listStacks, stackGraph } from "../../tools/graph";
+
+export const STACKS = listStacks();
+
+const cache = new Map<string, Promise<Graph>>();
+
+/** The captured graph of a real stack file (evaluated once per test process, cached across processes by source hash). */
+export function graphOf(stack: string): Promise<Graph> {
+  let graph = cache.get(stack);
+  if (!graph) {
+    graph = stackGraph(stack);
+    cache.set(stack, graph);
+  }
+  return graph;
+}
+
+export async function allGraphs(): Promise<Graph[]> {
+  return Promise.all(STACKS.map(graphOf));
+}
+
+export function ofType(graph: Graph, type: string): GraphResource[] {
+  return graph.resources.filter((r) => r.type === type);
+}
+
+/** The resource whose (mock-assigned) ID equals `id`: resolves a scope/reference input to the resource it names. */
+export function byId(graph: Graph, id: unknown): GraphResource | undefined {
+  return graph.resources.find((r) => r.id !== undefined && r.id === id);
+}
+
+export function byUrn(graph: Graph, urn: string | undefined): GraphResource | undefined {
+  return graph.resources.find((r) => r.urn === urn);
+}
