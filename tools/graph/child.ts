@@ -4,8 +4,10 @@ import { evaluateProgram } from "./evaluate";
 /** Child-process entry: evaluates one stack (options as JSON in argv[2]) and writes the result to argv[3]. */
 async function main(): Promise<void> {
   const [optionsJson, outFile] = process.argv.slice(2) as [string, string];
+  const started = performance.now();
   const result = await evaluateProgram(JSON.parse(optionsJson));
-  writeFileSync(outFile, JSON.stringify(result));
+  const cost = { evaluationMs: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  writeFileSync(outFile, JSON.stringify({ ...result, cost }));
   process.exit(0);
 }
 

@@ -38,4 +38,10 @@ export interface EvaluationFailure {
   resources: GraphResource[];
 }
 
-export type EvaluationResult = { ok: true; graph: Graph } | { ok: false; failure: EvaluationFailure };
+/** Cost of one evaluation inside the child: program time (config load → last registration) and peak memory. */
+export interface EvaluationCost {
+  evaluationMs: number;
+  maxRssMb: number;
+}
+
+export type EvaluationResult = ({ ok: true; graph: Graph } | { ok: false; failure: EvaluationFailure }) & { cost?: EvaluationCost };
