@@ -53,6 +53,8 @@ export const NAMING_RULES = {
   synapsePrivateLinkHub: { types: ["azure-native:synapse:PrivateLinkHub"], nameInput: "privateLinkHubName", abbreviation: "synplh", minLength: 1, maxLength: 45, pattern: /^[a-z0-9]+$/, compact: true },
   dataFactory: { types: ["azure-native:datafactory:Factory"], nameInput: "factoryName", abbreviation: "adf", minLength: 3, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, forbidden: /--/, globallyUnique: true },
   backupVault: { types: ["azure-native:dataprotection:BackupVault"], nameInput: "vaultName", abbreviation: "bvault", minLength: 2, maxLength: 50, pattern: /^[A-Za-z][-A-Za-z0-9]*$/ },
+  backupPolicy: { types: ["azure-native:dataprotection:BackupPolicy"], nameInput: "backupPolicyName", abbreviation: "bkpol", minLength: 3, maxLength: 150, pattern: /^[A-Za-z][-A-Za-z0-9]*$/ },
+  backupInstance: { types: ["azure-native:dataprotection:BackupInstance"], nameInput: "backupInstanceName", abbreviation: "bi", minLength: 3, maxLength: 150, pattern: /^[A-Za-z][-A-Za-z0-9]*$/ },
   postgresServer: { types: ["azure-native:dbforpostgresql:Server"], nameInput: "serverName", abbreviation: "psql", minLength: 3, maxLength: 63, pattern: ALNUM_HYPHEN_LOWER, globallyUnique: true },
   containerAppsEnvironment: { types: ["azure-native:app:ManagedEnvironment"], nameInput: "environmentName", abbreviation: "cae", minLength: 2, maxLength: 60, pattern: ALNUM_HYPHEN_LOWER },
   containerApp: { types: ["azure-native:app:ContainerApp"], nameInput: "containerAppName", abbreviation: "ca", minLength: 2, maxLength: 32, pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/, forbidden: /--/ },
