@@ -1,0 +1,169 @@
+import type { Env } from "./env";
+
+export type UpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; secret: string };
+
+export interface Route {
+  prefix: string;
+  upstream: string;
+  methods: string[];
+  /** Any one of these, found in the token's `groups` or `roles` claim, grants access. */
+  groups: string[];
+  upstreamAuth: UpstreamAuth;
+}
+
+export interface GatewayConfig {
+  issuer: string;
+  audiences: string[];
+  jwksUri: string | undefined;
+  /** Entra tenants whose tokens are accepted; empty = no tenant restriction beyond `issuer`. */
+  allowedTenants: string[];
+  routes: Route[];
+  authorityHost: string;
+  tenantId: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  sharedSecret: { header: string; value: string } | undefined;
+  maxBodyBytes: number;
+  maxTokenBytes: number;
+  upstreamTimeoutMs: number;
+  idpTimeoutMs: number;
+  jwksRefetchCooldownMs: number;
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULTS = {
+  authorityHost: "https://login.microsoftonline.com",
+  maxBodyBytes: 1024 * 1024,
+  maxTokenBytes: 8 * 1024,
+  upstreamTimeoutMs: 30_000,
+  idpTimeoutMs: 3_000,
+  jwksRefetchCooldownSeconds: 300,
+} as const;
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+// Bindings are fixed for the life of an isolate: parse them once per env object, not per request.
+const parsed = new WeakMap<object, GatewayConfig | ConfigError>();
+
+export function loadConfig(env: Env): GatewayConfig {
+  let cached = parsed.get(env);
+  if (!cached) {
+    try {
+      cached = parseConfig(env);
+    } catch (err) {
+      cached = err instanceof ConfigError ? err : new ConfigError(String(err));
+    }
+    parsed.set(env, cached);
+  }
+  if (cached instanceof ConfigError) throw cached;
+  return cached;
+}
+
+export function parseConfig(env: Env): GatewayConfig {
+  const issuer = required(env, "OIDC_ISSUER");
+  const allowedTenants = list(env.OIDC_ALLOWED_TENANTS);
+  if (issuer.includes("{tenantid}") && allowedTenants.length === 0) {
+    throw new ConfigError("OIDC_ISSUER with {tenantid} (multi-tenant) requires OIDC_ALLOWED_TENANTS");
+  }
+  if (issuer.includes("{tenantid}") && !env.OIDC_JWKS_URI) {
+    throw new ConfigError("OIDC_ISSUER with {tenantid} cannot be discovered: set OIDC_JWKS_URI");
+  }
+  const audiences = list(required(env, "OIDC_AUDIENCE"));
+  const routes = parseRoutes(required(env, "ROUTES"), env);
+  const sharedSecret = str(env.UPSTREAM_SHARED_SECRET);
+  return {
+    issuer,
+    audiences,
+    jwksUri: str(env.OIDC_JWKS_URI),
+    allowedTenants,
+    routes,
+    authorityHost: (str(env.AZURE_AUTHORITY_HOST) ?? DEFAULTS.authorityHost).replace(/\/+$/, ""),
+    tenantId: str(env.AZURE_TENANT_ID),
+    clientId: str(env.AZURE_CLIENT_ID),
+    clientSecret: str(env.AZURE_CLIENT_SECRET),
+    sharedSecret: sharedSecret
+      ? { header: str(env.UPSTREAM_SHARED_SECRET_HEADER) ?? "X-Gateway-Secret", value: sharedSecret }
+      : undefined,
+    maxBodyBytes: int(env, "MAX_BODY_BYTES", DEFAULTS.maxBodyBytes),
+    maxTokenBytes: int(env, "MAX_TOKEN_BYTES", DEFAULTS.maxTokenBytes),
+    upstreamTimeoutMs: int(env, "UPSTREAM_TIMEOUT_MS", DEFAULTS.upstreamTimeoutMs),
+    idpTimeoutMs: int(env, "IDP_TIMEOUT_MS", DEFAULTS.idpTimeoutMs),
+    jwksRefetchCooldownMs: int(env, "JWKS_REFETCH_COOLDOWN_SECONDS", DEFAULTS.jwksRefetchCooldownSeconds) * 1000,
+  };
+}
+
+function parseRoutes(json: string, env: Env): Route[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new ConfigError("ROUTES is not valid JSON");
+  }
+  if (!Array.isArray(raw)) throw new ConfigError("ROUTES must be a JSON array");
+  return raw.map((r, i) => parseRoute(r, i, env));
+}
+
+function parseRoute(raw: unknown, i: number, env: Env): Route {
+  const where = `ROUTES[${i}]`;
+  if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
+  const r = raw as Record<string, unknown>;
+  const prefix = r["prefix"];
+  if (typeof prefix !== "string" || !/^\/[A-Za-z0-9._~\-/]*$/.test(prefix)) throw new ConfigError(`${where}.prefix must be a path`);
+  const upstream = r["upstream"];
+  if (typeof upstream !== "string" || !/^https?:\/\//.test(upstream)) throw new ConfigError(`${where}.upstream must be an http(s) URL`);
+  const methods = stringArray(r["methods"], `${where}.methods`).map((m) => m.toUpperCase());
+  for (const m of methods) if (!METHODS.has(m)) throw new ConfigError(`${where}.methods: unknown method ${m}`);
+  // Least privilege: a route without groups would admit every authenticated caller, which must never be implicit.
+  const groups = stringArray(r["groups"], `${where}.groups`);
+  if (groups.length === 0) throw new ConfigError(`${where}.groups must name at least one group or role`);
+  return {
+    prefix: prefix.length > 1 ? prefix.replace(/\/+$/, "") : prefix,
+    upstream: upstream.replace(/\/+$/, ""),
+    methods,
+    groups,
+    upstreamAuth: parseUpstreamAuth(r["upstreamAuth"], where, env),
+  };
+}
+
+function parseUpstreamAuth(raw: unknown, where: string, env: Env): UpstreamAuth {
+  const a = (raw ?? {}) as Record<string, unknown>;
+  if (a["type"] === "entra" && typeof a["scope"] === "string" && a["scope"]) {
+    for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const) required(env, key);
+    return { type: "entra", scope: a["scope"] };
+  }
+  if (a["type"] === "basic" && typeof a["secret"] === "string" && a["secret"]) {
+    if (typeof env[a["secret"]] !== "string") throw new ConfigError(`${where}.upstreamAuth.secret: binding ${a["secret"]} missing`);
+    return { type: "basic", secret: a["secret"] };
+  }
+  throw new ConfigError(`${where}.upstreamAuth must be {type:"entra",scope} or {type:"basic",secret}`);
+}
+
+function stringArray(v: unknown, where: string): string[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "string" && x.length > 0)) {
+    throw new ConfigError(`${where} must be an array of non-empty strings`);
+  }
+  return v as string[];
+}
+
+function required(env: Env, key: string): string {
+  const v = str(env[key]);
+  if (!v) throw new ConfigError(`binding ${key} is required`);
+  return v;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+}
+
+function list(v: string | undefined): string[] {
+  return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function int(env: Env, key: string, fallback: number): number {
+  const v = str(env[key]);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`binding ${key} must be a non-negative integer`);
+  return n;
+}

@@ -1,0 +1,25 @@
+/** The Worker's bindings as Cloudflare passes them (DESIGN.md §5). Everything is a string unless noted. */
+export interface Env {
+  OIDC_ISSUER?: string;
+  OIDC_AUDIENCE?: string;
+  OIDC_JWKS_URI?: string;
+  OIDC_ALLOWED_TENANTS?: string;
+  ROUTES?: string;
+  AZURE_AUTHORITY_HOST?: string;
+  AZURE_TENANT_ID?: string;
+  AZURE_CLIENT_ID?: string;
+  AZURE_CLIENT_SECRET?: string;
+  /** Allowlist mode: sent to every upstream in `UPSTREAM_SHARED_SECRET_HEADER` (default `X-Gateway-Secret`). */
+  UPSTREAM_SHARED_SECRET?: string;
+  UPSTREAM_SHARED_SECRET_HEADER?: string;
+  /** Tuning knobs with secure defaults (see config.ts). */
+  MAX_BODY_BYTES?: string;
+  MAX_TOKEN_BYTES?: string;
+  UPSTREAM_TIMEOUT_MS?: string;
+  IDP_TIMEOUT_MS?: string;
+  JWKS_REFETCH_COOLDOWN_SECONDS?: string;
+  /** Workers rate-limit binding; absent → no rate limit. */
+  RATE_LIMITER?: RateLimit;
+  /** Basic-auth secrets named by routes (`upstreamAuth.secret`) are looked up dynamically. */
+  [binding: string]: unknown;
+}

@@ -1,0 +1,104 @@
+import { writeAudit, type AuditRecord } from "./audit";
+import { ConfigError, loadConfig, type Route } from "./config";
+import type { Env } from "./env";
+import { errorResponse, GatewayError } from "./errors";
+import { callUpstream } from "./proxy";
+import { enforceRateLimit } from "./rate-limit";
+import { authorize, matchRoute, upstreamUrl } from "./routes";
+import { limitedBody, responseHeaders, upstreamHeaders } from "./shaping";
+import { authenticate, bearerToken, type Identity } from "./token";
+import { upstreamAuthorization } from "./upstream-auth";
+
+export type { Env } from "./env";
+
+/** What one request decided, filled in as the request proceeds; becomes the audit record. */
+interface Trace {
+  route: Route | null;
+  identity: Identity | null;
+  groupsUsed: string[];
+  upstreamLatencyMs: number | null;
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const started = performance.now();
+    const requestId = crypto.randomUUID();
+    const url = new URL(request.url);
+    const trace: Trace = { route: null, identity: null, groupsUsed: [], upstreamLatencyMs: null };
+    let response: Response;
+    let reason = "ok";
+    try {
+      response = await handle(request, env, url, requestId, trace);
+    } catch (err) {
+      const error = toGatewayError(err);
+      reason = error.reason;
+      response = errorResponse(error, { "x-request-id": requestId });
+    }
+    const record: AuditRecord = {
+      type: "gateway.audit",
+      time: new Date().toISOString(),
+      requestId,
+      method: request.method,
+      path: url.pathname,
+      route: trace.route?.prefix ?? null,
+      subject: trace.identity?.subject ?? null,
+      tenant: trace.identity?.tenant ?? null,
+      clientId: trace.identity?.clientId ?? null,
+      principalType: trace.identity?.kind ?? null,
+      groupsUsed: trace.groupsUsed,
+      decision: reason === "ok" ? "allow" : "deny",
+      reason,
+      status: response.status,
+      upstreamLatencyMs: trace.upstreamLatencyMs,
+      handlerMs: performance.now() - started - (trace.upstreamLatencyMs ?? 0),
+    };
+    writeAudit(record);
+    return response;
+  },
+} satisfies ExportedHandler<Env>;
+
+async function handle(request: Request, env: Env, url: URL, requestId: string, trace: Trace): Promise<Response> {
+  if (url.pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) return health(env, requestId);
+  const config = loadConfig(env);
+  // Encoded separators or dot segments could make the upstream see a different path than the one authorized.
+  if (/%2f|%5c|%2e/i.test(url.pathname) || url.pathname.includes("//")) {
+    throw new GatewayError("invalid_request", "The path contains encoded separators.", "suspicious_path");
+  }
+  const identity = await authenticate(bearerToken(request, config), config);
+  trace.identity = identity;
+  await enforceRateLimit(env, identity);
+  const route = matchRoute(config.routes, url.pathname);
+  trace.route = route;
+  trace.groupsUsed = authorize(route, request.method, identity);
+  const body = await limitedBody(request, config.maxBodyBytes);
+
+  const headers = upstreamHeaders(request.headers, requestId, identity, trace.groupsUsed, config);
+  headers.set("authorization", await upstreamAuthorization(route.upstreamAuth, config, env));
+  const sent = performance.now();
+  const upstream = await callUpstream(upstreamUrl(route, url), { method: request.method, headers, body }, config.upstreamTimeoutMs);
+  trace.upstreamLatencyMs = performance.now() - sent;
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: responseHeaders(upstream.headers, requestId),
+  });
+}
+
+function health(env: Env, requestId: string): Response {
+  let ok = true;
+  try {
+    loadConfig(env);
+  } catch {
+    ok = false;
+  }
+  return new Response(JSON.stringify({ status: ok ? "ok" : "misconfigured" }), {
+    status: ok ? 200 : 503,
+    headers: { "content-type": "application/json", "cache-control": "no-store", "x-request-id": requestId },
+  });
+}
+
+function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof ConfigError) return new GatewayError("misconfigured", "The gateway is misconfigured.", `config: ${err.message}`);
+  return new GatewayError("bad_gateway", "The request could not be completed.", `internal: ${(err as Error)?.message ?? String(err)}`);
+}

@@ -1,0 +1,66 @@
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from "jose";
+import type { GatewayConfig } from "./config";
+
+/** The IdP (discovery or JWKS endpoint) could not be reached or answered garbage: not the caller's fault. */
+export class IdpUnavailable extends Error {}
+
+// Module scope on purpose: a JWKS created per request would throw its cache away and fetch keys on every request.
+const keySets = new Map<string, JWTVerifyGetKey>();
+const discovered = new Map<string, Promise<string>>();
+const DISCOVERY_FAILURE_BACKOFF_MS = 5_000;
+const JWKS_MAX_AGE_MS = 10 * 60_000;
+
+/** The key resolver for this config: JWKS from `OIDC_JWKS_URI` or discovered from the issuer, cached per URI. */
+export async function keyResolver(config: GatewayConfig): Promise<JWTVerifyGetKey> {
+  const uri = config.jwksUri ?? (await discoverJwksUri(config));
+  let keys = keySets.get(uri);
+  if (!keys) {
+    const remote = createRemoteJWKSet(new URL(uri), {
+      timeoutDuration: config.idpTimeoutMs,
+      // An unknown `kid` triggers a refetch at most once per cooldown: rotation is picked up, floods are not.
+      cooldownDuration: config.jwksRefetchCooldownMs,
+      cacheMaxAge: JWKS_MAX_AGE_MS,
+    });
+    keys = async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (err) {
+        if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+        throw new IdpUnavailable(`JWKS fetch failed: ${(err as Error).message}`);
+      }
+    };
+    keySets.set(uri, keys);
+  }
+  return keys;
+}
+
+function discoverJwksUri(config: GatewayConfig): Promise<string> {
+  const issuer = config.issuer.replace(/\/+$/, "");
+  let pending = discovered.get(issuer);
+  if (!pending) {
+    pending = fetchDiscovery(config.issuer, issuer, config.idpTimeoutMs);
+    discovered.set(issuer, pending);
+    // A failed discovery is retried after a short backoff, so an IdP outage is not hammered by every request.
+    pending.catch(() => setTimeout(() => discovered.delete(issuer), DISCOVERY_FAILURE_BACKOFF_MS));
+  }
+  return pending;
+}
+
+async function fetchDiscovery(configuredIssuer: string, issuer: string, timeoutMs: number): Promise<string> {
+  let doc: { issuer?: unknown; jwks_uri?: unknown };
+  try {
+    const res = await fetch(`${issuer}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: "application/json" },
+    });
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    doc = await res.json();
+  } catch (err) {
+    throw new IdpUnavailable(`OIDC discovery failed: ${(err as Error).message}`);
+  }
+  // The discovery document must be the issuer's own (OpenID Connect Discovery §4.3).
+  if (doc.issuer !== configuredIssuer || typeof doc.jwks_uri !== "string" || !/^https?:\/\//.test(doc.jwks_uri)) {
+    throw new IdpUnavailable("OIDC discovery document does not match the issuer");
+  }
+  return doc.jwks_uri;
+}

@@ -1,0 +1,125 @@
+import { decodeProtectedHeader, jwtVerify, errors, type JWTPayload } from "jose";
+import type { GatewayConfig } from "./config";
+import { GatewayError } from "./errors";
+import { IdpUnavailable, keyResolver } from "./jwks";
+
+/** The authenticated caller, as derived from a verified token. Never from email/upn. */
+export interface Identity {
+  subject: string;
+  tenant: string | undefined;
+  clientId: string | undefined;
+  kind: "user" | "app";
+  groups: string[];
+  roles: string[];
+  /** The token had too many groups to carry them (Entra overage): `groups` is incomplete. */
+  groupsOverage: boolean;
+}
+
+const ALGORITHMS = ["RS256", "ES256"];
+const CLOCK_SKEW_SECONDS = 60;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// Headers that would let a token name its own verification key: never honoured, rejected outright.
+const KEY_CARRYING_HEADERS = ["jwk", "jku", "x5u", "x5c"];
+const ENTRA_HOSTS = new Set(["login.microsoftonline.com", "sts.windows.net", "login.microsoftonline.us", "login.partner.microsoftonline.cn"]);
+
+const invalid = (message: string, reason: string) => new GatewayError("invalid_token", message, reason);
+
+export function bearerToken(request: Request, config: GatewayConfig): string {
+  const header = request.headers.get("authorization");
+  if (!header) throw invalid("A bearer token is required.", "missing_token");
+  const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  if (!match) throw invalid("The Authorization header must be 'Bearer <token>'.", "malformed_authorization");
+  const token = match[1]!;
+  if (token.length > config.maxTokenBytes) throw invalid("The token is too large.", "token_too_large");
+  return token;
+}
+
+export async function authenticate(token: string, config: GatewayConfig): Promise<Identity> {
+  if (!JWT_SHAPE.test(token)) throw invalid("The token is malformed.", "malformed_token");
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token) as Record<string, unknown>;
+  } catch {
+    throw invalid("The token is malformed.", "malformed_header");
+  }
+  if (typeof header["alg"] !== "string" || !ALGORITHMS.includes(header["alg"])) {
+    throw invalid("The token's algorithm is not accepted.", `alg_not_allowed:${String(header["alg"])}`);
+  }
+  if (KEY_CARRYING_HEADERS.some((h) => h in header)) throw invalid("The token embeds key material.", "embedded_key");
+  if (typeof header["kid"] !== "string") throw invalid("The token has no key id.", "missing_kid");
+
+  let payload: JWTPayload;
+  try {
+    const keys = await keyResolver(config);
+    ({ payload } = await jwtVerify(token, keys, {
+      algorithms: ALGORITHMS,
+      audience: config.audiences,
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      // jose checks exp/nbf only when present: exp is required so a token can never live forever.
+      requiredClaims: ["exp", "iss", "sub"],
+    }));
+  } catch (err) {
+    throw classify(err);
+  }
+  const tenant = checkIssuer(payload, config);
+  return identityOf(payload, tenant);
+}
+
+function classify(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof IdpUnavailable) return new GatewayError("idp_unavailable", "The identity provider is unavailable.", err.message);
+  if (err instanceof errors.JWTExpired) return invalid("The token has expired.", "expired");
+  if (err instanceof errors.JWKSNoMatchingKey) return invalid("The token was not signed by a known key.", "unknown_kid");
+  if (err instanceof errors.JWSSignatureVerificationFailed) return invalid("The token signature is invalid.", "bad_signature");
+  if (err instanceof errors.JWTClaimValidationFailed) return invalid("The token is not valid for this gateway.", `claim_${err.claim}_${err.reason}`);
+  if (err instanceof errors.JOSEError) return invalid("The token is invalid.", err.code);
+  return invalid("The token is invalid.", "unverifiable");
+}
+
+/**
+ * `iss` must equal OIDC_ISSUER (Okta custom authorization servers, any OIDC issuer). For Entra (allowed tenants set,
+ * `{tenantid}` in the issuer, or an Entra host) the token's `tid` must be allowed and `iss` must be the issuer form for
+ * its `ver`: v1 `https://sts.windows.net/{tid}/`, v2 OIDC_ISSUER with `{tenantid}` replaced by `tid`.
+ */
+function checkIssuer(p: JWTPayload, config: GatewayConfig): string | undefined {
+  const tid = typeof p["tid"] === "string" ? p["tid"] : undefined;
+  const template = config.issuer.includes("{tenantid}");
+  const entra = template || config.allowedTenants.length > 0 || isEntraHost(config.issuer);
+  if (!entra) {
+    if (p.iss !== config.issuer) throw invalid("The token is not valid for this gateway.", "wrong_issuer");
+    return tid;
+  }
+  if (!tid || !/^[0-9a-f-]{36}$/i.test(tid)) throw invalid("The token has no valid tenant.", "missing_tid");
+  if (config.allowedTenants.length > 0 && !config.allowedTenants.includes(tid)) {
+    throw invalid("The token's tenant is not allowed.", "tenant_not_allowed");
+  }
+  if (!template && !config.issuer.includes(tid)) throw invalid("The token's tenant does not match the issuer.", "tenant_mismatch");
+  const expected = p["ver"] === "1.0" ? `https://sts.windows.net/${tid}/` : config.issuer.replace("{tenantid}", tid);
+  if (p.iss !== expected) throw invalid("The token is not valid for this gateway.", "wrong_issuer");
+  return tid;
+}
+
+function isEntraHost(issuer: string): boolean {
+  try {
+    return ENTRA_HOSTS.has(new URL(issuer).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function identityOf(p: JWTPayload, tenant: string | undefined): Identity {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const claimNames = p["_claim_names"] as Record<string, unknown> | undefined;
+  // Entra: `oid` is the stable object id across applications; `sub` is pairwise per app.
+  const subject = typeof p["oid"] === "string" && tenant ? p["oid"] : p.sub!;
+  const clientId = [p["azp"], p["appid"], p["client_id"]].find((v): v is string => typeof v === "string");
+  return {
+    subject,
+    tenant,
+    clientId,
+    kind: p["idtyp"] === "app" ? "app" : "user",
+    groups: strings(p["groups"]),
+    roles: strings(p["roles"]),
+    groupsOverage: Boolean(claimNames && typeof claimNames === "object" && "groups" in claimNames) || p["hasgroups"] === true,
+  };
+}

@@ -1,0 +1,147 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import { closedPort, json, LoopbackServer } from "./loopback";
+import { AUDIENCE, TENANT, TestIdp } from "./idp";
+
+export const BUNDLE = join(__dirname, "..", "..", "gateway", "dist", "worker.js");
+export const GATEWAY_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+export const SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default";
+export const PREFECT_AUTH = "admin:prefect-basic-secret";
+export const SHARED_SECRET = "edge-to-origin-shared-secret";
+
+export interface AuditLine {
+  type: string;
+  requestId: string;
+  [k: string]: unknown;
+}
+
+/**
+ * Everything a gateway test needs on loopback: the real OIDC provider, a fake upstream (echoes what it received),
+ * a fake Entra token endpoint, and the BUILT Worker bundle in workerd (miniflare) under several binding sets.
+ */
+export class GatewayHarness {
+  readonly audit: AuditLine[] = [];
+  private constructor(
+    readonly idp: TestIdp,
+    readonly upstream: LoopbackServer,
+    readonly tokenEndpoint: LoopbackServer,
+    readonly hangingIdp: LoopbackServer,
+    readonly mf: Miniflare,
+  ) {}
+
+  static async start(): Promise<GatewayHarness> {
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} missing: run npm run build:gateway (npm test does)`);
+    const idp = await TestIdp.start();
+    const upstream = await new LoopbackServer((req, res, body) => {
+      if (req.url?.includes("/slow")) return void setTimeout(() => !res.destroyed && json(res, 200, {}), 3_000);
+      json(res, 200, { method: req.method, url: req.url, headers: req.headers, body }, {
+        "set-cookie": "upstream_session=1",
+        connection: "close",
+        "x-upstream": "yes",
+      });
+    }).listen();
+    let tokenSeq = 0;
+    const tokenEndpoint = await new LoopbackServer((_req, res) => {
+      // Slow enough that concurrent requests overlap with the fetch in flight.
+      setTimeout(() => json(res, 200, { token_type: "Bearer", expires_in: 3599, access_token: `upstream-token-${++tokenSeq}` }), 150);
+    }).listen();
+    const hangingIdp = await new LoopbackServer(() => undefined).listen();
+    const deadPort = await closedPort();
+
+    const routes = JSON.stringify([
+      { prefix: "/synapse", upstream: `${upstream.origin}/synapse-api`, methods: ["GET", "POST"], groups: ["grp-analysts", "Pipelines.Run"], upstreamAuth: { type: "entra", scope: SYNAPSE_SCOPE } },
+      { prefix: "/prefect", upstream: `${upstream.origin}/prefect-api`, methods: ["GET"], groups: ["grp-engineers"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } },
+      { prefix: "/prefect/admin", upstream: `${upstream.origin}/prefect-admin`, methods: ["GET", "POST", "DELETE"], groups: ["grp-admins"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } },
+      { prefix: "/down", upstream: `http://127.0.0.1:${deadPort}`, methods: ["GET"], groups: ["grp-analysts"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } },
+    ]);
+    const base = {
+      OIDC_ISSUER: idp.issuer,
+      OIDC_AUDIENCE: AUDIENCE,
+      ROUTES: routes,
+      AZURE_AUTHORITY_HOST: tokenEndpoint.origin,
+      AZURE_TENANT_ID: GATEWAY_TENANT,
+      AZURE_CLIENT_ID: "gateway-client-id",
+      AZURE_CLIENT_SECRET: "gateway-client-secret",
+      PREFECT_AUTH,
+      UPSTREAM_SHARED_SECRET: SHARED_SECRET,
+      MAX_BODY_BYTES: "1024",
+      UPSTREAM_TIMEOUT_MS: "500",
+      IDP_TIMEOUT_MS: "500",
+    };
+    const worker = (name: string, bindings: Record<string, string>, extra: object = {}) => ({
+      name,
+      modules: true,
+      scriptPath: BUNDLE,
+      compatibilityDate: "2025-09-01",
+      bindings: { ...base, ...bindings },
+      ...extra,
+    });
+    const audit: AuditLine[] = [];
+    const mf = new Miniflare({
+      workers: [
+        // Generic OIDC issuer (as Okta custom authorization servers): exact iss, JWKS discovered from the issuer.
+        worker("gw", {}),
+        // Entra multi-tenant form: {tenantid} issuer template, allowed tenants, v1 and v2 issuers.
+        worker("entra", { OIDC_ISSUER: "http://127.0.0.1:1/{tenantid}/v2.0", OIDC_JWKS_URI: idp.jwksUri, OIDC_ALLOWED_TENANTS: TENANT }),
+        worker("rotation", { JWKS_REFETCH_COOLDOWN_SECONDS: "1" }),
+        worker("tokens", {}),
+        worker("idp-down", { OIDC_JWKS_URI: `http://127.0.0.1:${deadPort}/jwks` }),
+        worker("idp-hang", { OIDC_JWKS_URI: `${hangingIdp.origin}/jwks` }),
+        worker("limited", {}, { ratelimits: { RATE_LIMITER: { simple: { limit: 3, period: 60 } } } }),
+        worker("misconfigured", { ROUTES: "[{\"prefix\":\"/x\"}]" }),
+      ],
+      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+        let buffered = "";
+        stdout.on("data", (chunk: Buffer) => {
+          buffered += chunk.toString("utf8");
+          const lines = buffered.split("\n");
+          buffered = lines.pop() ?? "";
+          for (const line of lines) {
+            try {
+              const parsed = JSON.parse(line) as AuditLine;
+              if (parsed.type === "gateway.audit") audit.push(parsed);
+            } catch {
+              /* not an audit line */
+            }
+          }
+        });
+        stderr.resume();
+      },
+    });
+    await mf.ready;
+    const h = new GatewayHarness(idp, upstream, tokenEndpoint, hangingIdp, mf);
+    (h as { audit: AuditLine[] }).audit = audit;
+    return h;
+  }
+
+  async fetch(worker: string, path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+    const { token, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
+    const w = await this.mf.getWorker(worker);
+    return (await w.fetch(`https://gateway.example.com${path}`, { ...rest, headers } as never)) as unknown as Response;
+  }
+
+  /** The audit record for a response, waiting briefly for stdout to be flushed. */
+  async auditFor(res: Response): Promise<AuditLine> {
+    const id = res.headers.get("x-request-id");
+    for (let i = 0; i < 50; i++) {
+      const hit = this.audit.find((a) => a.requestId === id);
+      if (hit) return hit;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no audit record for ${id}`);
+  }
+
+  async close(): Promise<void> {
+    await this.mf.dispose();
+    await Promise.all([this.idp.close(), this.upstream.close(), this.tokenEndpoint.close(), this.hangingIdp.close()]);
+  }
+}
+
+/** Claims of an Entra v2 user access token for the generic issuer worker. */
+export function userClaims(groups: string[], extra: Record<string, unknown> = {}) {
+  return { sub: "user-pairwise-sub", oid: "0b0b0b0b-0000-4000-8000-000000000001", tid: TENANT, ver: "2.0", scp: "access", groups, ...extra };
+}
