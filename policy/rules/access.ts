@@ -1,0 +1,64 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../components/roles";
+import { resourceRule, stackRule } from "../rule";
+import { T } from "../tokens";
+
+const CATALOGUE_IDS = new Set(Object.values(ROLE_CATALOGUE).map((id) => id.toLowerCase()));
+
+function roleGuid(roleDefinitionId: unknown): string {
+  return String(roleDefinitionId ?? "").split("/").pop()!.toLowerCase();
+}
+
+/** `/`, a management group, or a subscription itself: scopes that reach beyond one environment. */
+function isBroadScope(scope: string): boolean {
+  const s = scope.toLowerCase().replace(/\/+$/, "");
+  return s === "" || s.startsWith("/providers/microsoft.management/managementgroups/") || /^\/subscriptions\/[^/]+$/.test(s);
+}
+
+export const roleAssignmentCatalogue = resourceRule({
+  name: "role-assignment-catalogue-only",
+  description: "Every role assignment uses a role from the catalogue in components/roles.ts (the same list the deploy identity's RBAC-administrator condition allows).",
+  severity: "high",
+  benchmarks: { mcsb: ["PA-7"] },
+  remediationSteps: "Assign through assignRole() with a catalogue role; add a new built-in role to ROLE_CATALOGUE (with its verified GUID) if truly needed.",
+  types: [T.roleAssignment],
+  check(props, _ctx, report) {
+    const guid = roleGuid(props["roleDefinitionId"]);
+    if (!CATALOGUE_IDS.has(guid)) report(`role definition ${guid || "(none)"} is not in the role catalogue`);
+  },
+});
+
+export const roleAssignmentNoBroadScope = resourceRule({
+  name: "role-assignment-no-broad-scope",
+  description: "No Owner, Contributor or User Access Administrator at subscription (or management group / root) scope, ever; no role at all at those scopes.",
+  severity: "critical",
+  benchmarks: { mcsb: ["PA-1", "PA-7"] },
+  remediationSteps: "Scope the assignment to the narrowest resource (DESIGN.md §3).",
+  types: [T.roleAssignment],
+  check(props, _ctx, report) {
+    const scope = String(props["scope"] ?? "");
+    if (!isBroadScope(scope)) return;
+    const guid = roleGuid(props["roleDefinitionId"]);
+    const privileged = FORBIDDEN_AT_SUBSCRIPTION.map((id) => id.toLowerCase()).includes(guid);
+    report(`${privileged ? "privileged role" : "role"} ${guid} assigned at broad scope ${scope || "/"}`);
+  },
+});
+
+export const roleAssignmentInEnvironment = stackRule({
+  name: "role-assignment-scope-in-environment",
+  description: "Every role assignment's scope lies inside a resource group this stack manages (the environment's), so no stack grants access outside itself.",
+  severity: "high",
+  benchmarks: { mcsb: ["PA-7"] },
+  remediationSteps: "Assign on resources of this environment; cross-environment access is an admin task, not a stack's.",
+  check(resources, _ctx, report) {
+    const groups = resources
+      .filter((r) => r.type === T.resourceGroup)
+      .map((r) => String(r.props["resourceGroupName"] ?? r.props["name"] ?? "").toLowerCase())
+      .filter(Boolean);
+    for (const ra of resources.filter((r: PolicyResource) => r.type === T.roleAssignment)) {
+      const scope = String(ra.props["scope"] ?? "").toLowerCase();
+      const rg = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)/.exec(scope)?.[1];
+      if (!rg || !groups.includes(rg)) report(`role assignment ${ra.name} scope ${scope || "(none)"} is outside the environment's resource groups (${groups.join(", ") || "none"})`, ra.urn);
+    }
+  },
+});

@@ -1,0 +1,60 @@
+import { asArray, get, is, type Props } from "../props";
+import { resourceRule } from "../rule";
+import { T } from "../tokens";
+
+/**
+ * Public endpoints the platform intends, with the reason. Anything else with public network access enabled fails.
+ * Log Analytics: diagnostic settings ingest over the Azure backbone and a private link scope (AMPLS) would capture
+ * DNS for every workspace in the VNet; access stays Entra-only (loganalytics-no-local-auth).
+ */
+export const INTENDED_PUBLIC_ENDPOINTS: readonly { type: string; path: string; reason: string }[] = [
+  { type: T.logAnalytics, path: "publicNetworkAccessForIngestion", reason: "diagnostic ingestion; Entra-only access" },
+  { type: T.logAnalytics, path: "publicNetworkAccessForQuery", reason: "portal/KQL queries; Entra-only access" },
+];
+
+const PUBLIC_ACCESS_PATHS = [
+  "publicNetworkAccess",
+  "properties.publicNetworkAccess",
+  "network.publicNetworkAccess",
+  "publicNetworkAccessForIngestion",
+  "publicNetworkAccessForQuery",
+];
+
+function openCidr(value: unknown): boolean {
+  return typeof value === "string" && ["0.0.0.0/0", "*", "internet", "any", "::/0"].includes(value.toLowerCase());
+}
+
+export const noPublicNetworkAccess = resourceRule({
+  name: "no-public-network-access",
+  description:
+    "No Azure resource enables public network access unless listed in INTENDED_PUBLIC_ENDPOINTS (policy/rules/exposure.ts) with its reason; no firewall rule or IP rule opens a resource to the whole internet.",
+  severity: "critical",
+  benchmarks: { mcsb: ["NS-2"] },
+  remediationSteps: "Set publicNetworkAccess to Disabled and use the private endpoints from attachCrossCutting; or add the endpoint to INTENDED_PUBLIC_ENDPOINTS with a reason reviewers accept.",
+  types: "*",
+  check(props, ctx, report) {
+    if (!ctx.args.type.startsWith("azure-native:")) return;
+    for (const path of PUBLIC_ACCESS_PATHS) {
+      const value = get(props, path);
+      if (!is(value, "Enabled")) continue;
+      const intended = INTENDED_PUBLIC_ENDPOINTS.some((e) => e.type === ctx.args.type && e.path === path);
+      if (!intended) report(`${path} is Enabled and not an intended public endpoint`);
+    }
+    if (ctx.args.type === T.synapseFirewallRule && allInternet(props)) report("Synapse firewall rule admits the whole IPv4 internet");
+    for (const path of ["properties.networkAcls.ipRules", "networkRuleSet.ipRules"]) {
+      for (const rule of asArray(get(props, path))) {
+        if (openCidr(get(rule, "value")) || openCidr(get(rule, "iPAddressOrRange"))) report(`${path} opens the resource to the internet`);
+      }
+    }
+    if (ctx.args.type === T.networkSecurityGroup) {
+      for (const rule of asArray(props["securityRules"])) {
+        const inboundAllow = is(get(rule, "direction"), "Inbound") && is(get(rule, "access"), "Allow");
+        if (inboundAllow && openCidr(get(rule, "sourceAddressPrefix"))) report(`NSG rule ${String(get(rule, "name"))} allows inbound from the internet`);
+      }
+    }
+  },
+});
+
+function allInternet(props: Props): boolean {
+  return props["startIpAddress"] === "0.0.0.0" && props["endIpAddress"] === "255.255.255.255";
+}
