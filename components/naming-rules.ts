@@ -61,6 +61,12 @@ export const NAMING_RULES = {
   userAssignedIdentity: { types: ["azure-native:managedidentity:UserAssignedIdentity"], nameInput: "resourceName", abbreviation: "id", minLength: 3, maxLength: 128, pattern: /^[A-Za-z0-9][-\w]*$/ },
   managementLock: { types: ["azure-native:authorization:ManagementLockByScope"], nameInput: "lockName", abbreviation: "lock", minLength: 1, maxLength: 90, pattern: /^[^<>%&:\\?/]+$/ },
   diagnosticSetting: { types: ["azure-native:monitor:DiagnosticSetting"], nameInput: "name", abbreviation: "diag", minLength: 1, maxLength: 260, pattern: /^[^<>*%&:\\?+/]+$/ },
+  blobContainer: { types: ["azure-native:storage:BlobContainer"], nameInput: "containerName", abbreviation: "fs", minLength: 3, maxLength: 63, pattern: ALNUM_HYPHEN_LOWER, forbidden: /--/ },
+  synapseSqlPool: { types: ["azure-native:synapse:SqlPool"], nameInput: "sqlPoolName", abbreviation: "syndp", minLength: 1, maxLength: 60, pattern: /^[A-Za-z0-9_]+$/, compact: true },
+  synapseSparkPool: { types: ["azure-native:synapse:BigDataPool"], nameInput: "bigDataPoolName", abbreviation: "synsp", minLength: 1, maxLength: 15, pattern: /^[A-Za-z][A-Za-z0-9]*$/, compact: true },
+  dataFactoryIntegrationRuntime: { types: ["azure-native:datafactory:IntegrationRuntime"], nameInput: "integrationRuntimeName", abbreviation: "ir", minLength: 3, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, forbidden: /--/ },
+  dataFactoryManagedPrivateEndpoint: { types: ["azure-native:datafactory:ManagedPrivateEndpoint"], nameInput: "managedPrivateEndpointName", abbreviation: "mpe", minLength: 1, maxLength: 127, pattern: /^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$/ },
+  dataFactoryLinkedService: { types: ["azure-native:datafactory:LinkedService"], nameInput: "linkedServiceName", abbreviation: "ls", minLength: 1, maxLength: 260, pattern: /^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$/ },
 } satisfies Record<string, NamingRule>;
 
 /**
@@ -71,6 +77,12 @@ export const UNNAMED_TYPES: Record<string, string> = {
   "azure-native:privatedns:PrivateZone": "the zone name is fixed by the private-link service (privatelink.*)",
   "azure-native:network:PrivateDnsZoneGroup": "always named 'default' under its private endpoint",
   "azure-native:authorization:RoleAssignment": "ARM names role assignments by GUID; the provider generates it",
+  "azure-native:storage:BlobServiceProperties": "a singleton, always 'default' under its storage account",
+  "azure-native:synapse:WorkspaceAadAdmin": "a singleton ('activeDirectory') under its Synapse workspace",
+  "azure-native:resources:Resource": "generic ARM resource, used for fixed-name singletons (Data Factory managedVirtualNetworks/default)",
+  "azure-native:storage:PrivateEndpointConnection": "named by Azure when a (managed) private endpoint requests it; looked up, not chosen",
+  "azure-native:keyvault:PrivateEndpointConnection": "named by Azure when a (managed) private endpoint requests it; looked up, not chosen",
+  "azure-native:synapse:PrivateEndpointConnection": "named by Azure when a (managed) private endpoint requests it; looked up, not chosen",
 };
 
 export type ResourceKind = keyof typeof NAMING_RULES;

@@ -1,12 +1,16 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
+import { DataLake } from "../components/datalake";
 import { Monitoring } from "../components/monitoring";
 import { Naming } from "../components/naming";
 import { Network } from "../components/network";
 import { ALL_PRIVATE_DNS_ZONES } from "../components/private-dns";
 import type { PlatformConfig } from "./config";
 import { regionShortCode } from "./config/regions";
+
+/** Lake filesystems: landing zone, cleaned data, and the Synapse workspace's own (default) filesystem. */
+const LAKE_FILESYSTEMS = ["raw", "curated", "synapse"] as const;
 
 /**
  * The data platform for one environment: composes the components from the resolved config. Components never read
@@ -17,6 +21,7 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly resourceGroup: azure.resources.ResourceGroup;
   readonly monitoring: Monitoring;
   readonly network: Network;
+  readonly dataLake: DataLake;
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:platform:DataPlatform", name, {}, opts);
@@ -62,6 +67,20 @@ export class DataPlatform extends pulumi.ComponentResource {
         subnets: config.network.subnets,
         privateDnsZones: ALL_PRIVATE_DNS_ZONES,
         existingZoneIds: config.network.privateDnsZoneIds,
+      },
+      { parent: this },
+    );
+
+    this.dataLake = new DataLake(
+      `${name}-datalake`,
+      {
+        ...placement,
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        privateEndpoints: this.network.privateEndpoints,
+        redundancy: config.storage.redundancy,
+        softDeleteRetentionDays: config.storage.softDeleteRetentionDays,
+        filesystems: LAKE_FILESYSTEMS,
       },
       { parent: this },
     );

@@ -11,7 +11,8 @@ export type LockLevel = "CanNotDelete" | "ReadOnly";
 
 export interface EnvironmentProfile {
   monitoring: { retentionInDays: number; dailyQuotaGb: number };
-  storage: { redundancy: StorageRedundancy };
+  /** softDeleteRetentionDays: how long deleted lake files and filesystems stay recoverable. */
+  storage: { redundancy: StorageRedundancy; softDeleteRetentionDays: number };
   durability: { protectStateful: boolean; lock: LockLevel | "none" };
   backup: {
     redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
@@ -36,7 +37,7 @@ export interface EnvironmentProfile {
 export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
   dev: {
     monitoring: { retentionInDays: 30, dailyQuotaGb: 1 },
-    storage: { redundancy: "LRS" },
+    storage: { redundancy: "LRS", softDeleteRetentionDays: 7 },
     durability: { protectStateful: true, lock: "none" },
     backup: {
       redundancy: "LocallyRedundant",
@@ -59,7 +60,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
   },
   test: {
     monitoring: { retentionInDays: 30, dailyQuotaGb: 5 },
-    storage: { redundancy: "ZRS" },
+    storage: { redundancy: "ZRS", softDeleteRetentionDays: 14 },
     durability: { protectStateful: true, lock: "none" },
     backup: {
       redundancy: "LocallyRedundant",
@@ -82,7 +83,7 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
   },
   prod: {
     monitoring: { retentionInDays: 90, dailyQuotaGb: -1 },
-    storage: { redundancy: "GZRS" },
+    storage: { redundancy: "GZRS", softDeleteRetentionDays: 30 },
     durability: { protectStateful: true, lock: "CanNotDelete" },
     backup: {
       redundancy: "GeoRedundant",

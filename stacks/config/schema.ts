@@ -71,7 +71,12 @@ export const configSchema = z.strictObject({
       dailyQuotaGb: z.number().min(-1).optional(),
     })
     .optional(),
-  storage: z.strictObject({ redundancy: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS"]).optional() }).optional(),
+  storage: z
+    .strictObject({
+      redundancy: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGRS", "RAGZRS"]).optional(),
+      softDeleteRetentionDays: z.number().int().min(1).max(365).optional(),
+    })
+    .optional(),
   durability: z
     .strictObject({
       protectStateful: z.boolean().optional(),

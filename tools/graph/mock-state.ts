@@ -40,6 +40,7 @@ const CHILD_TYPES: Record<string, [string, string, string]> = {
   "azure-native:keyvault:Secret": ["Microsoft.KeyVault/vaults", "vaultName", "secrets"],
   "azure-native:keyvault:Key": ["Microsoft.KeyVault/vaults", "vaultName", "keys"],
   "azure-native:storage:BlobContainer": ["Microsoft.Storage/storageAccounts", "accountName", "blobServices/default/containers"],
+  "azure-native:storage:BlobServiceProperties": ["Microsoft.Storage/storageAccounts", "accountName", "blobServices"],
 };
 
 /** Extension resources whose ID hangs off `scope` / `resourceUri`. */
@@ -66,6 +67,10 @@ export function mockResourceId(type: string, name: string, inputs: Record<string
 function guessAzureName(type: string, inputs: Record<string, unknown>): unknown {
   if (type === "azure-native:resources:ResourceGroup") return inputs["resourceGroupName"];
   if (type === "azure-native:authorization:RoleAssignment") return inputs["roleAssignmentName"] ?? mockUuid(JSON.stringify(inputs));
+  // The resource's own name input (`privateEndpointName` on PrivateEndpoint) wins over other *Name inputs it carries.
+  const kind = type.split(":")[2] ?? "";
+  const ownInput = inputs[`${kind.charAt(0).toLowerCase()}${kind.slice(1)}Name`];
+  if (typeof ownInput === "string") return ownInput;
   const candidates = Object.keys(inputs).filter((k) => k.endsWith("Name") && k !== "resourceGroupName");
   const own = candidates.find((k) => !Object.values(CHILD_TYPES).some(([, parentInput]) => parentInput === k) || candidates.length === 1);
   return own ? inputs[own] : inputs["name"];
