@@ -66,8 +66,8 @@ async function main(): Promise<void> {
   });
   try {
     // Both workers are reached the same way: an HTTP request into workerd, routed by host.
-    const gateway = "gateway.bench";
-    const pass = "pass.bench";
+    const gateway: string = "gateway.bench";
+    const pass: string = "pass.bench";
     const token = await idp.sign({ sub: "bench-user", groups: ["grp-analysts"] });
     const headers = { authorization: `Bearer ${token}` };
     const call = async (w: typeof gateway): Promise<number> => {
@@ -142,7 +142,7 @@ async function inProcessHandler(bindings: Record<string, string>, token: string)
   const realFetch = globalThis.fetch;
   const realLog = console.log;
   const upstreamResponse = () => new Response('{"ok":true}', { status: 200, headers: { "content-type": "application/json" } });
-  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (url.includes("/oauth2/v2.0/token")) return Response.json({ access_token: "t", expires_in: 3599 });
     if (url.includes("/synapse") || url.startsWith(JSON.parse(bindings.ROUTES!)[0].upstream)) return upstreamResponse();
