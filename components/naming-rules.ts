@@ -40,6 +40,9 @@ export const NAMING_RULES = {
     forbidden: /--/,
     globallyUnique: true,
   },
+  // Keys and secrets live inside one environment's vault: named by purpose (e.g. `platform-cmk`), not by env/region.
+  keyVaultKey: { types: ["azure-native:keyvault:Key"], nameInput: "keyName", abbreviation: "key", minLength: 1, maxLength: 127, pattern: /^[0-9A-Za-z-]+$/ },
+  keyVaultSecret: { types: ["azure-native:keyvault:Secret"], nameInput: "secretName", abbreviation: "secret", minLength: 1, maxLength: 127, pattern: /^[0-9A-Za-z-]+$/ },
   storageAccount: { types: ["azure-native:storage:StorageAccount"], nameInput: "accountName", abbreviation: "st", minLength: 3, maxLength: 24, pattern: /^[a-z0-9]+$/, compact: true, globallyUnique: true },
   synapseWorkspace: { types: ["azure-native:synapse:Workspace"],
     nameInput: "workspaceName",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { carveSubnet, formatCidr, parseCidr } from "../components/cidr";
+import { rotationProblems } from "../components/keyvault-rotation";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment, type EnvironmentProfile } from "./config/environments";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
 import type { AzureRegion } from "./config/regions";
@@ -31,6 +32,8 @@ export interface PlatformConfig extends EnvironmentProfile {
   github: RawPlatformConfig["github"];
   cloudflare: Required<RawPlatformConfig["cloudflare"]>;
   domains: RawPlatformConfig["domains"];
+  keyVault: { sku: "standard" | "premium"; keyExpiryDays: number; keyRotateBeforeExpiryDays: number; keyNotifyBeforeExpiryDays: number };
+  identity: { gatewaySecretRotationDays: number; gatewaySecretOverlapDays: number };
   /** Explicit choices that weaken a secure default; the plan prints them so reviewers see them. */
   notices: string[];
 }
@@ -119,9 +122,21 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     github: raw.github,
     cloudflare,
     domains: raw.domains,
+    keyVault: { ...KEY_VAULT_DEFAULTS, ...raw.keyVault },
+    identity: { ...IDENTITY_DEFAULTS, ...raw.identity },
     notices: notices(environment, profile, cloudflare.connectivity),
   };
 }
+
+/** Same in every environment: key versions live 120 days and rotate 30 days early (a new version every 90 days). */
+const KEY_VAULT_DEFAULTS: PlatformConfig["keyVault"] = {
+  sku: "standard",
+  keyExpiryDays: 120,
+  keyRotateBeforeExpiryDays: 30,
+  keyNotifyBeforeExpiryDays: 14,
+};
+/** The gateway's client secret rotates every 90 days; the previous one stays valid 30 days past its rotation. */
+const IDENTITY_DEFAULTS: PlatformConfig["identity"] = { gatewaySecretRotationDays: 90, gatewaySecretOverlapDays: 30 };
 
 function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -131,6 +146,9 @@ function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
       message: `must differ from dataplatform:location ("${raw.location}"): it is the paired region for geo-redundant copies`,
     });
   }
+  const keys = { ...KEY_VAULT_DEFAULTS, ...raw.keyVault };
+  const rotation = { expiryDays: keys.keyExpiryDays, rotateBeforeExpiryDays: keys.keyRotateBeforeExpiryDays, notifyBeforeExpiryDays: keys.keyNotifyBeforeExpiryDays };
+  for (const message of rotationProblems(rotation)) problems.push({ key: `${CONFIG_NAMESPACE}:keyVault`, message });
   for (const key of Object.keys(raw.tags ?? {})) {
     if ((REQUIRED_TAG_KEYS as readonly string[]).includes(key)) {
       problems.push({ key: `${CONFIG_NAMESPACE}:tags.${key}`, message: "is set by the platform and cannot be overridden" });

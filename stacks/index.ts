@@ -12,4 +12,6 @@ export const environment = config.environment;
 export const resourceGroupName = platform.resourceGroup.name;
 export const logAnalyticsWorkspaceId = platform.monitoring.workspaceId;
 export const virtualNetworkId = platform.network.virtualNetwork.id;
+export const keyVaultName = platform.keyVault.vaultName;
+export const keyVaultUri = platform.keyVault.vaultUri;
 export const notices = config.notices;

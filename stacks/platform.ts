@@ -2,6 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
 import { DataLake } from "../components/datalake";
+import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
 import { Naming } from "../components/naming";
 import { Network } from "../components/network";
@@ -21,6 +22,7 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly resourceGroup: azure.resources.ResourceGroup;
   readonly monitoring: Monitoring;
   readonly network: Network;
+  readonly keyVault: KeyVault;
   readonly dataLake: DataLake;
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -67,6 +69,27 @@ export class DataPlatform extends pulumi.ComponentResource {
         subnets: config.network.subnets,
         privateDnsZones: ALL_PRIVATE_DNS_ZONES,
         existingZoneIds: config.network.privateDnsZoneIds,
+      },
+      { parent: this },
+    );
+
+    const keyRotation = {
+      expiryDays: config.keyVault.keyExpiryDays,
+      rotateBeforeExpiryDays: config.keyVault.keyRotateBeforeExpiryDays,
+      notifyBeforeExpiryDays: config.keyVault.keyNotifyBeforeExpiryDays,
+    };
+    this.keyVault = new KeyVault(
+      `${name}-keyvault`,
+      {
+        ...placement,
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        privateEndpoints: this.network.privateEndpoints,
+        tenantId: config.entra.tenantId,
+        sku: config.keyVault.sku,
+        softDeleteRetentionInDays: 90,
+        // Key-encryption key for customer-managed encryption of platform data (wrap/unwrap only).
+        keys: { "platform-cmk": { kty: "RSA", keySize: 3072, keyOps: ["wrapKey", "unwrapKey"], rotation: keyRotation } },
       },
       { parent: this },
     );

@@ -116,6 +116,22 @@ export const configSchema = z.strictObject({
       dedicatedPool: z.strictObject({ enabled: z.boolean().optional(), sku: z.string().regex(/^DW\d+c$/).optional() }).optional(),
     })
     .optional(),
+  /** Key Vault SKU and key/secret lifetimes (defaults: 120-day key versions rotated 30 days early = every 90 days). */
+  keyVault: z
+    .strictObject({
+      sku: z.enum(["standard", "premium"]).optional(),
+      keyExpiryDays: z.number().int().min(28).max(3650).optional(),
+      keyRotateBeforeExpiryDays: z.number().int().min(7).max(3650).optional(),
+      keyNotifyBeforeExpiryDays: z.number().int().min(7).max(3650).optional(),
+    })
+    .optional(),
+  /** Lifetime of the one client secret the platform cannot avoid (the gateway's), and how long the old one overlaps. */
+  identity: z
+    .strictObject({
+      gatewaySecretRotationDays: z.number().int().min(1).max(365).optional(),
+      gatewaySecretOverlapDays: z.number().int().min(1).max(90).optional(),
+    })
+    .optional(),
   /** The Entra ID tenant the platform lives in, and the people groups mapped per environment. */
   entra: z.strictObject({
     tenantId: uuid,

@@ -104,7 +104,28 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
   }),
   "azuread:index/application:Application": (_i, id) => ({ clientId: mockUuid(`${id}#client`), objectId: id }),
   "azuread:index/servicePrincipal:ServicePrincipal": (_i, id) => ({ objectId: id }),
+  "time:index/offset:Offset": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["offsetDays"] ?? 0)), "offset"),
+  "time:index/rotating:Rotating": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["rotationDays"] ?? 0)), "rotation"),
+  "time:index/static:Static": () => timestamps(MOCK_NOW, MOCK_NOW, "static"),
 };
+
+/** A fixed "now" for the time provider's resources, so graphs stay deterministic. */
+export const MOCK_NOW = "2026-01-01T00:00:00Z";
+
+function addDays(rfc3339: string, days: number): string {
+  return new Date(Date.parse(rfc3339) + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** Offset: `rfc3339`/`unix` are the shifted time. Rotating: `rfc3339` is the start, `rotationRfc3339` the deadline. */
+function timestamps(start: string, shifted: string, kind: "offset" | "rotation" | "static"): Record<string, unknown> {
+  const at = kind === "offset" ? shifted : start;
+  return {
+    rfc3339: at,
+    unix: Math.floor(Date.parse(at) / 1000),
+    ...(kind === "offset" ? { baseRfc3339: start } : {}),
+    ...(kind === "rotation" ? { rotationRfc3339: shifted } : {}),
+  };
+}
 
 /** Resources with a system-assigned identity get a principal ID, as Azure assigns one at creation. */
 export function systemIdentity(inputs: Record<string, unknown>, id: string): Record<string, unknown> | undefined {
