@@ -69,6 +69,8 @@ export const NAMING_RULES = {
   synapseSparkPool: { types: ["azure-native:synapse:BigDataPool"], nameInput: "bigDataPoolName", abbreviation: "synsp", minLength: 1, maxLength: 15, pattern: /^[A-Za-z][A-Za-z0-9]*$/, compact: true },
   dataFactoryIntegrationRuntime: { types: ["azure-native:datafactory:IntegrationRuntime"], nameInput: "integrationRuntimeName", abbreviation: "ir", minLength: 3, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/, forbidden: /--/ },
   dataFactoryManagedPrivateEndpoint: { types: ["azure-native:datafactory:ManagedPrivateEndpoint"], nameInput: "managedPrivateEndpointName", abbreviation: "mpe", minLength: 1, maxLength: 127, pattern: /^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$/ },
+  // Gateway allowlist mode: one rule per Cloudflare IPv4 range, named by position (`cloudflare-<n>`).
+  synapseFirewallRule: { types: ["azure-native:synapse:IpFirewallRule"], nameInput: "ruleName", abbreviation: "fw", minLength: 1, maxLength: 128, pattern: /^[^<>*%&:\\/?]*[^<>*%&:\\/?.]$/ },
   dataFactoryLinkedService: { types: ["azure-native:datafactory:LinkedService"], nameInput: "linkedServiceName", abbreviation: "ls", minLength: 1, maxLength: 260, pattern: /^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$/ },
 } satisfies Record<string, NamingRule>;
 

@@ -161,5 +161,10 @@ export const MOCK_INVOKES: Record<string, InvokeHandler> = {
     objectId: mockUuid("deployer#object"),
     tenantId: MOCK_TENANT_ID,
   }),
+  "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": (i) => ({
+    accountId: i["accountId"],
+    tunnelId: i["tunnelId"],
+    token: `mock-tunnel-token-${mockUuid(`tunnel#${String(i["tunnelId"])}`)}`,
+  }),
   "cloudflare:index/getIpRanges:getIpRanges": () => ({ ...CLOUDFLARE_IP_RANGES, cidrs: [...CLOUDFLARE_IP_RANGES.ipv4Cidrs, ...CLOUDFLARE_IP_RANGES.ipv6Cidrs] }),
 };
