@@ -35,7 +35,7 @@ export class GatewayHarness {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} missing: run npm run build:gateway (npm test does)`);
     const idp = await TestIdp.start();
     const upstream = await new LoopbackServer((req, res, body) => {
-      if (req.url?.includes("/slow")) return void setTimeout(() => !res.destroyed && json(res, 200, {}), 3_000);
+      if (req.url?.includes("/slow")) return void setTimeout(() => !res.destroyed && json(res, 200, {}), 10_000);
       json(res, 200, { method: req.method, url: req.url, headers: req.headers, body }, {
         "set-cookie": "upstream_session=1",
         connection: "close",
@@ -127,7 +127,7 @@ export class GatewayHarness {
   /** The audit record for a response, waiting briefly for stdout to be flushed. */
   async auditFor(res: Response): Promise<AuditLine> {
     const id = res.headers.get("x-request-id");
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 250; i++) {
       const hit = this.audit.find((a) => a.requestId === id);
       if (hit) return hit;
       await new Promise((r) => setTimeout(r, 20));

@@ -199,12 +199,12 @@ describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
     const slow = await h.fetch("gw", "/synapse/slow", { token });
     assert.equal(slow.status, 504);
     assert.equal(((await slow.json()) as { error: string }).error, "gateway_timeout");
-    assert.ok(Date.now() - t < 2_000, `504 after ${Date.now() - t} ms`);
+    assert.ok(Date.now() - t < 3_000, `504 after ${Date.now() - t} ms`);
     t = Date.now();
     const down = await h.fetch("gw", "/down", { token });
     assert.equal(down.status, 502);
     assert.equal(((await down.json()) as { error: string }).error, "bad_gateway");
-    assert.ok(Date.now() - t < 2_000);
+    assert.ok(Date.now() - t < 3_000);
   });
 
   test("the upstream token endpoint is called once for many concurrent requests, then served from cache", async () => {
