@@ -1,6 +1,8 @@
 import { ConfigError } from "../stacks/config";
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile } from "./graph/stack-config";
+import { policyVerdict } from "./plan/policy-verdict";
+import { parsePrOptions, prReport } from "./plan/pr-report";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
 
 /**
@@ -13,12 +15,20 @@ async function main(argv: string[]): Promise<number> {
   const stack = argv.find((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
   const stacks = listStacks();
   if (!stack) {
-    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead>]\nstacks: ${stacks.join(", ")}\n`);
+    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
     return 2;
   }
   if (!stacks.includes(stack)) {
     process.stderr.write(`no stack "${stack}": stacks are ${stacks.join(", ")} (Pulumi.<stack>.yaml)\n`);
     return 2;
+  }
+
+  // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown.
+  const pr = parsePrOptions(stack, argv);
+  if (pr) {
+    const report = await prReport(pr);
+    process.stdout.write(report.markdown);
+    return report.exitCode;
   }
 
   const config = stackFile ? readStackConfigFile(stackFile, stack) : undefined;
@@ -44,8 +54,11 @@ async function main(argv: string[]): Promise<number> {
   const notices = (graph.outputs["notices"] as string[] | undefined) ?? [];
   out.push("## Explicit insecure or non-default choices", "");
   out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
+  const verdict = await policyVerdict(graph);
+  out.push(...verdict.lines, "");
   process.stdout.write(`${out.join("\n")}\n`);
-  return 0;
+  // A mandatory policy violation fails the plan, as it would fail `pulumi up --policy-pack policy`.
+  return verdict.mandatory > 0 ? 1 : 0;
 }
 
 function optionValue(argv: string[], name: string): string | undefined {

@@ -1,0 +1,76 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
+import { diffGraphs, renderDiffMarkdown } from "./diff";
+import { policyVerdict } from "./policy-verdict";
+import { describeRef, withWorktree } from "./worktree";
+
+export interface PrReportOptions {
+  stack: string;
+  /** Git ref of the base revision (the PR's target), checked out into a temporary worktree. */
+  base: string;
+  /** Git ref of the head revision; default: this working tree. */
+  head?: string;
+  /** Write the Markdown here as well as to stdout. */
+  out?: string;
+}
+
+/** `--base <ref> [--head <ref>] [--out <file>]` from the plan's argv; undefined when there is no --base. */
+export function parsePrOptions(stack: string, argv: string[]): PrReportOptions | undefined {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const base = value("--base");
+  if (!base) return undefined;
+  const head = value("--head");
+  const out = value("--out");
+  return { stack, base, ...(head ? { head } : {}), ...(out ? { out } : {}) };
+}
+
+async function evaluateAt(stack: string, ref: string | undefined): Promise<EvaluationResult | "no-stack"> {
+  if (!ref) return evaluateStack(stack);
+  return withWorktree(ref, async (root) => (existsSync(join(root, `Pulumi.${stack}.yaml`)) ? evaluateStack(stack, { root }) : "no-stack"));
+}
+
+function emptyGraph(stack: string): Graph {
+  return { project: "dataplatform", stack, resources: [], outputs: {}, secretOutputs: [], invokes: [] };
+}
+
+/**
+ * The pull-request report for one stack without cloud credentials: both revisions evaluated offline, the resource
+ * diff (secrets masked), the policy verdict of the head revision and its explicit insecure choices, as Markdown.
+ * Exit code 1 when the head revision fails to evaluate or violates a mandatory policy.
+ */
+export async function prReport(options: PrReportOptions): Promise<{ markdown: string; exitCode: number }> {
+  const { stack } = options;
+  const headLabel = options.head ? describeRef(options.head) : "working tree";
+  const [head, base] = [await evaluateAt(stack, options.head), await evaluateAt(stack, options.base)];
+  const lines: string[] = [`## \`${stack}\``, ""];
+  if (head === "no-stack" || !head.ok) {
+    const error = head === "no-stack" ? `no Pulumi.${stack}.yaml at ${headLabel}` : head.failure.error;
+    lines.push(`❌ The head revision does not evaluate:`, "", "```", error.trim(), "```");
+    return finish(lines, options, 1);
+  }
+  let baseGraph: Graph;
+  if (base === "no-stack") {
+    baseGraph = emptyGraph(stack);
+    lines.push(`_New stack: ${describeRef(options.base)} has no Pulumi.${stack}.yaml, everything is added._`, "");
+  } else if (!base.ok) {
+    baseGraph = emptyGraph(stack);
+    lines.push(`_The base revision ${describeRef(options.base)} does not evaluate, so everything shows as added:_`, "", "```", base.failure.error.trim(), "```", "");
+  } else baseGraph = base.graph;
+
+  lines.push(renderDiffMarkdown(diffGraphs(baseGraph, head.graph), { stack, base: describeRef(options.base), head: headLabel }), "");
+  const verdict = await policyVerdict(head.graph);
+  lines.push(...verdict.lines.map((l) => l.replace(/^## /, "### ")), "");
+  const notices = (head.graph.outputs["notices"] as string[] | undefined) ?? [];
+  lines.push("### Explicit insecure or non-default choices", "", ...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
+  return finish(lines, options, verdict.mandatory > 0 ? 1 : 0);
+}
+
+function finish(lines: string[], options: PrReportOptions, exitCode: number) {
+  const markdown = `${lines.join("\n").trimEnd()}\n`;
+  if (options.out) writeFileSync(options.out, markdown);
+  return { markdown, exitCode };
+}
