@@ -35,7 +35,7 @@ export class GatewayHarness {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} missing: run npm run build:gateway (npm test does)`);
     const idp = await TestIdp.start();
     const upstream = await new LoopbackServer((req, res, body) => {
-      if (req.url?.includes("/slow")) return void setTimeout(() => !res.destroyed && json(res, 200, {}), 10_000);
+      if (req.url?.includes("/slow")) return void setTimeout(() => !res.destroyed && json(res, 200, {}), 10_000).unref();
       json(res, 200, { method: req.method, url: req.url, headers: req.headers, body }, {
         "set-cookie": "upstream_session=1",
         connection: "close",
