@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { ENVIRONMENTS } from "../../stacks/config/environments";
+import { PROJECT_ROOT, listStacks } from "../../tools/graph";
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  name?: string;
+}
+interface Job {
+  if?: string;
+  needs?: string | string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+  strategy?: { matrix?: { stack?: string[] } };
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const DIR = join(PROJECT_ROOT, ".github", "workflows");
+const text = (file: string) => readFileSync(join(DIR, file), "utf8");
+const load = (file: string) => parse(text(file)) as Workflow;
+/** Stacks in promotion order: the environment order, restricted to the Pulumi.<stack>.yaml files that exist. */
+const STACKS_IN_ORDER = ENVIRONMENTS.filter((e) => listStacks().includes(e));
+const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+
+describe("workflow files", () => {
+  it("every Pulumi.<stack>.yaml is an environment (so the workflows' stack lists can be complete)", () => {
+    assert.deepEqual([...STACKS_IN_ORDER].sort(), listStacks());
+  });
+
+  it("actions are pinned to a major tag or a full commit SHA", () => {
+    for (const file of readdirSync(DIR)) {
+      for (const [, ref] of text(file).matchAll(/uses:\s*(\S+)/g)) {
+        assert.match(ref!, /^(\.\/.+|[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40}))$/, `${file}: ${ref}`);
+      }
+    }
+  });
+
+  it("no long-lived cloud secret: only the scoped Cloudflare tokens are secrets; ARM/Azure values come from variables", () => {
+    for (const file of readdirSync(DIR)) {
+      const used = [...text(file).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
+      for (const name of used) assert.ok(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_TOKEN_READONLY"].includes(name!), `${file} uses secrets.${name}`);
+      for (const job of Object.values(load(file).jobs)) {
+        for (const [key, value] of Object.entries(job.env ?? {})) {
+          if (/^(ARM_|AZURE_)/.test(key)) assert.doesNotMatch(String(value), /secrets\./, `${file}: ${key}`);
+        }
+      }
+    }
+  });
+
+  it("Node comes from package.json engines in every setup-node step", () => {
+    const engines = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { engines?: { node?: string } }).engines;
+    assert.ok(engines?.node, "package.json declares engines.node");
+    for (const file of readdirSync(DIR)) {
+      for (const job of Object.values(load(file).jobs)) {
+        for (const step of job.steps.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+          assert.equal(step.with?.["node-version-file"], "package.json", file);
+          assert.equal(step.with?.["node-version"], undefined, file);
+        }
+      }
+    }
+  });
+});
+
+describe("pull-request.yml", () => {
+  const wf = load("pull-request.yml");
+
+  it("runs on pull requests with read-only default permissions", () => {
+    assert.ok("pull_request" in wf.on);
+    assert.deepEqual(wf.permissions, { contents: "read" });
+  });
+
+  it("installs with npm ci and runs typecheck and the tests", () => {
+    const runs = wf.jobs["test"]!.steps.map((s) => s.run).filter(Boolean);
+    assert.ok(runs.includes("npm ci") && runs.includes("npm test") && runs.includes("npm run typecheck"));
+  });
+
+  it("offline plan + diff covers every stack in order, against the base branch, and is posted as a comment", () => {
+    const job = wf.jobs["offline-plan"]!;
+    assert.deepEqual(job.env!["STACKS"]!.split(/\s+/), STACKS_IN_ORDER);
+    const script = job.steps.map((s) => s.run ?? "").join("\n");
+    assert.match(script, /npm run --silent plan -- "\$stack" --base "origin\/\$\{BASE_REF\}"/);
+    assert.equal(job.permissions, undefined, "fork-safe: no extra permissions");
+    const comment = wf.jobs["offline-plan-comment"]!;
+    assert.equal(comment.permissions?.["pull-requests"], "write");
+    assert.match(comment.if!, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+    const forks = load("pr-comment.yml");
+    assert.deepEqual((forks.on["workflow_run"] as { workflows: string[] }).workflows, ["pull-request"]);
+    assert.ok(!text("pr-comment.yml").includes("actions/checkout"), "fork comments never check out fork code");
+  });
+
+  it("real preview per stack only for same-repo PRs, via OIDC with the plan identity, with the policy pack", () => {
+    const job = wf.jobs["preview"]!;
+    assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
+    assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+    assert.equal(job.environment, undefined, "the plan identity's federated subject is repo:<org>/<repo>:pull_request");
+    assert.deepEqual(job.strategy?.matrix?.stack, STACKS_IN_ORDER);
+    assert.equal(job.env!["ARM_USE_OIDC"], "true");
+    for (const key of ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]) assert.match(job.env![key]!, /vars[.[]/, key);
+    const [step] = pulumiSteps(job);
+    assert.equal(step?.uses, "pulumi/actions@v7");
+    assert.equal(step?.with?.["command"], "preview");
+    assert.equal(step?.with?.["comment-on-pr"], true);
+    assert.equal(step?.with?.["diff"], true);
+    assert.equal(step?.with?.["policyPacks"], "policy");
+    assert.equal(step?.with?.["policyPackConfigs"], "policy/config/${{ matrix.stack }}.json");
+    assert.match(String(step?.with?.["cloud-url"]), /^azblob:\/\//);
+  });
+});
+
+describe("deploy.yml", () => {
+  const wf = load("deploy.yml");
+  const deployJobs = Object.entries(wf.jobs).filter(([, job]) => pulumiSteps(job).length > 0);
+
+  it("runs on push to main", () => {
+    assert.deepEqual((wf.on["push"] as { branches: string[] }).branches, ["main"]);
+    assert.deepEqual(wf.permissions, { contents: "read" });
+  });
+
+  it("runs pulumi up for every stack in order dev -> test -> prod, each after the previous one", () => {
+    assert.deepEqual(deployJobs.map(([, job]) => pulumiSteps(job)[0]!.with!["stack-name"]), STACKS_IN_ORDER);
+    let previous = "test";
+    for (const [name, job] of deployJobs) {
+      assert.deepEqual([job.needs].flat(), [previous], `${name} waits for ${previous}`);
+      previous = name;
+    }
+  });
+
+  it("each stack deploys in its own GitHub environment (prod requires approval there), via OIDC, with the policy pack", () => {
+    for (const [name, job] of deployJobs) {
+      const step = pulumiSteps(job)[0]!;
+      const stack = String(step.with!["stack-name"]);
+      assert.equal(job.environment, stack, name);
+      assert.equal(job.permissions?.["id-token"], "write");
+      assert.equal(job.env!["ARM_USE_OIDC"], "true");
+      for (const key of ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]) assert.match(job.env![key]!, /^\$\{\{ vars\./, key);
+      assert.equal(step.uses, "pulumi/actions@v7");
+      assert.equal(step.with!["command"], "up");
+      assert.equal(step.with!["policyPacks"], "policy");
+      assert.equal(step.with!["policyPackConfigs"], `policy/config/${stack}.json`);
+      assert.ok(job.steps.some((s) => s.run === `npm run plan -- ${stack}`), "offline plan gate before up");
+    }
+    assert.equal(wf.jobs["deploy-prod"]!.environment, "prod");
+  });
+});
