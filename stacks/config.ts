@@ -88,7 +88,10 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     backup: { ...defaults.backup, ...raw.backup },
     postgres: { ...defaults.postgres, ...raw.postgres },
     containerApps: { ...defaults.containerApps, ...raw.containerApps },
-    synapse: { dedicatedPool: { ...defaults.synapse.dedicatedPool, ...raw.synapse?.dedicatedPool } },
+    synapse: {
+      dedicatedPool: { ...defaults.synapse.dedicatedPool, ...raw.synapse?.dedicatedPool },
+      sparkPool: { ...defaults.synapse.sparkPool, ...raw.synapse?.sparkPool },
+    },
   };
   const cloudflare = { connectivity: "tunnel" as const, ...raw.cloudflare };
   return {

@@ -1,11 +1,13 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
+import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
 import { Naming } from "../components/naming";
 import { Network } from "../components/network";
+import { Synapse } from "../components/synapse";
 import { ALL_PRIVATE_DNS_ZONES } from "../components/private-dns";
 import type { PlatformConfig } from "./config";
 import { regionShortCode } from "./config/regions";
@@ -24,6 +26,8 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly network: Network;
   readonly keyVault: KeyVault;
   readonly dataLake: DataLake;
+  readonly synapse: Synapse;
+  readonly dataFactory: DataFactory;
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:platform:DataPlatform", name, {}, opts);
@@ -104,6 +108,65 @@ export class DataPlatform extends pulumi.ComponentResource {
         redundancy: config.storage.redundancy,
         softDeleteRetentionDays: config.storage.softDeleteRetentionDays,
         filesystems: LAKE_FILESYSTEMS,
+      },
+      { parent: this },
+    );
+
+    const { dedicatedPool, sparkPool } = config.synapse;
+    this.synapse = new Synapse(
+      `${name}-synapse`,
+      {
+        ...placement,
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        privateEndpoints: this.network.privateEndpoints,
+        tenantId: config.entra.tenantId,
+        entraAdminGroup: { objectId: config.entra.groups.admins, displayName: `${config.project}-admins-${config.environment}` },
+        dataLake: {
+          accountId: this.dataLake.accountId,
+          accountName: this.dataLake.accountName,
+          resourceGroupName: this.resourceGroup.name,
+          dfsEndpoint: this.dataLake.dfsEndpoint,
+          filesystem: "synapse",
+          filesystemId: this.dataLake.filesystemId("synapse"),
+        },
+        // Allowlist mode reaches Synapse over its public endpoint, narrowed by firewall rules (listed in notices).
+        publicNetworkAccess: config.cloudflare.connectivity === "allowlist" ? "Enabled" : "Disabled",
+        ...(dedicatedPool.enabled
+          ? { dedicatedPool: { sku: dedicatedPool.sku, storageAccountType: config.storage.redundancy === "LRS" ? "LRS" : "GRS" } }
+          : {}),
+        ...(sparkPool.enabled
+          ? { sparkPool: { nodeSize: sparkPool.nodeSize, minNodes: 3, maxNodes: sparkPool.maxNodes, autoPauseMinutes: sparkPool.autoPauseMinutes, sparkVersion: "3.4" } }
+          : {}),
+        synapseRoleAssignments: [
+          { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator", description: "platform admins" },
+        ],
+      },
+      { parent: this },
+    );
+
+    this.dataFactory = new DataFactory(
+      `${name}-datafactory`,
+      {
+        ...placement,
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        privateEndpoints: this.network.privateEndpoints,
+        keyVault: { id: this.keyVault.vaultId, uri: this.keyVault.vaultUri, name: this.keyVault.vaultName, resourceGroupName: this.resourceGroup.name },
+        dataLake: {
+          accountId: this.dataLake.accountId,
+          accountName: this.dataLake.accountName,
+          resourceGroupName: this.resourceGroup.name,
+          dfsEndpoint: this.dataLake.dfsEndpoint,
+          // The factory lands data in raw and publishes to curated; the synapse filesystem is the workspace's own.
+          filesystems: { raw: this.dataLake.filesystemId("raw"), curated: this.dataLake.filesystemId("curated") },
+        },
+        synapse: {
+          workspaceId: this.synapse.workspaceId,
+          workspaceName: this.synapse.workspaceName,
+          resourceGroupName: this.resourceGroup.name,
+          groupIds: ["Sql", "SqlOnDemand"],
+        },
       },
       { parent: this },
     );

@@ -31,7 +31,11 @@ export interface EnvironmentProfile {
     backupRetentionDays: number;
   };
   containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
-  synapse: { dedicatedPool: { enabled: boolean; sku: string } };
+  /** Dedicated SQL pools cannot auto-pause; Spark pools auto-pause after `autoPauseMinutes` idle. */
+  synapse: {
+    dedicatedPool: { enabled: boolean; sku: string };
+    sparkPool: { enabled: boolean; nodeSize: "Small" | "Medium" | "Large"; maxNodes: number; autoPauseMinutes: number };
+  };
 }
 
 export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
@@ -56,7 +60,10 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
       backupRetentionDays: 7,
     },
     containerApps: { serverMinReplicas: 1, workerMinReplicas: 0, maxReplicas: 2, zoneRedundant: false },
-    synapse: { dedicatedPool: { enabled: false, sku: "DW100c" } },
+    synapse: {
+      dedicatedPool: { enabled: false, sku: "DW100c" },
+      sparkPool: { enabled: false, nodeSize: "Small", maxNodes: 3, autoPauseMinutes: 15 },
+    },
   },
   test: {
     monitoring: { retentionInDays: 30, dailyQuotaGb: 5 },
@@ -79,7 +86,10 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
       backupRetentionDays: 14,
     },
     containerApps: { serverMinReplicas: 1, workerMinReplicas: 1, maxReplicas: 3, zoneRedundant: false },
-    synapse: { dedicatedPool: { enabled: false, sku: "DW100c" } },
+    synapse: {
+      dedicatedPool: { enabled: false, sku: "DW100c" },
+      sparkPool: { enabled: false, nodeSize: "Small", maxNodes: 3, autoPauseMinutes: 15 },
+    },
   },
   prod: {
     monitoring: { retentionInDays: 90, dailyQuotaGb: -1 },
@@ -102,6 +112,9 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
       backupRetentionDays: 35,
     },
     containerApps: { serverMinReplicas: 2, workerMinReplicas: 2, maxReplicas: 6, zoneRedundant: true },
-    synapse: { dedicatedPool: { enabled: false, sku: "DW100c" } },
+    synapse: {
+      dedicatedPool: { enabled: false, sku: "DW100c" },
+      sparkPool: { enabled: false, nodeSize: "Small", maxNodes: 3, autoPauseMinutes: 15 },
+    },
   },
 };

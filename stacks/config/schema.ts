@@ -114,6 +114,14 @@ export const configSchema = z.strictObject({
   synapse: z
     .strictObject({
       dedicatedPool: z.strictObject({ enabled: z.boolean().optional(), sku: z.string().regex(/^DW\d+c$/).optional() }).optional(),
+      sparkPool: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          nodeSize: z.enum(["Small", "Medium", "Large"]).optional(),
+          maxNodes: z.number().int().min(3).max(200).optional(),
+          autoPauseMinutes: z.number().int().min(5).max(10080).optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** Key Vault SKU and key/secret lifetimes (defaults: 120-day key versions rotated 30 days early = every 90 days). */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { genericResourceId, PRIVATE_LINK_CHILD_TYPES, PRIVATE_LINK_INVOKES, PRIVATE_LINK_STATE } from "./mock-private-link";
 
 /**
  * What the offline mocks answer for resources and invokes: deterministic stand-ins for the values Azure, Entra and
@@ -41,6 +42,7 @@ const CHILD_TYPES: Record<string, [string, string, string]> = {
   "azure-native:keyvault:Key": ["Microsoft.KeyVault/vaults", "vaultName", "keys"],
   "azure-native:storage:BlobContainer": ["Microsoft.Storage/storageAccounts", "accountName", "blobServices/default/containers"],
   "azure-native:storage:BlobServiceProperties": ["Microsoft.Storage/storageAccounts", "accountName", "blobServices"],
+  ...PRIVATE_LINK_CHILD_TYPES,
 };
 
 /** Extension resources whose ID hangs off `scope` / `resourceUri`. */
@@ -55,6 +57,7 @@ export function mockResourceId(type: string, name: string, inputs: Record<string
   const azureName = String(guessAzureName(type, inputs) ?? name);
   const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(inputs["resourceGroupName"] ?? "rg-unknown")}`;
   if (type === "azure-native:resources:ResourceGroup") return rg;
+  if (type === "azure-native:resources:Resource") return genericResourceId(rg, inputs);
   const extension = EXTENSION_TYPES[type];
   if (extension) return `${String(inputs[extension[0]])}/providers/${extension[1]}/${azureName}`;
   const child = CHILD_TYPES[type];
@@ -88,6 +91,7 @@ type StateBuilder = (inputs: Record<string, unknown>, id: string, name: string) 
 
 /** Computed outputs per token, beyond echoing the inputs. Extend when a component reads a new computed output. */
 export const COMPUTED_STATE: Record<string, StateBuilder> = {
+  ...PRIVATE_LINK_STATE,
   "azure-native:managedidentity:UserAssignedIdentity": (_i, id) => ({
     principalId: mockUuid(`${id}#principal`),
     clientId: mockUuid(`${id}#client`),
@@ -150,6 +154,7 @@ type InvokeHandler = (inputs: Record<string, unknown>) => Record<string, unknown
 
 /** Invokes the program may make offline. Anything else throws: an unmocked data source is a harness gap, not a pass. */
 export const MOCK_INVOKES: Record<string, InvokeHandler> = {
+  ...PRIVATE_LINK_INVOKES,
   "azure-native:authorization:getClientConfig": () => ({
     clientId: mockUuid("deployer#client"),
     objectId: mockUuid("deployer#object"),
