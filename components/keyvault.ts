@@ -101,13 +101,14 @@ export class KeyVault extends pulumi.ComponentResource {
   }
 
   /**
-   * A secret in this vault, created through ARM with expiry and content type. `parent` lets the component that owns
-   * the value (e.g. Identity for a client secret) own the secret resource too.
+   * A secret in this vault, created through ARM with expiry and content type. `owner` lets the component that owns
+   * the value (e.g. the rotating client secret) own the secret resource too; its child is named after it.
    */
-  secret(secretName: string, spec: SecretSpec, parent: pulumi.Resource = this): azure.keyvault.Secret {
+  secret(secretName: string, spec: SecretSpec, owner?: { parent: pulumi.Resource; name: string }): azure.keyvault.Secret {
     checkName("keyVaultSecret", secretName);
+    const parent = owner?.parent ?? this;
     return new azure.keyvault.Secret(
-      `${this.componentName}-secret-${secretName}`,
+      `${owner?.name ?? this.componentName}-secret-${secretName}`,
       {
         resourceGroupName: this.placement.resourceGroupName,
         vaultName: this.vault.name,

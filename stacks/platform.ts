@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
 import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
+import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
 import { Naming } from "../components/naming";
@@ -25,6 +26,7 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly monitoring: Monitoring;
   readonly network: Network;
   readonly keyVault: KeyVault;
+  readonly identity: Identity;
   readonly dataLake: DataLake;
   readonly synapse: Synapse;
   readonly dataFactory: DataFactory;
@@ -98,10 +100,35 @@ export class DataPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    this.identity = new Identity(
+      `${name}-identity`,
+      {
+        ...placement,
+        project: config.project,
+        environment: config.environment,
+        githubRepository: config.github.repository,
+        resourceGroupId: this.resourceGroup.id,
+        keyVault: this.keyVault,
+        gatewaySecret: { rotationDays: config.identity.gatewaySecretRotationDays, overlapDays: config.identity.gatewaySecretOverlapDays },
+        groups: config.entra.groups,
+      },
+      { parent: this },
+    );
+    const { identity } = this;
+    // People: engineers write lake data and author pipelines in dev only; analysts have no Azure role (gateway only).
+    const engineersWrite = config.environment === "dev";
+
     this.dataLake = new DataLake(
       `${name}-datalake`,
       {
         ...placement,
+        roleAssignments: [
+          {
+            ...grantee(identity.groups.engineers),
+            role: engineersWrite ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
+            description: engineersWrite ? "engineers: read and write lake data in dev" : "engineers: read lake data",
+          },
+        ],
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         privateEndpoints: this.network.privateEndpoints,
@@ -140,6 +167,9 @@ export class DataPlatform extends pulumi.ComponentResource {
           : {}),
         synapseRoleAssignments: [
           { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator", description: "platform admins" },
+          { ...grantee(identity.orchestrator), role: "Synapse Compute Operator", description: "orchestrator: runs pipelines and Spark jobs" },
+          { ...grantee(identity.orchestrator), role: "Synapse Credential User", description: "orchestrator: pipelines use the workspace identity" },
+          { ...grantee(identity.gateway), role: "Synapse User", description: "gateway: calls Synapse on behalf of authorized users" },
         ],
       },
       { parent: this },
@@ -149,6 +179,12 @@ export class DataPlatform extends pulumi.ComponentResource {
       `${name}-datafactory`,
       {
         ...placement,
+        roleAssignments: [
+          { ...grantee(identity.orchestrator), role: "Data Factory Contributor", description: "orchestrator: runs and monitors pipelines" },
+          ...(engineersWrite
+            ? [{ ...grantee(identity.groups.engineers), role: "Data Factory Contributor" as const, description: "engineers: author pipelines in dev" }]
+            : []),
+        ],
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         privateEndpoints: this.network.privateEndpoints,

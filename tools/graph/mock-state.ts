@@ -171,5 +171,10 @@ export const MOCK_INVOKES: Record<string, InvokeHandler> = {
     tunnelId: i["tunnelId"],
     token: `mock-tunnel-token-${mockUuid(`tunnel#${String(i["tunnelId"])}`)}`,
   }),
+  // Microsoft Graph's service principal in the tenant (looked up to grant the deploy identity a Graph app role).
+  "azuread:index/getServicePrincipal:getServicePrincipal": (i) => {
+    const key = String(i["clientId"] ?? i["displayName"] ?? i["objectId"]);
+    return { id: mockUuid(`sp#${key}`), objectId: mockUuid(`sp#${key}`), clientId: String(i["clientId"] ?? mockUuid(`sp-client#${key}`)) };
+  },
   "cloudflare:index/getIpRanges:getIpRanges": () => ({ ...CLOUDFLARE_IP_RANGES, cidrs: [...CLOUDFLARE_IP_RANGES.ipv4Cidrs, ...CLOUDFLARE_IP_RANGES.ipv6Cidrs] }),
 };

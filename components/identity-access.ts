@@ -1,0 +1,62 @@
+import { ROLE_CATALOGUE, type RoleName } from "./roles";
+
+/**
+ * Roles the deploy identity may hand out (and remove) as Role Based Access Control Administrator: the catalogue
+ * minus the RBAC administrator role itself, so the deploy identity cannot mint further (unconditioned) administrators.
+ */
+export const DEPLOY_ASSIGNABLE_ROLES: readonly RoleName[] = (Object.keys(ROLE_CATALOGUE) as RoleName[]).filter(
+  (role) => role !== "Role Based Access Control Administrator",
+);
+
+/**
+ * ABAC condition (version 2.0) for an RBAC-administrator assignment: role assignments may only be written or deleted
+ * for the given roles. Shape from "Delegate Azure role assignment management to others with conditions"
+ * (https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples).
+ */
+export function constrainedRolesCondition(roles: readonly RoleName[]): string {
+  const guids = [...new Set(roles.map((r) => ROLE_CATALOGUE[r]))].sort().join(", ");
+  return [
+    "(",
+    " (",
+    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})",
+    " )",
+    " OR",
+    " (",
+    `  @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}`,
+    " )",
+    ")",
+    "AND",
+    "(",
+    " (",
+    "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})",
+    " )",
+    " OR",
+    " (",
+    `  @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}`,
+    " )",
+    ")",
+  ].join("\n");
+}
+
+/** The GUIDs a condition built by `constrainedRolesCondition` allows, per action (for tests and the access table). */
+export function conditionRoleGuids(condition: string): { write: string[]; delete: string[] } {
+  const pick = (attribute: "Request" | "Resource") => {
+    const match = new RegExp(`@${attribute}\\[Microsoft\\.Authorization/roleAssignments:RoleDefinitionId\\] ForAnyOfAnyValues:GuidEquals \\{([^}]*)\\}`).exec(condition);
+    return match ? match[1]!.split(",").map((g) => g.trim()).filter(Boolean) : [];
+  };
+  return { write: pick("Request"), delete: pick("Resource") };
+}
+
+/** Microsoft Graph and the application permission the deploy identity holds on it (not Application.ReadWrite.All). */
+export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+/** https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteownedby */
+export const GRAPH_APPLICATION_READWRITE_OWNEDBY = "18a4783c-866b-4cc7-a460-3d5e5662c884";
+
+/** GitHub Actions' OIDC issuer and the audience Entra expects for workload identity federation. */
+export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+export const ENTRA_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+
+/** The `sub` claim GitHub puts in a workflow's token for a pull request, and for a job bound to an environment. */
+export function githubSubject(repository: string, on: { pullRequest: true } | { environment: string }): string {
+  return "environment" in on ? `repo:${repository}:environment:${on.environment}` : `repo:${repository}:pull_request`;
+}
