@@ -19,4 +19,9 @@ export const dataLakeDfsEndpoint = platform.dataLake.dfsEndpoint;
 export const synapseWorkspaceName = platform.synapse.workspaceName;
 export const synapseEndpoints = platform.synapse.connectivityEndpoints;
 export const dataFactoryName = platform.dataFactory.factoryName;
+/** Client IDs for the CI workflows' azure/login (OIDC, no secret) and for the gateway Worker's AZURE_CLIENT_ID. */
+export const deployClientId = platform.identity.deploy.clientId;
+export const planClientId = platform.identity.plan.clientId;
+export const gatewayClientId = platform.identity.gatewayClientId;
+export const gatewayClientSecretExpiresOn = platform.identity.gatewayClientSecretExpiresOn;
 export const notices = config.notices;

@@ -120,6 +120,7 @@ describe("Key Vault", () => {
 
   it("creates every secret with an expiry and a content type, its value a Pulumi secret", () => {
     for (const graph of graphs) {
+      assert.ok(ofType(graph, SECRET).length >= 1, `${graph.stack}: at least one secret (the gateway client secret)`);
       for (const secret of ofType(graph, SECRET)) {
         const props = secret.inputs["properties"] as Record<string, any>;
         assert.equal(typeof props["attributes"]?.["expires"], "number", `${secret.name}: expiry`);

@@ -108,6 +108,8 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
   }),
   "azuread:index/application:Application": (_i, id) => ({ clientId: mockUuid(`${id}#client`), objectId: id }),
   "azuread:index/servicePrincipal:ServicePrincipal": (_i, id) => ({ objectId: id }),
+  // Stand-in for the client secret Entra generates: deterministic, recognisably fake, traceable through the graph.
+  "azuread:index/applicationPassword:ApplicationPassword": (_i, id) => ({ value: `mock-client-secret-${mockUuid(`${id}#value`)}`, keyId: mockUuid(`${id}#key`) }),
   "time:index/offset:Offset": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["offsetDays"] ?? 0)), "offset"),
   "time:index/rotating:Rotating": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["rotationDays"] ?? 0)), "rotation"),
   "time:index/static:Static": () => timestamps(MOCK_NOW, MOCK_NOW, "static"),

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import type { Graph, GraphResource } from "../../tools/graph";
+import { allGraphs, ofType } from "../support/graphs";
+
+let graphs: Graph[];
+before(async () => {
+  graphs = await allGraphs();
+});
+
+function leaves(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return [[path || "$", value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
+function covered(path: string, secretPaths: string[]): boolean {
+  return secretPaths.some((p) => p === "$" || path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
+const IDENTIFIERS = ["subscriptionId", "tenantId", "clientId"];
+
+/** Every value the program treats as secret somewhere, plus credentials providers generate (mock stand-ins). */
+function secretValues(graph: Graph): string[] {
+  const values = new Set<string>();
+  for (const r of graph.resources) {
+    for (const [path, value] of leaves(r.inputs)) {
+      // Provider schemas mark identifiers such as subscriptionId secret; they are not credentials.
+      if (r.type.startsWith("pulumi:providers:") && IDENTIFIERS.includes(path)) continue;
+      if (covered(path, r.secretPaths) && value.length >= 8) values.add(value);
+    }
+  }
+  for (const p of ofType(graph, "azuread:index/applicationPassword:ApplicationPassword")) {
+    const v = p.outputs["value"];
+    if (typeof v === "string") values.add(v);
+  }
+  for (const p of ofType(graph, "random:index/randomPassword:RandomPassword")) {
+    const v = p.outputs["result"];
+    if (typeof v === "string") values.add(v);
+  }
+  return [...values];
+}
+
+describe("no secret in plaintext", () => {
+  it("the gateway client secret reaches inputs only as a Pulumi secret", () => {
+    for (const graph of graphs) {
+      const password = ofType(graph, "azuread:index/applicationPassword:ApplicationPassword")[0]!;
+      assert.equal(typeof password.outputs["value"], "string", "the mock gives the password a value to trace");
+      const value = password.outputs["value"] as string;
+      const carriers: GraphResource[] = graph.resources.filter((r) => leaves(r.inputs).some(([, v]) => v.includes(value)));
+      assert.ok(carriers.length >= 1, `${graph.stack}: the secret is stored somewhere (Key Vault)`);
+      for (const r of carriers) {
+        for (const [path, v] of leaves(r.inputs)) {
+          if (v.includes(value)) assert.ok(covered(path, r.secretPaths), `${graph.stack}: ${r.type} ${r.name}.${path} carries the client secret in plaintext`);
+        }
+      }
+    }
+  });
+
+  it("no input anywhere carries a secret value outside a Pulumi secret; stack outputs with secrets are secret", () => {
+    for (const graph of graphs) {
+      const secrets = secretValues(graph);
+      assert.ok(secrets.length >= 1);
+      for (const r of graph.resources) {
+        for (const [path, v] of leaves(r.inputs)) {
+          if (secrets.some((s) => v.includes(s))) {
+            assert.ok(covered(path, r.secretPaths), `${graph.stack}: ${r.type} ${r.name}.${path} carries a secret in plaintext`);
+          }
+        }
+      }
+      for (const [path, v] of leaves(graph.outputs)) {
+        if (secrets.some((s) => v.includes(s))) assert.ok(covered(path, graph.secretOutputs), `${graph.stack}: stack output ${path} is not secret`);
+      }
+    }
+  });
+});
