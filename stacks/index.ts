@@ -19,6 +19,11 @@ export const dataLakeDfsEndpoint = platform.dataLake.dfsEndpoint;
 export const synapseWorkspaceName = platform.synapse.workspaceName;
 export const synapseEndpoints = platform.synapse.connectivityEndpoints;
 export const dataFactoryName = platform.dataFactory.factoryName;
+/** The Prefect API inside the VNet (internal ingress only); operators and the tunnel reach it privately. */
+export const prefectApiUrl = platform.orchestrator.apiUrl;
+export const containerAppsEnvironmentId = platform.orchestrator.environment.id;
+export const postgresServerName = platform.orchestrator.postgresServer.name;
+export const backupVaultName = platform.backup.vaultName;
 /** Client IDs for the CI workflows' azure/login (OIDC, no secret) and for the gateway Worker's AZURE_CLIENT_ID. */
 export const deployClientId = platform.identity.deploy.clientId;
 export const planClientId = platform.identity.plan.clientId;

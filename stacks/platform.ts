@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { Backup } from "../components/backup";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
 import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
@@ -8,6 +9,7 @@ import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
 import { Naming } from "../components/naming";
 import { Network } from "../components/network";
+import { Orchestrator } from "../components/orchestrator";
 import { Synapse } from "../components/synapse";
 import { ALL_PRIVATE_DNS_ZONES } from "../components/private-dns";
 import type { PlatformConfig } from "./config";
@@ -30,6 +32,8 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly dataLake: DataLake;
   readonly synapse: Synapse;
   readonly dataFactory: DataFactory;
+  readonly backup: Backup;
+  readonly orchestrator: Orchestrator;
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:platform:DataPlatform", name, {}, opts);
@@ -135,6 +139,45 @@ export class DataPlatform extends pulumi.ComponentResource {
         redundancy: config.storage.redundancy,
         softDeleteRetentionDays: config.storage.softDeleteRetentionDays,
         filesystems: LAKE_FILESYSTEMS,
+      },
+      { parent: this },
+    );
+
+    this.orchestrator = new Orchestrator(
+      `${name}-orchestrator`,
+      {
+        ...placement,
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        privateEndpoints: this.network.privateEndpoints,
+        tenantId: config.entra.tenantId,
+        network: { containerAppsSubnetId: this.network.containerAppsSubnet.id, virtualNetworkId: this.network.virtualNetwork.id },
+        postgres: config.postgres,
+        containerApps: config.containerApps,
+        identities: { server: identity.prefectServer, worker: identity.orchestrator },
+        keyVault: this.keyVault,
+        identityGrants: identity.keyVaultGrants,
+      },
+      { parent: this },
+    );
+
+    this.backup = new Backup(
+      `${name}-backup`,
+      {
+        ...placement,
+        roleAssignments: [
+          { ...grantee(identity.orchestrator), role: "Backup Contributor", description: "orchestrator: triggers and monitors backup jobs" },
+        ],
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        ...config.backup,
+        lake: { id: this.dataLake.accountId, name: this.dataLake.accountName, location: this.dataLake.account.location, containers: [...LAKE_FILESYSTEMS] },
+        postgres: {
+          id: this.orchestrator.postgresServer.id,
+          name: this.orchestrator.postgresServer.name,
+          location: this.orchestrator.postgresServer.location,
+          resourceGroupId: this.resourceGroup.id,
+        },
       },
       { parent: this },
     );

@@ -113,6 +113,22 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
   "time:index/offset:Offset": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["offsetDays"] ?? 0)), "offset"),
   "time:index/rotating:Rotating": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["rotationDays"] ?? 0)), "rotation"),
   "time:index/static:Static": () => timestamps(MOCK_NOW, MOCK_NOW, "static"),
+  "azure-native:app:ManagedEnvironment": (i, id) => ({
+    defaultDomain: `${mockUuid(id).slice(0, 12)}.${String(i["location"] ?? "westeurope")}.azurecontainerapps.io`,
+    staticIp: "10.0.0.62",
+  }),
+  // ARM answers the internal FQDN of an app once its environment exists; the mock derives it from the app's name.
+  "azure-native:app:ContainerApp": (i) => {
+    const configuration = (i["configuration"] ?? {}) as { ingress?: Record<string, unknown> };
+    const fqdn = `${String(i["containerAppName"])}.internal.mock-env.westeurope.azurecontainerapps.io`;
+    return {
+      latestRevisionFqdn: configuration.ingress ? fqdn.replace(/^([^.]+)/, "$1--0000001") : "",
+      configuration: { ...configuration, ...(configuration.ingress ? { ingress: { ...configuration.ingress, fqdn } } : {}) },
+    };
+  },
+  "azure-native:dbforpostgresql:Server": (i) => ({ fullyQualifiedDomainName: `${String(i["serverName"])}.postgres.database.azure.com` }),
+  // Stand-in for a generated secret: deterministic so graphs compare equal; never a real credential.
+  "random:index/randomPassword:RandomPassword": (_i, id) => ({ result: `mock-${mockUuid(`${id}#password`)}` }),
 };
 
 /** A fixed "now" for the time provider's resources, so graphs stay deterministic. */
