@@ -18,12 +18,7 @@ function packConfig(environment: string): PolicyPackConfig {
  * (the offline plan and `pulumi up --policy-pack` fail on it) and the matching violations show as a todo here.
  */
 const KNOWN_IN_PROGRESS: { policy: string; type: string; owner: string; why: string }[] = [
-  {
-    policy: "diagnostics-on-supported-resources",
-    type: "azure-native:app:ContainerApp",
-    owner: "Orchestrator (components/orchestrator-apps.ts, untracked)",
-    why: "Container Apps support diagnostic settings (AllMetrics) but the apps get none yet",
-  },
+  // Empty: the Orchestrator's Container Apps got their diagnostic settings (was: diagnostics-on-supported-resources).
 ];
 const isKnown = (v: { policy: string; type?: string }) => KNOWN_IN_PROGRESS.some((k) => k.policy === v.policy && k.type === v.type);
 
