@@ -1,6 +1,7 @@
 import { ConfigError } from "../stacks/config";
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile } from "./graph/stack-config";
+import { accessTable } from "./plan/access-table";
 import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   const notices = (graph.outputs["notices"] as string[] | undefined) ?? [];
   out.push("## Explicit insecure or non-default choices", "");
   out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
+  out.push("## Who can do what", "", accessTable(graph), "");
   const verdict = await policyVerdict(graph);
   out.push(...verdict.lines, "");
   process.stdout.write(`${out.join("\n")}\n`);

@@ -1,0 +1,97 @@
+import { NAMING_RULES, type NamingRule } from "../../components/naming-rules";
+import { ROLE_CATALOGUE } from "../../components/roles";
+import type { Graph, GraphResource } from "../graph/types";
+
+const ROLE_NAMES: Record<string, string> = Object.fromEntries(Object.entries(ROLE_CATALOGUE).map(([name, guid]) => [guid, name]));
+const GRAPH_APP_ROLES: Record<string, string> = { "18a4783c-866b-4cc7-a460-3d5e5662c884": "Microsoft Graph Application.ReadWrite.OwnedBy" };
+
+interface AccessRow {
+  principal: string;
+  role: string;
+  scope: string;
+  why: string;
+}
+
+/**
+ * "Who can do what" for one stack, from the captured graph: every Azure RBAC assignment, Synapse RBAC assignment and
+ * Microsoft Graph app-role grant, with the principal and the scope resolved back to the resources the program wired
+ * them from (property dependencies), so reviewers read names rather than GUIDs.
+ */
+export function accessTable(graph: Graph): string {
+  const rows: AccessRow[] = [];
+  for (const r of graph.resources) {
+    if (r.type === "azure-native:authorization:RoleAssignment") {
+      const guid = String(r.inputs["roleDefinitionId"]).split("/").pop() ?? "";
+      const condition = r.inputs["condition"] ? " (conditioned)" : "";
+      rows.push({
+        principal: principal(graph, r, "principalId"),
+        role: `${ROLE_NAMES[guid] ?? guid}${condition}`,
+        scope: scope(graph, r, "scope"),
+        why: String(r.inputs["description"] ?? ""),
+      });
+    } else if (r.type === "azure:synapse/roleAssignment:RoleAssignment") {
+      rows.push({
+        principal: principal(graph, r, "principalId"),
+        role: `${String(r.inputs["roleName"])} (Synapse RBAC)`,
+        scope: scope(graph, r, "synapseWorkspaceId"),
+        why: "",
+      });
+    } else if (r.type === "azuread:index/appRoleAssignment:AppRoleAssignment") {
+      const id = String(r.inputs["appRoleId"]);
+      rows.push({ principal: principal(graph, r, "principalObjectId"), role: GRAPH_APP_ROLES[id] ?? `app role ${id}`, scope: "Entra tenant", why: "" });
+    }
+  }
+  rows.sort((a, b) => a.principal.localeCompare(b.principal) || a.scope.localeCompare(b.scope) || a.role.localeCompare(b.role));
+  const escape = (s: string) => s.replace(/\|/g, "\\|");
+  return [
+    "| principal | role | scope | why |",
+    "|---|---|---|---|",
+    ...rows.map((row) => `| ${escape(row.principal)} | ${escape(row.role)} | ${escape(row.scope)} | ${escape(row.why)} |`),
+  ].join("\n");
+}
+
+function source(graph: Graph, r: GraphResource, input: string): GraphResource | undefined {
+  const urns = r.propertyDependencies[input] ?? [];
+  const found = urns.map((u) => graph.resources.find((x) => x.urn === u)).filter((x): x is GraphResource => Boolean(x?.custom));
+  return found.length === 1 ? found[0] : undefined;
+}
+
+function principal(graph: Graph, r: GraphResource, input: string): string {
+  const from = source(graph, r, input);
+  if (!from) {
+    const type = r.inputs["principalType"] === "Group" ? "group" : "principal";
+    return `${type} \`${String(r.inputs[input])}\``;
+  }
+  switch (from.type) {
+    case "azuread:index/servicePrincipal:ServicePrincipal": {
+      const app = source(graph, from, "clientId");
+      return `app ${String(app?.inputs["displayName"] ?? from.name)}`;
+    }
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return `managed identity ${String(from.inputs["resourceName"])}`;
+    default:
+      return `${shortType(from.type)} ${azureName(from)} (system identity)`;
+  }
+}
+
+function scope(graph: Graph, r: GraphResource, input: string): string {
+  const target = source(graph, r, input);
+  if (!target || target.id !== r.inputs[input]) return `\`${String(r.inputs[input])}\``;
+  return `${shortType(target.type)} ${azureName(target)}`;
+}
+
+function shortType(type: string): string {
+  const [, module, kind] = type.split(":");
+  return module && kind ? `${module}/${kind}` : type;
+}
+
+const NAME_INPUTS = new Map<string, string>(
+  (Object.values(NAMING_RULES) as NamingRule[]).flatMap((rule) => rule.types.map((type): [string, string] => [type, rule.nameInput])),
+);
+
+function azureName(r: GraphResource): string {
+  const input = NAME_INPUTS.get(r.type);
+  if (input && typeof r.inputs[input] === "string") return String(r.inputs[input]);
+  const name = Object.entries(r.inputs).find(([k, v]) => k.endsWith("Name") && k !== "resourceGroupName" && typeof v === "string");
+  return String(name?.[1] ?? r.name);
+}
