@@ -22,6 +22,8 @@ export interface StackEvaluation {
   fresh?: boolean;
   /** Evaluate another checkout of this project (the offline PR diff). */
   root?: string;
+  /** Evaluate another Pulumi project in this checkout (e.g. `bootstrap/`): its directory and main file, relative to root. */
+  project?: { dir: string; main: string };
 }
 
 /**
@@ -30,10 +32,17 @@ export interface StackEvaluation {
  */
 export async function evaluateStack(stack: string, options: StackEvaluation = {}): Promise<EvaluationResult> {
   const root = options.root ?? PROJECT_ROOT;
-  const config = options.config ?? readStackConfig(stack, root);
-  const project = readProjectName(root);
-  const request = { project, stack, config, programPath: join(root, "stacks", "index.ts") };
-  const key = createHash("sha256").update(JSON.stringify(request)).update(sourceFingerprint(root)).digest("hex").slice(0, 24);
+  const projectRoot = options.project ? join(root, options.project.dir) : root;
+  const config = options.config ?? readStackConfig(stack, projectRoot);
+  const project = readProjectName(projectRoot);
+  const programPath = options.project ? join(projectRoot, options.project.main) : join(root, "stacks", "index.ts");
+  const request = { project, stack, config, programPath };
+  const key = createHash("sha256")
+    .update(JSON.stringify(request))
+    .update(sourceFingerprint(root))
+    .update(options.project ? sourceFingerprint(projectRoot, ["."]) : "")
+    .digest("hex")
+    .slice(0, 24);
   const cached = join(CACHE_DIR, `${stack}-${key}.json`);
   if (!options.fresh) {
     try {
@@ -80,7 +89,7 @@ export async function stackGraph(stack: string, options: StackEvaluation = {}): 
   return result.graph;
 }
 
-function sourceFingerprint(root: string): string {
+function sourceFingerprint(root: string, dirs: readonly string[] = SOURCE_DIRS): string {
   const hash = createHash("sha256");
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -96,7 +105,7 @@ function sourceFingerprint(root: string): string {
       else files.push(path);
     }
   };
-  for (const dir of SOURCE_DIRS) walk(join(root, dir));
+  for (const dir of dirs) walk(join(root, dir));
   files.push(join(root, "Pulumi.yaml"), join(root, "package-lock.json"), join(root, "gateway", "dist", "worker.js"));
   for (const file of files.sort()) {
     hash.update(relative(root, file));
