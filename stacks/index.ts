@@ -29,4 +29,7 @@ export const deployClientId = platform.identity.deploy.clientId;
 export const planClientId = platform.identity.plan.clientId;
 export const gatewayClientId = platform.identity.gatewayClientId;
 export const gatewayClientSecretExpiresOn = platform.identity.gatewayClientSecretExpiresOn;
+/** Object IDs of the CI service principals: bootstrap phase 2 grants them state, key and resource-group rights. */
+export const deployPrincipalId = platform.identity.deploy.principalId;
+export const planPrincipalId = platform.identity.plan.principalId;
 export const notices = config.notices;
