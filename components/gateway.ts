@@ -2,6 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CrossCuttingArgs, PlacementArgs } from "./cross-cutting";
@@ -49,6 +50,11 @@ export interface GatewayArgs extends PlacementArgs, Pick<CrossCuttingArgs, "tags
   connectivity: TunnelConnectivity | AllowlistConnectivity;
   /** The Worker bundle; defaults to gateway/dist/worker.js (npm run build:gateway). */
   bundlePath?: string;
+  /**
+   * Days between rotations of the secrets this component writes to Key Vault (default 90): the shared secret gets a
+   * new value, the tunnel token secret a new expiry (30 days past the deadline, so a late `up` still works).
+   */
+  secretRotationDays?: number;
 }
 
 /**
@@ -85,6 +91,9 @@ export class Gateway extends pulumi.ComponentResource {
       bindings.push({ type: "ratelimit", name: "RATE_LIMITER", namespaceId, simple: { limit, period } });
     }
 
+    // Key Vault secrets carry an expiry (policy keyvault-secret-expiry); the next `up` after the deadline renews it.
+    const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: args.secretRotationDays ?? 90 }, { parent: this });
+    const expires = rotation.rotationRfc3339.apply((deadline) => Math.floor(Date.parse(deadline) / 1000) + 30 * 86_400);
     const vaultSecret = (suffix: string, secretName: string, keyVaultId: pulumi.Input<string>, value: pulumi.Input<string>, contentType: string) => {
       const vault = pulumi.output(keyVaultId).apply(parseVaultId);
       return new azure.keyvault.Secret(
@@ -93,7 +102,7 @@ export class Gateway extends pulumi.ComponentResource {
           resourceGroupName: vault.resourceGroupName,
           vaultName: vault.vaultName,
           secretName,
-          properties: { value: pulumi.secret(value), contentType },
+          properties: { value: pulumi.secret(value), contentType, attributes: { enabled: true, expires } },
           tags: args.tags,
         },
         { parent: this },
@@ -102,7 +111,11 @@ export class Gateway extends pulumi.ComponentResource {
 
     if (args.connectivity.mode === "allowlist") {
       // Other tenants' Workers egress from the same Cloudflare ranges: the firewall alone proves nothing.
-      const shared = new random.RandomPassword(`${name}-shared-secret`, { length: 48, special: false }, { parent: this });
+      const shared = new random.RandomPassword(
+        `${name}-shared-secret`,
+        { length: 48, special: false, keepers: { rotation: rotation.rfc3339 } },
+        { parent: this },
+      );
       bindings.push(secretText("UPSTREAM_SHARED_SECRET", shared.result));
       vaultSecret("shared-secret", "gateway-upstream-shared-secret", args.connectivity.keyVaultId, shared.result, "text/plain; gateway shared secret header X-Gateway-Secret");
       this.allowCloudflareRanges(name, args, args.connectivity);
@@ -152,7 +165,8 @@ export class Gateway extends pulumi.ComponentResource {
       this.tunnelId = tunnel.id;
       const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: args.accountId, tunnelId: tunnel.id }, { parent: this });
       const secret = vaultSecret("tunnel-token", "cloudflared-tunnel-token", args.connectivity.keyVaultId, token.token, "text/plain; cloudflared TUNNEL_TOKEN");
-      this.tunnelTokenSecretUri = secret.properties.secretUri;
+      // `properties` holds the value and is secret as a whole; the URI is not, and must not taint the connector's inputs.
+      this.tunnelTokenSecretUri = pulumi.unsecret(secret.properties.secretUri);
     }
 
     this.url = pulumi.interpolate`https://${args.hostname}`;

@@ -34,8 +34,20 @@ export interface PlatformConfig extends EnvironmentProfile {
   domains: RawPlatformConfig["domains"];
   keyVault: { sku: "standard" | "premium"; keyExpiryDays: number; keyRotateBeforeExpiryDays: number; keyNotifyBeforeExpiryDays: number };
   identity: { gatewaySecretRotationDays: number; gatewaySecretOverlapDays: number };
+  gateway: GatewayConfig;
   /** Explicit choices that weaken a secure default; the plan prints them so reviewers see them. */
   notices: string[];
+}
+
+/** The gateway Worker's deployment settings, defaults applied (stacks/config/schema.ts `gateway`). */
+export interface GatewayConfig {
+  scriptName: string;
+  compatibilityDate: string;
+  oidc: { issuer: string; audience: string; jwksUri?: string; allowedTenants: string[] };
+  /** Absent only when explicitly disabled (listed in notices). */
+  rateLimit?: { namespaceId: string; limit: number; period: 10 | 60 };
+  logpushDestination?: string;
+  tunnelHostnames: { synapse: string; prefect: string };
 }
 
 /**
@@ -127,8 +139,50 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     domains: raw.domains,
     keyVault: { ...KEY_VAULT_DEFAULTS, ...raw.keyVault },
     identity: { ...IDENTITY_DEFAULTS, ...raw.identity },
-    notices: notices(environment, profile, cloudflare.connectivity),
+    gateway: resolveGateway(project, environment, raw),
+    notices: [...notices(environment, profile, cloudflare.connectivity), ...gatewayNotices(raw)],
   };
+}
+
+/** The Worker bundle is tested in workerd with this date (test/gateway/harness.ts); change both together. */
+export const GATEWAY_COMPATIBILITY_DATE = "2025-09-01";
+/** Rate-limit namespaces are per account: one per environment so dev traffic never eats prod's budget. */
+const RATE_LIMIT_NAMESPACES: Record<Environment, string> = { dev: "1001", test: "1002", prod: "1003" };
+const ENTRA_V2_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0$/i;
+
+function resolveGateway(project: string, environment: Environment, raw: RawPlatformConfig): GatewayConfig {
+  const g = raw.gateway ?? {};
+  // Default: the platform's own Entra tenant (v2 tokens), pinned to that tenant.
+  const issuer = g.oidc?.issuer ?? `https://login.microsoftonline.com/${raw.entra.tenantId}/v2.0`;
+  const entraTenant = ENTRA_V2_ISSUER.exec(issuer)?.[1];
+  const rate = g.rateLimit ?? {};
+  const [first, ...rest] = raw.domains.gateway.split(".");
+  const sibling = (purpose: string) => [`${first}-${purpose}`, ...rest].join(".");
+  return {
+    scriptName: `${project}-gateway-${environment}`,
+    compatibilityDate: g.compatibilityDate ?? GATEWAY_COMPATIBILITY_DATE,
+    oidc: {
+      issuer,
+      audience: g.oidc?.audience ?? `api://${project}-gateway-${environment}`,
+      ...(g.oidc?.jwksUri ? { jwksUri: g.oidc.jwksUri } : {}),
+      allowedTenants: g.oidc?.allowedTenants ?? (entraTenant ? [entraTenant] : []),
+    },
+    ...(rate.enabled === false
+      ? {}
+      : { rateLimit: { namespaceId: rate.namespaceId ?? RATE_LIMIT_NAMESPACES[environment], limit: rate.limit ?? 600, period: rate.period ?? 60 } }),
+    ...(g.logpushDestination ? { logpushDestination: g.logpushDestination } : {}),
+    // Siblings of the gateway host (one label deep, so the zone's Universal SSL certificate covers them).
+    tunnelHostnames: { synapse: g.tunnelHostnames?.synapse ?? sibling("synapse"), prefect: g.tunnelHostnames?.prefect ?? sibling("prefect") },
+  };
+}
+
+function gatewayNotices(raw: RawPlatformConfig): string[] {
+  const found: string[] = [];
+  if (raw.gateway?.rateLimit?.enabled === false) found.push("gateway.rateLimit.enabled=false: the gateway does not rate-limit callers");
+  if (raw.cloudflare.connectivity === "allowlist") {
+    found.push("cloudflare.connectivity=allowlist: the gateway has no route to the Prefect API (it stays VNet-internal without the tunnel)");
+  }
+  return found;
 }
 
 /** Same in every environment: key versions live 120 days and rotate 30 days early (a new version every 90 days). */
@@ -152,6 +206,15 @@ function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
   const keys = { ...KEY_VAULT_DEFAULTS, ...raw.keyVault };
   const rotation = { expiryDays: keys.keyExpiryDays, rotateBeforeExpiryDays: keys.keyRotateBeforeExpiryDays, notifyBeforeExpiryDays: keys.keyNotifyBeforeExpiryDays };
   for (const message of rotationProblems(rotation)) problems.push({ key: `${CONFIG_NAMESPACE}:keyVault`, message });
+  const oidc = raw.gateway?.oidc;
+  if (oidc?.issuer?.includes("{tenantid}") && (!oidc.jwksUri || !oidc.allowedTenants)) {
+    problems.push({ key: `${CONFIG_NAMESPACE}:gateway.oidc`, message: "a multi-tenant issuer ({tenantid}) needs jwksUri and allowedTenants" });
+  }
+  for (const host of Object.values(raw.gateway?.tunnelHostnames ?? {})) {
+    if (host === raw.domains.gateway) {
+      problems.push({ key: `${CONFIG_NAMESPACE}:gateway.tunnelHostnames`, message: `"${host}" is the gateway's own host name` });
+    }
+  }
   for (const key of Object.keys(raw.tags ?? {})) {
     if ((REQUIRED_TAG_KEYS as readonly string[]).includes(key)) {
       problems.push({ key: `${CONFIG_NAMESPACE}:tags.${key}`, message: "is set by the platform and cannot be overridden" });
@@ -163,7 +226,10 @@ function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
 function notices(environment: Environment, profile: EnvironmentProfile, connectivity: string): string[] {
   const found: string[] = [];
   if (connectivity === "allowlist") {
-    found.push("cloudflare.connectivity=allowlist: Synapse firewall admits Cloudflare's published IP ranges (guarded by a shared-secret header)");
+    // Synapse cannot require the gateway's shared-secret header: say so rather than imply a guard that is not there.
+    found.push(
+      "cloudflare.connectivity=allowlist: Synapse's public endpoint admits Cloudflare's published IPv4 ranges (shared by every Cloudflare customer's Workers); Synapse cannot check the gateway's shared-secret header, so Entra RBAC is the only barrier there",
+    );
   }
   if (environment === "prod" && !profile.durability.protectStateful) {
     found.push("durability.protectStateful=false in prod: stateful resources can be deleted by `pulumi up`/`destroy`");

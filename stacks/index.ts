@@ -29,6 +29,9 @@ export const deployClientId = platform.identity.deploy.clientId;
 export const planClientId = platform.identity.plan.clientId;
 export const gatewayClientId = platform.identity.gatewayClientId;
 export const gatewayClientSecretExpiresOn = platform.identity.gatewayClientSecretExpiresOn;
+/** The gateway's public URL, and the Cloudflare Tunnel behind it (tunnel mode only). */
+export const gatewayUrl = platform.gateway.url;
+export const gatewayTunnelId = platform.gateway.tunnelId;
 /** Object IDs of the CI service principals: bootstrap phase 2 grants them state, key and resource-group rights. */
 export const deployPrincipalId = platform.identity.deploy.principalId;
 export const planPrincipalId = platform.identity.plan.principalId;

@@ -4,6 +4,8 @@ import { Backup } from "../components/backup";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
 import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
+import { Gateway } from "../components/gateway";
+import { hostOf, PREFECT_AUTH_BINDING, platformRoutes } from "../components/gateway-routes";
 import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
@@ -34,6 +36,7 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly dataFactory: DataFactory;
   readonly backup: Backup;
   readonly orchestrator: Orchestrator;
+  readonly gateway: Gateway;
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:platform:DataPlatform", name, {}, opts);
@@ -250,7 +253,61 @@ export class DataPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.registerOutputs({ resourceGroupName: this.resourceGroup.name });
+    this.gateway = this.createGateway(name, placement);
+
+    this.registerOutputs({ resourceGroupName: this.resourceGroup.name, gatewayUrl: this.gateway.url });
+  }
+
+  /**
+   * The identity-aware edge. Built last: its routes and tunnel origins need Synapse's endpoints and the Prefect app,
+   * and in tunnel mode it hands the tunnel token's Key Vault secret to the orchestrator's connector (no cycle).
+   */
+  private createGateway(name: string, placement: PlacementArgs): Gateway {
+    const { config, identity, synapse, orchestrator } = this;
+    const settings = config.gateway;
+    const tunnel = config.cloudflare.connectivity === "tunnel";
+    const synapseDev = synapse.connectivityEndpoints.apply((endpoints) => {
+      if (!endpoints["dev"]) throw new Error("gateway: the Synapse workspace has no dev endpoint");
+      return endpoints["dev"];
+    });
+    const prefectOrigin = orchestrator.apiUrl.apply((url) => new URL(url).origin);
+    const gateway = new Gateway(
+      `${name}-gateway`,
+      {
+        ...placement,
+        accountId: config.cloudflare.accountId,
+        zoneId: config.cloudflare.zoneId,
+        hostname: config.domains.gateway,
+        scriptName: settings.scriptName,
+        compatibilityDate: settings.compatibilityDate,
+        oidc: settings.oidc,
+        // Allowlist mode has no path to the VNet-internal Prefect API (listed in notices).
+        routes: platformRoutes({
+          groups: config.entra.groups,
+          synapseUpstream: tunnel ? `https://${settings.tunnelHostnames.synapse}` : synapseDev,
+          ...(tunnel ? { prefectUpstream: `https://${settings.tunnelHostnames.prefect}/api` } : {}),
+          engineersWrite: config.environment === "dev",
+        }),
+        upstreamIdentity: { tenantId: config.entra.tenantId, clientId: identity.gatewayClientId, clientSecret: identity.gatewayClientSecret },
+        ...(tunnel ? { basicAuthSecrets: { [PREFECT_AUTH_BINDING]: orchestrator.apiAuthString } } : {}),
+        ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
+        ...(settings.logpushDestination ? { auditLogpush: { destinationConf: pulumi.secret(settings.logpushDestination) } } : {}),
+        connectivity: tunnel
+          ? {
+              mode: "tunnel",
+              keyVaultId: this.keyVault.vaultId,
+              // cloudflared runs in the VNet: the privatelink zones resolve these names to the private endpoints.
+              origins: [
+                { hostname: settings.tunnelHostnames.synapse, service: synapseDev, originServerName: hostOf(synapseDev) },
+                { hostname: settings.tunnelHostnames.prefect, service: prefectOrigin, originServerName: hostOf(prefectOrigin) },
+              ],
+            }
+          : { mode: "allowlist", synapseWorkspaceName: synapse.workspaceName, keyVaultId: this.keyVault.vaultId },
+      },
+      { parent: this },
+    );
+    if (gateway.tunnelTokenSecretUri) orchestrator.connectTunnel(gateway.tunnelTokenSecretUri);
+    return gateway;
   }
 
   /** Lock and protect for a component's stateful resources, from the environment's durability settings. */

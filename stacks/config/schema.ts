@@ -45,6 +45,10 @@ const armId = z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/
   error: (issue) => `${JSON.stringify(issue.input)} is not an Azure resource ID`,
 });
 
+const httpsUrl = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an https URL`,
+});
+
 const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 1-512 characters without <>%&\\?/" });
 
 export const configSchema = z.strictObject({
@@ -161,6 +165,35 @@ export const configSchema = z.strictObject({
     /** Public host name of the gateway Worker, inside the Cloudflare zone. */
     gateway: hostname,
   }),
+  /** The gateway Worker (DESIGN.md §5). Every field has a secure default resolved in stacks/config.ts. */
+  gateway: z
+    .strictObject({
+      /** Workers runtime semantics the bundle was tested with; fixed so a deploy never changes them silently. */
+      compatibilityDate: z.string().regex(/^20\d\d-[01]\d-[0-3]\d$/, { error: "must be a YYYY-MM-DD date" }).optional(),
+      /** Caller tokens: default the Entra tenant's v2 issuer; any OIDC issuer (e.g. an Okta authorization server) works. */
+      oidc: z
+        .strictObject({
+          issuer: httpsUrl.optional(),
+          audience: z.string().min(1).optional(),
+          jwksUri: httpsUrl.optional(),
+          allowedTenants: z.array(uuid).min(1).optional(),
+        })
+        .optional(),
+      /** Per-subject limit (Workers rate-limit binding, per location). `enabled: false` is listed in notices. */
+      rateLimit: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          namespaceId: z.string().regex(/^[1-9]\d{0,9}$/, { error: "must be a positive integer (as text), unique in the account" }).optional(),
+          limit: z.number().int().min(1).max(100000).optional(),
+          period: z.union([z.literal(10), z.literal(60)]).optional(),
+        })
+        .optional(),
+      /** Logpush destination for the audit records (Workers Trace Events); absent → only sampled Workers Logs. */
+      logpushDestination: z.string().regex(/^[a-z0-9]+:\/\/\S+$/, { error: "must be a Logpush destination_conf (e.g. r2://…, https://…)" }).optional(),
+      /** Tunnel mode: public host names (in the zone) that the tunnel maps to the private origins. */
+      tunnelHostnames: z.strictObject({ synapse: hostname.optional(), prefect: hostname.optional() }).optional(),
+    })
+    .optional(),
 });
 
 export type RawPlatformConfig = z.infer<typeof configSchema>;

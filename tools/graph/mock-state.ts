@@ -87,6 +87,10 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
   return { id, state: { ...inputs, ...azureName, ...systemIdentity(inputs, id), ...computed } };
 }
 
+/** How a secret value is marked on the wire between the SDK and the (mock) monitor. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
 type StateBuilder = (inputs: Record<string, unknown>, id: string, name: string) => Record<string, unknown>;
 
 /** Computed outputs per token, beyond echoing the inputs. Extend when a component reads a new computed output. */
@@ -106,6 +110,15 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
   "azure-native:keyvault:Vault": (i) => ({
     properties: { ...(i["properties"] as object), vaultUri: `https://${String(i["vaultName"])}.vault.azure.net/` },
   }),
+  // Key Vault answers the versionless URI (what Container Apps references follow) and the URI of this version.
+  "azure-native:keyvault:Secret": (i, id) => {
+    const uri = `https://${String(i["vaultName"])}.vault.azure.net/secrets/${String(i["secretName"])}`;
+    // `properties` holds the value, so it arrives as one secret: answer inside the same secret wrapper.
+    const input = (i["properties"] ?? {}) as Record<string, unknown>;
+    const wrapped = input[SECRET_SIG] === SECRET_SIG_VALUE;
+    const properties = { ...((wrapped ? input["value"] : input) as object), secretUri: uri, secretUriWithVersion: `${uri}/${mockUuid(id).replace(/-/g, "")}` };
+    return { properties: wrapped ? { [SECRET_SIG]: SECRET_SIG_VALUE, value: properties } : properties };
+  },
   "azuread:index/application:Application": (_i, id) => ({ clientId: mockUuid(`${id}#client`), objectId: id }),
   "azuread:index/servicePrincipal:ServicePrincipal": (_i, id) => ({ objectId: id }),
   // Stand-in for the client secret Entra generates: deterministic, recognisably fake, traceable through the graph.
