@@ -33,6 +33,8 @@ function expectedArmMatrix(env: string): Row[] {
     ["orchestrator", "Key Vault Secrets User", "vault"],
     ["orchestrator", "Data Factory Contributor", "factory"],
     ["orchestrator", "Backup Contributor", "backup-vault"],
+    // Tunnel mode: the cloudflared connector's identity reads only its own token secret.
+    ["cloudflared", "Key Vault Secrets User", "secret:cloudflared-tunnel-token"],
     ["synapse-mi", "Storage Blob Data Contributor", "fs:synapse"],
     ["adf-mi", "Key Vault Secrets User", "vault"],
     ["adf-mi", "Storage Blob Data Contributor", "fs:raw"],
@@ -57,7 +59,12 @@ function expectedSynapseMatrix(): Row[] {
 const key = (row: Row) => row.join(" | ");
 
 /** System-assigned identities exist once their resource does (the scope label of that resource). */
-const SYSTEM_IDENTITY_HOSTS: Record<string, string> = { "synapse-mi": "workspace", "adf-mi": "factory", "backup-mi": "backup-vault" };
+const SYSTEM_IDENTITY_HOSTS: Record<string, string> = {
+  "synapse-mi": "workspace",
+  "adf-mi": "factory",
+  "backup-mi": "backup-vault",
+  cloudflared: "secret:cloudflared-tunnel-token",
+};
 
 describe("access matrix (DESIGN.md §3)", () => {
   it("every Azure role assignment matches the matrix: principal, role and scope resource, nothing extra", () => {

@@ -52,7 +52,11 @@ describe("identities per environment", () => {
   it("creates user-assigned identities for the Prefect worker (orchestrator) and server, distinct per stack", () => {
     const seen = new Set<string>();
     for (const graph of graphs) {
-      const names = ofType(graph, UAMI).map((u) => String(u.inputs["resourceName"])).sort();
+      const identity = ofType(graph, "dataplatform:identity:Identity")[0]!;
+      const names = ofType(graph, UAMI)
+        .filter((u) => u.parent === identity.urn)
+        .map((u) => String(u.inputs["resourceName"]))
+        .sort();
       const env = configOf(graph).environment;
       assert.deepEqual(
         names.map((n) => n.replace(/-[a-z]+$/, "")),

@@ -59,6 +59,7 @@ export function principalLabel(graph: Graph, r: GraphResource, input = "principa
 const SCOPE_LABELS: Record<string, (r: GraphResource) => string> = {
   "azure-native:resources:ResourceGroup": () => "rg",
   "azure-native:keyvault:Vault": () => "vault",
+  "azure-native:keyvault:Secret": (r) => `secret:${String(r.inputs["secretName"])}`,
   "azure-native:storage:StorageAccount": () => "lake",
   "azure-native:storage:BlobContainer": (r) => `fs:${String(r.inputs["containerName"])}`,
   "azure-native:datafactory:Factory": () => "factory",
@@ -69,8 +70,8 @@ const SCOPE_LABELS: Record<string, (r: GraphResource) => string> = {
 
 /** The resource a scope names: the one whose ID the scope equals, and which the scope input was computed from. */
 export function scopeResource(graph: Graph, r: GraphResource, input = "scope"): GraphResource | undefined {
-  const source = sourceOf(graph, r, input);
-  return source && source.id === r.inputs[input] ? source : undefined;
+  // The scope input may be computed from several resources (e.g. a secret's ID and its vault); it names the one whose ID it is.
+  return (r.propertyDependencies[input] ?? []).map((u) => byUrn(graph, u)).find((x) => x?.custom && x.id === r.inputs[input]);
 }
 
 export function scopeLabel(graph: Graph, r: GraphResource, input = "scope"): string {

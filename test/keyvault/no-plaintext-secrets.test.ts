@@ -21,26 +21,21 @@ function covered(path: string, secretPaths: string[]): boolean {
   return secretPaths.some((p) => p === "$" || path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
 }
 
-const IDENTIFIERS = ["subscriptionId", "tenantId", "clientId"];
-
-/** Every value the program treats as secret somewhere, plus credentials providers generate (mock stand-ins). */
+/**
+ * The credentials in the graph: values stored in Key Vault secrets and Worker secret bindings, and what credential
+ * resources generate (mock stand-ins). Derived values that Pulumi merely taints as secret (IDs) are not credentials.
+ */
 function secretValues(graph: Graph): string[] {
   const values = new Set<string>();
-  for (const r of graph.resources) {
-    for (const [path, value] of leaves(r.inputs)) {
-      // Provider schemas mark identifiers such as subscriptionId secret; they are not credentials.
-      if (r.type.startsWith("pulumi:providers:") && IDENTIFIERS.includes(path)) continue;
-      if (covered(path, r.secretPaths) && value.length >= 8) values.add(value);
-    }
+  const add = (v: unknown) => {
+    if (typeof v === "string" && v.length >= 8) values.add(v);
+  };
+  for (const s of ofType(graph, "azure-native:keyvault:Secret")) add((s.inputs["properties"] as { value?: unknown } | undefined)?.value);
+  for (const w of graph.resources.filter((r) => r.type.startsWith("cloudflare:") && Array.isArray(r.inputs["bindings"]))) {
+    for (const b of w.inputs["bindings"] as { type?: string; text?: unknown }[]) if (b.type === "secret_text") add(b.text);
   }
-  for (const p of ofType(graph, "azuread:index/applicationPassword:ApplicationPassword")) {
-    const v = p.outputs["value"];
-    if (typeof v === "string") values.add(v);
-  }
-  for (const p of ofType(graph, "random:index/randomPassword:RandomPassword")) {
-    const v = p.outputs["result"];
-    if (typeof v === "string") values.add(v);
-  }
+  for (const p of ofType(graph, "azuread:index/applicationPassword:ApplicationPassword")) add(p.outputs["value"]);
+  for (const p of ofType(graph, "random:index/randomPassword:RandomPassword")) add(p.outputs["result"]);
   return [...values];
 }
 

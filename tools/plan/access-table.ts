@@ -75,8 +75,11 @@ function principal(graph: Graph, r: GraphResource, input: string): string {
 }
 
 function scope(graph: Graph, r: GraphResource, input: string): string {
-  const target = source(graph, r, input);
-  if (!target || target.id !== r.inputs[input]) return `\`${String(r.inputs[input])}\``;
+  // The scope may be computed from several resources (a secret's ID and its vault): it names the one whose ID it is.
+  const target = (r.propertyDependencies[input] ?? [])
+    .map((u) => graph.resources.find((x) => x.urn === u))
+    .find((x) => x?.custom && x.id === r.inputs[input]);
+  if (!target) return `\`${String(r.inputs[input])}\``;
   return `${shortType(target.type)} ${azureName(target)}`;
 }
 
