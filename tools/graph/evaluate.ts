@@ -58,8 +58,12 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
       call(args) {
         invokes.push({ token: args.token, inputs: args.inputs });
         const handler = MOCK_INVOKES[args.token];
-        if (!handler) throw new Error(`unmocked invoke ${args.token}: add it to tools/graph/mock-state.ts`);
-        return handler(args.inputs);
+        if (handler) return handler(args.inputs);
+        // Recorded as well as thrown: a failed invoke whose result feeds a resource rejects an Output nobody awaits,
+        // so the resource is silently never registered and the program would otherwise "succeed" without it.
+        const message = `unmocked invoke ${args.token}: add it to tools/graph/mock-state.ts`;
+        errors.push(message);
+        throw new Error(message);
       },
     },
     options.project,
