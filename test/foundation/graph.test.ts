@@ -136,8 +136,10 @@ describe("Pulumi.yaml", () => {
       name: string;
       main: string;
       config: Record<string, { type: string }>;
+      options?: { refresh?: string };
     };
     assert.equal(project.name, "dataplatform");
+    assert.equal(project.options?.refresh, "always", "time.Rotating deadlines are only noticed on refresh");
     assert.equal(project.main, "stacks/index.ts");
     for (const [key, declaration] of Object.entries(project.config)) {
       assert.ok(key in configSchema.shape, `Pulumi.yaml declares ${key}, which the schema does not know`);
