@@ -67,14 +67,26 @@ describe("Prefect and connector apps", () => {
     }
   });
 
-  it("never put the generated Prefect password into any input except its Key Vault secret (as a Pulumi secret)", () => {
+  it("puts the generated Prefect password only into its Key Vault secret and the gateway's secret binding, both as Pulumi secrets", () => {
     for (const graph of graphs) {
       const password = ofType(graph, "random:index/randomPassword:RandomPassword");
       assert.equal(password.length, 1);
       const value = String(password[0]!.outputs["result"]);
       const holders = graph.resources.filter((r) => JSON.stringify(r.inputs).includes(value));
-      assert.deepEqual(holders.map((r) => r.type), ["azure-native:keyvault:Secret"], graph.stack);
-      assert.ok(holders[0]!.secretPaths.some((p) => p.includes("value")), "the value is a Pulumi secret");
+      // The Worker cannot read the private vault at run time, so its `basic` route gets the string as a secret_text
+      // binding (DESIGN §5); nothing else may hold it.
+      assert.deepEqual(
+        holders.map((r) => r.type).sort(),
+        ["azure-native:keyvault:Secret", "cloudflare:index/workersScript:WorkersScript"],
+        graph.stack,
+      );
+      const secret = holders.find((r) => r.type === "azure-native:keyvault:Secret")!;
+      assert.ok(secret.secretPaths.some((p) => p.includes("value")), "the Key Vault value is a Pulumi secret");
+      const worker = holders.find((r) => r.type === "cloudflare:index/workersScript:WorkersScript")!;
+      const bindings = worker.inputs["bindings"] as { name: string; type: string; text?: string }[];
+      const index = bindings.findIndex((b) => b.text !== undefined && b.text.includes(value));
+      assert.equal(bindings[index]?.type, "secret_text", "the Worker holds it only as a secret binding");
+      assert.ok(worker.secretPaths.some((p) => p === "bindings" || p.startsWith(`bindings[${index}]`)), "the binding is a Pulumi secret");
       for (const [key, output] of Object.entries(graph.outputs)) {
         if (JSON.stringify(output).includes(value)) assert.ok(graph.secretOutputs.includes(key), `stack output ${key} leaks it`);
       }
