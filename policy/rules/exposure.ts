@@ -27,17 +27,20 @@ function openCidr(value: unknown): boolean {
 export const noPublicNetworkAccess = resourceRule({
   name: "no-public-network-access",
   description:
-    "No Azure resource enables public network access unless listed in INTENDED_PUBLIC_ENDPOINTS (policy/rules/exposure.ts) with its reason; no firewall rule or IP rule opens a resource to the whole internet.",
+    "No Azure resource enables public network access unless listed in INTENDED_PUBLIC_ENDPOINTS (policy/rules/exposure.ts) with its reason; no firewall rule or IP rule opens a resource to the whole internet. The one configurable exception: allowCloudflareAllowlist=true admits a Synapse workspace's public endpoint for stacks with dataplatform:cloudflare.connectivity=allowlist (its firewall then admits Cloudflare's published ranges only; the same opt-in as synapse-no-public-access).",
   severity: "critical",
   benchmarks: { mcsb: ["NS-2"] },
   remediationSteps: "Set publicNetworkAccess to Disabled and use the private endpoints from attachCrossCutting; or add the endpoint to INTENDED_PUBLIC_ENDPOINTS with a reason reviewers accept.",
   types: "*",
+  config: { allowCloudflareAllowlist: { type: "boolean", default: false } },
   check(props, ctx, report) {
     if (!ctx.args.type.startsWith("azure-native:")) return;
+    const allowlistOptIn = ctx.config["allowCloudflareAllowlist"] === true && ctx.args.type === T.synapseWorkspace;
     for (const path of PUBLIC_ACCESS_PATHS) {
       const value = get(props, path);
       if (!is(value, "Enabled")) continue;
-      const intended = INTENDED_PUBLIC_ENDPOINTS.some((e) => e.type === ctx.args.type && e.path === path);
+      const intended =
+        INTENDED_PUBLIC_ENDPOINTS.some((e) => e.type === ctx.args.type && e.path === path) || (allowlistOptIn && path === "publicNetworkAccess");
       if (!intended) report(`${path} is Enabled and not an intended public endpoint`);
     }
     if (ctx.args.type === T.synapseFirewallRule && allInternet(props)) report("Synapse firewall rule admits the whole IPv4 internet");

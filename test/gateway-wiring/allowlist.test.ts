@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { mutate } from "../policy/fixtures";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
@@ -71,7 +72,7 @@ describe("gateway wiring in allowlist mode (config override on dev)", () => {
     assert.ok(!(configFor("dev").notices.some((n) => n.includes("allowlist"))), "the tunnel stack files carry no such notice");
   });
 
-  it("policy verdict on the allowlist graph: only the public Synapse workspace is flagged, and the pack's own exception does not cover it (reported, not loosened)", async (t) => {
+  it("policy verdict on the allowlist graph: only the public Synapse workspace is flagged, and only the explicit pack opt-in admits it", async () => {
     const pack = JSON.parse(readFileSync(join(PROJECT_ROOT, "policy", "config", "dev.json"), "utf8")) as Record<string, Record<string, unknown>>;
     const mandatory = async (config: PolicyPackConfig) =>
       (await runPoliciesOnGraph(graph, { config })).filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.type}`);
@@ -80,11 +81,19 @@ describe("gateway wiring in allowlist mode (config override on dev)", () => {
       `no-public-network-access: ${T.workspace}`,
       `synapse-no-public-access: ${T.workspace}`,
     ]);
-    // synapse-no-public-access has an opt-in for this mode; no-public-network-access has none, so an allowlist stack
-    // cannot pass the mandatory pack today. Left for the policy owner to decide (never loosened here).
-    const optedIn = { ...pack, "synapse-no-public-access": { ...pack["synapse-no-public-access"], allowCloudflareAllowlist: true } };
-    const remaining = await mandatory(optedIn as PolicyPackConfig);
-    assert.deepEqual(remaining, [`no-public-network-access: ${T.workspace}`]);
-    t.todo(`allowlist mode still fails mandatory ${remaining.join("; ")} (no exception in INTENDED_PUBLIC_ENDPOINTS)`);
+    // An allowlist stack passes only when its pack config opts in on both exposure rules, explicitly and reviewably.
+    const optIn = (rule: string) => ({ ...pack[rule], allowCloudflareAllowlist: true });
+    const halfOptedIn = { ...pack, "synapse-no-public-access": optIn("synapse-no-public-access") };
+    assert.deepEqual(await mandatory(halfOptedIn as PolicyPackConfig), [`no-public-network-access: ${T.workspace}`]);
+    const optedIn = { ...halfOptedIn, "no-public-network-access": optIn("no-public-network-access") };
+    assert.deepEqual(await mandatory(optedIn as PolicyPackConfig), []);
+    // The opt-in admits the Synapse workspace only: any other public endpoint still fails.
+    const account = graph.resources.find((r) => r.type === "azure-native:storage:StorageAccount")!;
+    const publicAccount = mutate(account, "publicNetworkAccess", "Enabled");
+    const withPublicAccount = { ...graph, resources: graph.resources.map((r) => (r === account ? publicAccount : r)) };
+    const flagged = (await runPoliciesOnGraph(withPublicAccount, { config: optedIn as PolicyPackConfig }))
+      .filter((v) => v.level === "mandatory" && v.policy === "no-public-network-access")
+      .map((v) => v.type);
+    assert.deepEqual(flagged, ["azure-native:storage:StorageAccount"]);
   });
 });
