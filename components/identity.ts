@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as azure from "@pulumi/azure-native";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
@@ -55,6 +56,8 @@ export interface IdentityArgs extends PlacementArgs {
   environment: string;
   /** `<org>/<repo>` whose GitHub Actions workflows plan (pull requests) and deploy (environment `<env>`). */
   githubRepository: string;
+  /** App ID URI the gateway app exposes (caller tokens' audience, the Worker's OIDC_AUDIENCE by default). */
+  gatewayApiUri: string;
   /** The environment's resource group: the deploy and plan identities' (only) ARM scope. */
   resourceGroupId: pulumi.Input<string>;
   keyVault: SecretVault;
@@ -93,7 +96,9 @@ export class Identity extends pulumi.ComponentResource {
     // deploy-<env> first: it owns the other applications (Graph Application.ReadWrite.OwnedBy only reaches owned apps).
     this.deploy = this.entraApp(name, "deploy", displayName("deploy"), `CI deploy (pulumi up) of ${env}`);
     this.plan = this.entraApp(name, "plan", displayName("plan"), `CI plan (pulumi preview) of ${env}`);
-    this.gateway = this.entraApp(name, "gateway", displayName("gateway"), `Cloudflare gateway Worker of ${env}: upstream calls to Synapse`);
+    this.gateway = this.entraApp(name, "gateway", displayName("gateway"), `Cloudflare gateway Worker of ${env}: upstream calls to Synapse`, {
+      identifierUri: args.gatewayApiUri,
+    });
     for (const app of [this.deploy, this.plan, this.gateway]) {
       const role = app === this.deploy ? "deploy" : app === this.plan ? "plan" : "gateway";
       new azuread.ApplicationOwner(
@@ -186,7 +191,7 @@ export class Identity extends pulumi.ComponentResource {
     });
   }
 
-  private entraApp(name: string, role: string, displayName: string, description: string): EntraApp {
+  private entraApp(name: string, role: string, displayName: string, description: string, exposed?: ExposedApi): EntraApp {
     const application = new azuread.Application(
       `${name}-${role}-app`,
       {
@@ -195,6 +200,7 @@ export class Identity extends pulumi.ComponentResource {
         signInAudience: "AzureADMyOrg",
         preventDuplicateNames: true,
         // No owners here: ApplicationOwner resources add the deploy identity without fighting over this list.
+        ...(exposed ? exposedApi(displayName, exposed) : {}),
       },
       { parent: this },
     );
@@ -202,8 +208,9 @@ export class Identity extends pulumi.ComponentResource {
       `${name}-${role}-sp`,
       {
         clientId: application.clientId,
-        // Daemon identities: no user can obtain a token for them.
-        appRoleAssignmentRequired: true,
+        // Daemon identities: no user can obtain a token for them. The gateway's API is the exception: callers in any
+        // configured group must get a token for it, and the Worker's routes (not an app assignment) decide access.
+        appRoleAssignmentRequired: !exposed,
         description,
       },
       { parent: this },
@@ -251,4 +258,51 @@ export class Identity extends pulumi.ComponentResource {
       principalType: "ServicePrincipal",
     };
   }
+}
+
+/** An API the app exposes to callers: the gateway's audience for Entra user and app-only tokens. */
+interface ExposedApi {
+  identifierUri: string;
+}
+
+/**
+ * App ID URI, v2 access tokens, a delegated `access` scope for users, an `access` app role for app-only callers,
+ * and security-group IDs in tokens (the Worker maps groups to routes; more than 200 groups fail closed there).
+ * Scope and role IDs are derived from the URI so that a re-run never changes them.
+ */
+function exposedApi(displayName: string, exposed: ExposedApi): Partial<azuread.ApplicationArgs> {
+  return {
+    identifierUris: [exposed.identifierUri],
+    groupMembershipClaims: ["SecurityGroup"],
+    api: {
+      requestedAccessTokenVersion: 2,
+      oauth2PermissionScopes: [
+        {
+          id: stableUuid(`${exposed.identifierUri}#scope/access`),
+          value: "access",
+          type: "User",
+          enabled: true,
+          adminConsentDisplayName: `Call ${displayName}`,
+          adminConsentDescription: "Call the data platform gateway; route access follows the caller's groups.",
+          userConsentDisplayName: `Call ${displayName}`,
+          userConsentDescription: "Call the data platform gateway on your behalf.",
+        },
+      ],
+    },
+    appRoles: [
+      {
+        id: stableUuid(`${exposed.identifierUri}#role/access`),
+        value: "Gateway.Access",
+        allowedMemberTypes: ["Application"],
+        enabled: true,
+        displayName: "Gateway access (app-only)",
+        description: "Daemon callers of the gateway; their routes list this role instead of a group.",
+      },
+    ],
+  };
+}
+
+function stableUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }

@@ -44,6 +44,8 @@ export interface GatewayConfig {
   scriptName: string;
   compatibilityDate: string;
   oidc: { issuer: string; audience: string; jwksUri?: string; allowedTenants: string[] };
+  /** App ID URI the gateway-<env> Entra app exposes: the audience of Entra caller tokens (the default OIDC audience). */
+  entraApiUri: string;
   /** Absent only when explicitly disabled (listed in notices). */
   rateLimit?: { namespaceId: string; limit: number; period: 10 | 60 };
   logpushDestination?: string;
@@ -158,12 +160,14 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
   const rate = g.rateLimit ?? {};
   const [first, ...rest] = raw.domains.gateway.split(".");
   const sibling = (purpose: string) => [`${first}-${purpose}`, ...rest].join(".");
+  const entraApiUri = `api://${project}-gateway-${environment}`;
   return {
     scriptName: `${project}-gateway-${environment}`,
+    entraApiUri,
     compatibilityDate: g.compatibilityDate ?? GATEWAY_COMPATIBILITY_DATE,
     oidc: {
       issuer,
-      audience: g.oidc?.audience ?? `api://${project}-gateway-${environment}`,
+      audience: g.oidc?.audience ?? entraApiUri,
       ...(g.oidc?.jwksUri ? { jwksUri: g.oidc.jwksUri } : {}),
       allowedTenants: g.oidc?.allowedTenants ?? (entraTenant ? [entraTenant] : []),
     },

@@ -118,6 +118,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         keyVault: this.keyVault,
         gatewaySecret: { rotationDays: config.identity.gatewaySecretRotationDays, overlapDays: config.identity.gatewaySecretOverlapDays },
         groups: config.entra.groups,
+        gatewayApiUri: config.gateway.entraApiUri,
       },
       { parent: this },
     );

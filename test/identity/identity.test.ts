@@ -40,7 +40,7 @@ describe("identities per environment", () => {
         assert.equal(a.inputs["password"], undefined, "no inline password");
         const sps = ofType(graph, SP).filter((sp) => dependsOnUrn(sp, "clientId", a.urn));
         assert.equal(sps.length, 1, `${graph.stack}: ${role} has one service principal`);
-        assert.equal(sps[0]!.inputs["appRoleAssignmentRequired"], true);
+        assert.equal(sps[0]!.inputs["appRoleAssignmentRequired"], role !== "gateway", "only the gateway API admits unassigned callers");
         const name = String(a.inputs["displayName"]);
         assert.ok(!seen.has(name), `${name} appears in ${seen.get(name)} and ${graph.stack}`);
         seen.set(name, graph.stack);
@@ -84,6 +84,37 @@ describe("identities per environment", () => {
         assert.equal(f[0]!.inputs["subject"], subject);
         assert.equal(f[0]!.inputs["issuer"], "https://token.actions.githubusercontent.com");
         assert.deepEqual(f[0]!.inputs["audiences"], ["api://AzureADTokenExchange"]);
+      }
+    }
+  });
+
+  it("exposes the gateway app as the API callers get tokens for: its URI is the Worker's audience, groups in tokens", () => {
+    for (const graph of graphs) {
+      const gateway = app(graph, "gateway");
+      const script = ofType(graph, "cloudflare:index/workersScript:WorkersScript")[0]!;
+      const audience = (script.inputs["bindings"] as { name: string; text?: string }[]).find((b) => b.name === "OIDC_AUDIENCE")?.text;
+      assert.deepEqual(gateway.inputs["identifierUris"], [audience], `${graph.stack}: caller tokens must be issued for the Worker's audience`);
+      assert.deepEqual(gateway.inputs["groupMembershipClaims"], ["SecurityGroup"], "the Worker maps group IDs to routes");
+      const api = gateway.inputs["api"] as { requestedAccessTokenVersion: number; oauth2PermissionScopes: { value: string; type: string; id: string }[] };
+      assert.equal(api.requestedAccessTokenVersion, 2, "v2 tokens match the Worker's v2 issuer");
+      assert.deepEqual(api.oauth2PermissionScopes.map((x) => [x.value, x.type]), [["access", "User"]]);
+      const roles = gateway.inputs["appRoles"] as { value: string; allowedMemberTypes: string[] }[];
+      assert.deepEqual(roles.map((r) => [r.value, r.allowedMemberTypes]), [["Gateway.Access", ["Application"]]]);
+      for (const role of ["plan", "deploy"]) {
+        assert.equal(app(graph, role).inputs["identifierUris"], undefined, `${role} exposes no API`);
+      }
+    }
+    const ids = graphs.map((g) => (app(g, "gateway").inputs["api"] as { oauth2PermissionScopes: { id: string }[] }).oauth2PermissionScopes[0]!.id);
+    assert.equal(new Set(ids).size, graphs.length, "scope IDs differ per environment");
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("requires app assignment on every service principal except the gateway API's (its routes decide access)", () => {
+    for (const graph of graphs) {
+      for (const sp of ofType(graph, "azuread:index/servicePrincipal:ServicePrincipal")) {
+        const owner = byUrn(graph, sp.propertyDependencies["clientId"]?.[0]);
+        const isGateway = String(owner?.inputs["displayName"]).includes("-gateway-");
+        assert.equal(sp.inputs["appRoleAssignmentRequired"], !isGateway, `${graph.stack}: ${sp.name}`);
       }
     }
   });
