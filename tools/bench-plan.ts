@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const runsArg = process.argv.indexOf("--runs");
   const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
   const rows: string[] = [];
-  rows.push("| stack | resources | program median (ms) | program p-max (ms) | process median (ms) | peak RSS (MB) |");
+  rows.push("| stack | resources | program median (ms) | program max (ms) | process median (ms) | peak RSS (MB) |");
   rows.push("|---|---:|---:|---:|---:|---:|");
   for (const stack of listStacks()) {
     const program: number[] = [];
