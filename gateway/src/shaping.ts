@@ -62,7 +62,7 @@ export async function limitedBody(request: Request, maxBytes: number): Promise<A
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
+      await discardRest(reader, maxBytes);
       throw tooLarge();
     }
     chunks.push(value);
@@ -74,4 +74,19 @@ export async function limitedBody(request: Request, maxBytes: number): Promise<A
     offset += c.byteLength;
   }
   return body.buffer;
+}
+
+/**
+ * Reads and drops up to `budget` more bytes before giving up on the stream. An HTTP/1.1 client still writing its body
+ * when the 413 arrives sees the connection close mid-write (EPIPE) instead of the answer; draining a bounded amount
+ * lets a slightly oversized upload get its 413, while a huge one is still cut off.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let drained = 0;
+  while (drained <= budget) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    drained += value.byteLength;
+  }
+  await reader.cancel();
 }
