@@ -2,6 +2,7 @@ import { ConfigError } from "../stacks/config";
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
+import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
@@ -13,7 +14,7 @@ import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
  */
 async function main(argv: string[]): Promise<number> {
   const stackFile = optionValue(argv, "--stack-file");
-  const stack = argv.find((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
+  const stack = positional(argv);
   const stacks = listStacks();
   if (!stack) {
     process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
@@ -61,11 +62,6 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${out.join("\n")}\n`);
   // A mandatory policy violation fails the plan, as it would fail `pulumi up --policy-pack policy`.
   return verdict.mandatory > 0 ? 1 : 0;
-}
-
-function optionValue(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
 }
 
 main(process.argv.slice(2)).then(

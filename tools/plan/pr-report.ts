@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
+import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
 import { policyVerdict } from "./policy-verdict";
 import { describeRef, withWorktree } from "./worktree";
@@ -17,14 +18,10 @@ export interface PrReportOptions {
 
 /** `--base <ref> [--head <ref>] [--out <file>]` from the plan's argv; undefined when there is no --base. */
 export function parsePrOptions(stack: string, argv: string[]): PrReportOptions | undefined {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const base = value("--base");
+  const base = optionValue(argv, "--base");
   if (!base) return undefined;
-  const head = value("--head");
-  const out = value("--out");
+  const head = optionValue(argv, "--head");
+  const out = optionValue(argv, "--out");
   return { stack, base, ...(head ? { head } : {}), ...(out ? { out } : {}) };
 }
 
