@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../tools/graph";
-import { ofType } from "../support/graphs";
+import { ofType, one } from "../support/graphs";
 import { join } from "node:path";
 
 const BOOTSTRAP = { dir: "bootstrap", main: "index.ts" };
@@ -14,12 +14,6 @@ before(async () => {
   phase1 = await stackGraph("org", { project: BOOTSTRAP });
   phase2 = await stackGraph("org", { project: BOOTSTRAP, config: { ...config, "dataplatform-bootstrap:ciPrincipals": JSON.stringify(CI) } });
 });
-
-function one(graph: Graph, type: string): GraphResource {
-  const found = ofType(graph, type);
-  assert.equal(found.length, 1, `one ${type}`);
-  return found[0]!;
-}
 
 describe("bootstrap project (evaluated from bootstrap/Pulumi.org.yaml under mocks)", () => {
   it("creates an Entra-only, TLS 1.2, private-blob state account with versioning, soft delete and a private container", () => {

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { CLOUDFLARE_IP_RANGES } from "../../tools/graph/mock-state";
 import type { EvaluationResult, Graph, GraphResource } from "../../tools/graph";
 import { cidrRange } from "../../components/gateway-bindings";
+import { ofType, one } from "../support/graphs";
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
@@ -26,12 +27,6 @@ async function evaluate(mode: "tunnel" | "allowlist"): Promise<Graph> {
   }
 }
 
-const ofType = (g: Graph, type: string) => g.resources.filter((r) => r.type === type);
-const one = (g: Graph, type: string): GraphResource => {
-  const found = ofType(g, type);
-  assert.equal(found.length, 1, `exactly one ${type}`);
-  return found[0]!;
-};
 type Binding = { type: string; name: string; text?: string; namespaceId?: string; simple?: { limit: number; period: number } };
 const bindings = (g: Graph) => one(g, "cloudflare:index/workersScript:WorkersScript").inputs["bindings"] as Binding[];
 

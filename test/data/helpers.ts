@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "../../components/private-dns";
 import type { Graph, GraphResource } from "../../tools/graph";
-import { byId, ofType } from "../support/graphs";
+import { byId, ofType, one as only } from "../support/graphs";
 
-/** The single resource of `type` in `graph` (fails if there are none or several). */
-export function only(graph: Graph, type: string, filter: (r: GraphResource) => boolean = () => true): GraphResource {
-  const found = ofType(graph, type).filter(filter);
-  assert.equal(found.length, 1, `${graph.stack}: expected one ${type}, found ${found.map((r) => r.name).join(", ") || "none"}`);
-  return found[0]!;
-}
+export { only };
 
 export function logAnalyticsId(graph: Graph): string {
   return only(graph, "azure-native:operationalinsights:Workspace").id!;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type PlatformConfig, resolvePlatformConfig } from "../../stacks/config";
 import { type Graph, type GraphResource, readStackConfig } from "../../tools/graph";
-import { ofType } from "../support/graphs";
+import { ofType, one } from "../support/graphs";
 
 export const T = {
   script: "cloudflare:index/workersScript:WorkersScript",
@@ -26,11 +26,7 @@ export const T = {
 export type Binding = { type: string; name: string; text?: string; namespaceId?: string; simple?: { limit: number; period: number } };
 export type Route = { prefix: string; upstream: string; methods: string[]; groups: string[]; upstreamAuth: { type: string; scope?: string; secret?: string } };
 
-export function one(graph: Graph, type: string, filter: (r: GraphResource) => boolean = () => true): GraphResource {
-  const found = ofType(graph, type).filter(filter);
-  assert.equal(found.length, 1, `${graph.stack}: exactly one ${type}`);
-  return found[0]!;
-}
+export { one };
 
 /** The platform config the program resolved from the same stack config (what the graph must reflect). */
 export function configFor(stack: string, config: Record<string, string> = readStackConfig(stack)): PlatformConfig {

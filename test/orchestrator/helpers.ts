@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Graph, GraphResource } from "../../tools/graph";
-import { byId, ofType } from "../support/graphs";
+import { byId, ofType, one } from "../support/graphs";
 
 export const ENV = "azure-native:app:ManagedEnvironment";
 export const APP = "azure-native:app:ContainerApp";
@@ -9,11 +9,7 @@ export const MI = "azure-native:managedidentity:UserAssignedIdentity";
 
 export type Props = Record<string, any>;
 
-export function one(graph: Graph, type: string): GraphResource {
-  const found = ofType(graph, type);
-  assert.equal(found.length, 1, `${graph.stack}: exactly one ${type}`);
-  return found[0]!;
-}
+export { one };
 
 export function containers(app: GraphResource): Props[] {
   return ((app.inputs["template"] as Props)["containers"] ?? []) as Props[];

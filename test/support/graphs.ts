@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { type Graph, type GraphResource, listStacks, stackGraph } from "../../tools/graph";
 
 export const STACKS = listStacks();
@@ -20,6 +21,13 @@ export async function allGraphs(): Promise<Graph[]> {
 
 export function ofType(graph: Graph, type: string): GraphResource[] {
   return graph.resources.filter((r) => r.type === type);
+}
+
+/** The single resource of `type` (optionally matching `filter`) in `graph`; fails if there are none or several. */
+export function one(graph: Graph, type: string, filter: (r: GraphResource) => boolean = () => true): GraphResource {
+  const found = ofType(graph, type).filter(filter);
+  assert.equal(found.length, 1, `${graph.stack}: expected one ${type}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+  return found[0]!;
 }
 
 /** The resource whose (mock-assigned) ID equals `id`: resolves a scope/reference input to the resource it names. */
