@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { ROLE_CATALOGUE } from "../../components/roles";
 import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "../../tools/graph";
 import { allGraphs, byId, byUrn, ofType } from "../support/graphs";
@@ -12,7 +12,7 @@ const LOCK = "azure-native:authorization:ManagementLockByScope";
 const DIAG = "azure-native:monitor:DiagnosticSetting";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../tools/graph";
 import { ofType, one } from "../support/graphs";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ const CI = { dev: { deploy: "11111111-2222-4333-8444-000000000d01", plan: "11111
 
 let phase1: Graph;
 let phase2: Graph;
-before(async () => {
+beforeAll(async () => {
   const config = readStackConfig("org", join(PROJECT_ROOT, "bootstrap"));
   phase1 = await stackGraph("org", { project: BOOTSTRAP });
   phase2 = await stackGraph("org", { project: BOOTSTRAP, config: { ...config, "dataplatform-bootstrap:ciPrincipals": JSON.stringify(CI) } });

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, describe, test } from "node:test";
+import { beforeAll, describe, test } from "vitest";
 import { promisify } from "node:util";
 import { CLOUDFLARE_IP_RANGES } from "../../tools/graph/mock-state";
 import type { EvaluationResult, Graph, GraphResource } from "../../tools/graph";
@@ -33,7 +33,7 @@ const bindings = (g: Graph) => one(g, "cloudflare:index/workersScript:WorkersScr
 describe("Gateway component (mock graph)", () => {
   let tunnel: Graph;
   let allowlist: Graph;
-  before(async () => {
+  beforeAll(async () => {
     [tunnel, allowlist] = await Promise.all([evaluate("tunnel"), evaluate("allowlist")]);
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { pickConnection } from "../../components/managed-pe-approval";
 import { ROLE_CATALOGUE } from "../../components/roles";
 import type { Graph, GraphResource } from "../../tools/graph";
@@ -15,7 +15,7 @@ const filesystem = (graph: Graph, name: string) =>
 const mpes = (graph: Graph) => ofType(graph, "azure-native:datafactory:ManagedPrivateEndpoint");
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { type Graph, readStackConfig, stackGraph } from "../../tools/graph";
 import { allGraphs, byId, ofType } from "../support/graphs";
 import { assertDiagnostics, assertDurability, assertPrivateEndpoints, diagnosticsOf, only } from "./helpers";
@@ -8,7 +8,7 @@ const ACCOUNT = "azure-native:storage:StorageAccount";
 const lakeOf = (graph: Graph) => only(graph, ACCOUNT, (r) => r.name.endsWith("-datalake-account"));
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { ROLE_CATALOGUE } from "../../components/roles";
 import { SYNAPSE_ROLES } from "../../components/synapse-roles";
 import { type Graph, type GraphResource, readStackConfig, stackGraph } from "../../tools/graph";
@@ -15,7 +15,7 @@ const stackEntra = (stack: string) => JSON.parse(readStackConfig(stack)["datapla
 const principalOf = (r: GraphResource) => (r.outputs["identity"] as { principalId: string }).principalId;
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT, evaluateStack, readStackConfig } from "../../tools/graph";

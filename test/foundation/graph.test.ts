@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { parse } from "yaml";
 import { NAMING_RULES, type NamingRule, UNNAMED_TYPES, namingViolation, type ResourceKind } from "../../components/naming-rules";
 import { REQUIRED_TAG_KEYS } from "../../stacks/config";
@@ -10,7 +10,7 @@ import { type Graph, PROJECT_ROOT, stackGraph } from "../../tools/graph";
 import { STACKS, allGraphs, byUrn } from "../support/graphs";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

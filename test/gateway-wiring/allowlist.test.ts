@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mutate } from "../policy/fixtures";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { cidrRange } from "../../components/gateway-bindings";
 import { runPoliciesOnGraph } from "../../policy/run-on-graph";
@@ -15,7 +15,7 @@ import { binding, configFor, inputSources, one, routes, T, withCloudflareConnect
 describe("gateway wiring in allowlist mode (config override on dev)", () => {
   const config = withCloudflareConnectivity("dev", "allowlist");
   let graph: Graph;
-  before(async () => {
+  beforeAll(async () => {
     graph = await stackGraph("dev", { config });
   });
 

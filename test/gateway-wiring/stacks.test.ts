@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { GATEWAY_BUNDLE } from "../../components/gateway";
 import { GATEWAY_COMPATIBILITY_DATE } from "../../stacks/config";
 import { PROJECT_ROOT, type Graph } from "../../tools/graph";
@@ -11,7 +11,7 @@ import { ancestors, binding, bindings, configFor, inputSources, one, routes, scr
 /** The Gateway as wired on the real stacks (dev/test/prod, tunnel mode from their stack files). */
 describe("gateway wiring on the real stacks", () => {
   const graphs = new Map<string, Graph>();
-  before(async () => {
+  beforeAll(async () => {
     for (const stack of STACKS) graphs.set(stack, await graphOf(stack));
   });
   const each = (fn: (graph: Graph, stack: string) => void) => () => {

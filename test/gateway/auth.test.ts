@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { jose } from "./jose";
 
 const { base64url, exportJWK, generateKeyPair, SignJWT } = jose;
@@ -10,13 +10,13 @@ const ENTRA_V2 = (tid: string) => `http://127.0.0.1:1/${tid}/v2.0`;
 
 describe("gateway in workerd: token validation against a real OIDC provider", () => {
   let h: GatewayHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await GatewayHarness.start();
     // Warm the generic worker's JWKS so the attack cases below are judged on the token, not on an IdP fetch.
     const warm = await h.fetch("gw", "/synapse/x", { token: await h.idp.sign(userClaims(["grp-analysts"])) });
     assert.equal(warm.status, 200);
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 

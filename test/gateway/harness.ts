@@ -89,7 +89,7 @@ export class GatewayHarness {
         worker("tokens", {}),
         worker("idp-down", { OIDC_JWKS_URI: `http://127.0.0.1:${deadPort}/jwks` }),
         worker("idp-hang", { OIDC_JWKS_URI: `${hangingIdp.origin}/jwks` }),
-        worker("limited", {}, { ratelimits: { RATE_LIMITER: { simple: { limit: 3, period: 60 } } } }),
+        worker("limited", {}, { ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 3, period: 60 } } } }),
         worker("misconfigured", { ROUTES: "[{\"prefix\":\"/x\"}]" }),
       ],
       handleRuntimeStdio(stdout: Readable, stderr: Readable) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { afterAll, beforeAll, describe, test } from "vitest";
 import { GatewayHarness, PREFECT_AUTH, SHARED_SECRET, userClaims } from "./harness";
 import { TENANT } from "./idp";
 
@@ -7,10 +7,10 @@ type Echo = { method: string; url: string; headers: Record<string, string>; body
 
 describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
   let h: GatewayHarness;
-  before(async () => {
+  beforeAll(async () => {
     h = await GatewayHarness.start();
   });
-  after(async () => {
+  afterAll(async () => {
     await h?.close();
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { conditionRoleGuids } from "../../components/identity-access";
 import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../components/roles";
 import { MOCK_SUBSCRIPTION_ID } from "../../tools/graph/mock-state";
@@ -8,7 +8,7 @@ import { allGraphs, ofType } from "../support/graphs";
 import { configOf, presentScopes, principalLabel, roleAssignments, roleGuid, roleName, scopeLabel } from "./principals";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

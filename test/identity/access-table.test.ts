@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import type { Graph } from "../../tools/graph";
 import { accessTable } from "../../tools/plan/access-table";
 import { allGraphs, ofType } from "../support/graphs";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

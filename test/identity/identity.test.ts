@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { GRAPH_APPLICATION_READWRITE_OWNEDBY } from "../../components/identity-access";
 import type { Graph, GraphResource } from "../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../support/graphs";
 import { configOf, principalLabel, sourceOf } from "./principals";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

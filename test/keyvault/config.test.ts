@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { resolvePlatformConfig } from "../../stacks/config";
 import { readStackConfig } from "../../tools/graph";
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { resolvePlatformConfig } from "../../stacks/config";
 import { type Graph, readStackConfig } from "../../tools/graph";
 import { allGraphs, byId, ofType } from "../support/graphs";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

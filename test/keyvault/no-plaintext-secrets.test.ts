@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import type { Graph, GraphResource } from "../../tools/graph";
 import { allGraphs, ofType } from "../support/graphs";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

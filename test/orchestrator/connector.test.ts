@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { promisify } from "node:util";
 import { ROLE_CATALOGUE } from "../../components/roles";
 import { type EvaluationResult, type Graph, readStackConfig, stackGraph } from "../../tools/graph";
@@ -32,7 +32,7 @@ async function fixture(mode: "tunnel" | "none"): Promise<Graph> {
 describe("cloudflared connector (Orchestrator component)", () => {
   let tunnel: Graph;
   let none: Graph;
-  before(async () => {
+  beforeAll(async () => {
     [tunnel, none] = await Promise.all([fixture("tunnel"), fixture("none")]);
   });
 

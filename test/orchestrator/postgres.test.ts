@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { readStackConfig, type Graph } from "../../tools/graph";
 import { allGraphs, byId, ofType } from "../support/graphs";
 import { identityOf, one, PG, prefectServer, type Props } from "./helpers";
 
 let graphs: Graph[];
-before(async () => {
+beforeAll(async () => {
   graphs = await allGraphs();
 });
 

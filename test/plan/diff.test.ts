@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import type { Graph, GraphResource } from "../../tools/graph";
 import { PROJECT_ROOT } from "../../tools/graph";
 import { diffGraphs, diffValues, renderDiffMarkdown } from "../../tools/plan/diff";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { parse } from "yaml";
 import { policyConfigFor } from "../../policy/config";
 import { POLICY_ENVIRONMENTS } from "../../policy/environment";

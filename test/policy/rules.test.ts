@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { beforeAll, describe, it } from "vitest";
 import { policyConfigFor } from "../../policy/config";
 import type { PolicyEnvironment } from "../../policy/environment";
 import { platformPolicies } from "../../policy/policies";
@@ -90,7 +90,7 @@ const CASES: Case[] = [
 ];
 
 describe("policy rules on failing fixtures", () => {
-  before(async () => {
+  beforeAll(async () => {
     dev = (await stackGraph("dev")).resources;
     prod = (await stackGraph("prod")).resources;
   });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../stacks/config/environments";
 import { PROJECT_ROOT, listStacks } from "../../tools/graph";
