@@ -1,8 +1,8 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "./naming";
-import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./private-dns";
-import { assignRole, type RoleAssignmentSpec } from "./roles";
+import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./network/private-dns";
+import { assignRole, type RoleAssignmentSpec } from "./identity/roles";
 
 /**
  * The optional inputs every platform component accepts, like Azure Verified Modules: where its diagnostics go,

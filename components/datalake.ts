@@ -1,7 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { attachCrossCutting, type CrossCuttingArgs, diagnosticSetting, type PlacementArgs } from "./cross-cutting";
-import { namingViolation } from "./naming-rules";
+import { namingViolation } from "./naming/rules";
 
 export type LakeRedundancy = "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGRS" | "RAGZRS";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { carveSubnet, formatCidr, parseCidr } from "../components/cidr";
-import { rotationProblems } from "../components/keyvault-rotation";
+import { carveSubnet, formatCidr, parseCidr } from "../lib/ipv4";
+import { rotationProblems } from "../components/keyvault/rotation";
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment, type EnvironmentProfile } from "./config/environments";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
 import type { AzureRegion } from "./config/regions";

@@ -5,7 +5,7 @@ import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cuttin
 import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
 import { Gateway } from "../components/gateway";
-import { hostOf, PREFECT_AUTH_BINDING, platformRoutes } from "../components/gateway-routes";
+import { hostOf, PREFECT_AUTH_BINDING, platformRoutes } from "../components/gateway/routes";
 import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
@@ -13,7 +13,7 @@ import { Naming } from "../components/naming";
 import { Network } from "../components/network";
 import { Orchestrator } from "../components/orchestrator";
 import { Synapse } from "../components/synapse";
-import { ALL_PRIVATE_DNS_ZONES } from "../components/private-dns";
+import { ALL_PRIVATE_DNS_ZONES } from "../components/network/private-dns";
 import type { PlatformConfig } from "./config";
 import { regionShortCode } from "./config/regions";
 

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../components/roles";
+import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../components/identity/roles";
 import { resourceRule, stackRule } from "../rule";
 import { T } from "../tokens";
 
@@ -17,7 +17,7 @@ function isBroadScope(scope: string): boolean {
 
 export const roleAssignmentCatalogue = resourceRule({
   name: "role-assignment-catalogue-only",
-  description: "Every role assignment uses a role from the catalogue in components/roles.ts (the same list the deploy identity's RBAC-administrator condition allows).",
+  description: "Every role assignment uses a role from the catalogue in components/identity/roles.ts (the same list the deploy identity's RBAC-administrator condition allows).",
   severity: "high",
   benchmarks: { mcsb: ["PA-7"] },
   remediationSteps: "Assign through assignRole() with a catalogue role; add a new built-in role to ROLE_CATALOGUE (with its verified GUID) if truly needed.",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeCidrProblem, isPrivateRange, parseCidr } from "../../components/cidr";
+import { describeCidrProblem, isPrivateRange, parseCidr } from "../../lib/ipv4";
 import { ENVIRONMENTS } from "./environments";
 import { isAzureRegion } from "./regions";
 

@@ -13,7 +13,7 @@ export { listStacks, readStackConfig, PROJECT_ROOT } from "./stack-config";
 const run = promisify(execFile);
 const CACHE_DIR = join(PROJECT_ROOT, ".tmp", "graph-cache");
 /** What the graph depends on: a change to any of these files invalidates cached graphs. */
-const SOURCE_DIRS = ["components", "stacks", "tools/graph", "gateway/src"];
+const SOURCE_DIRS = ["components", "contracts", "lib", "stacks", "tools/graph", "gateway/src"];
 
 export interface StackEvaluation {
   /** Config to evaluate instead of the stack file's (tests use this for bad-config and mutation cases). */

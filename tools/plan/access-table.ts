@@ -1,5 +1,5 @@
-import { NAMING_RULES, type NamingRule } from "../../components/naming-rules";
-import { ROLE_CATALOGUE } from "../../components/roles";
+import { NAMING_RULES, type NamingRule } from "../../components/naming/rules";
+import { ROLE_CATALOGUE } from "../../components/identity/roles";
 import type { Graph, GraphResource } from "../graph/types";
 
 const ROLE_NAMES: Record<string, string> = Object.fromEntries(Object.entries(ROLE_CATALOGUE).map(([name, guid]) => [guid, name]));

@@ -1,0 +1,173 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { DATASOURCE, lakePolicy, postgresPolicy } from "./policies";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import { assignRole, type RoleName } from "../identity/roles";
+
+/** A resource the vault protects: Azure Backup needs its ID, name and region (same region as the vault). */
+export interface ProtectedResource {
+  id: pulumi.Input<string>;
+  name: pulumi.Input<string>;
+  location: pulumi.Input<string>;
+}
+
+export interface BackupArgs extends PlacementArgs, CrossCuttingArgs {
+  /** Vault storage redundancy (cannot change once the vault holds backups). */
+  redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
+  /** Restore in the paired region; needs GeoRedundant storage. */
+  crossRegionRestore: boolean;
+  /** Locked is irreversible: retention can then never be shortened nor backups deleted early. */
+  immutability: "Disabled" | "Unlocked" | "Locked";
+  /** AlwaysOn is irreversible: soft delete can then never be turned off. */
+  softDelete: "Off" | "On" | "AlwaysOn";
+  softDeleteRetentionDays: number;
+  /** How long recovery points stay in the vault. */
+  retentionDays: number;
+  /** The ADLS Gen2 lake account and the containers (filesystems) to back up. */
+  lake?: ProtectedResource & { containers: pulumi.Input<pulumi.Input<string>[]> };
+  /** The Prefect Postgres flexible server and the ID of the resource group holding it. */
+  postgres?: ProtectedResource & { resourceGroupId: pulumi.Input<string> };
+}
+
+/**
+ * The environment's Data Protection backup vault: redundancy, immutability and soft delete per environment, a system
+ * identity holding exactly the roles Azure Backup needs on what it protects, one policy per data-source kind and the
+ * backup instances for the lake and the Prefect Postgres. An instance is only registered after its roles exist:
+ * Azure Backup validates the vault identity's permissions when the instance is created.
+ */
+export class Backup extends pulumi.ComponentResource {
+  readonly vault: azure.dataprotection.BackupVault;
+  readonly vaultId: pulumi.Output<string>;
+  readonly vaultName: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  readonly instances: Record<string, azure.dataprotection.BackupInstance> = {};
+
+  private readonly componentName: string;
+  private readonly args: BackupArgs;
+
+  constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:backup:Backup", name, {}, opts);
+    this.componentName = name;
+    this.args = args;
+    if (args.crossRegionRestore && args.redundancy !== "GeoRedundant") {
+      throw new Error(`backup: cross-region restore needs GeoRedundant storage, not ${args.redundancy}`);
+    }
+
+    this.vault = new azure.dataprotection.BackupVault(
+      `${name}-vault`,
+      {
+        vaultName: args.naming.name("backupVault"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        identity: { type: "SystemAssigned" },
+        properties: {
+          storageSettings: [{ datastoreType: "VaultStore", type: args.redundancy }],
+          featureSettings: {
+            crossRegionRestoreSettings: { state: args.crossRegionRestore ? "Enabled" : "Disabled" },
+            crossSubscriptionRestoreSettings: { state: "Disabled" },
+          },
+          securitySettings: {
+            immutabilitySettings: { state: args.immutability },
+            softDeleteSettings: { state: args.softDelete, retentionDurationInDays: args.softDeleteRetentionDays },
+          },
+          monitoringSettings: { azureMonitorAlertSettings: { alertsForAllJobFailures: "Enabled" } },
+        },
+        tags: args.tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+    this.vaultId = this.vault.id;
+    this.vaultName = this.vault.name;
+    this.principalId = this.vault.identity.apply((identity) => {
+      if (!identity?.principalId) throw new Error("backup: the vault has no system-assigned identity");
+      return identity.principalId;
+    });
+
+    attachCrossCutting(this, name, args, {
+      purpose: "bvault",
+      id: this.vault.id,
+      diagnostics: { logs: "allLogs", metrics: true },
+    }, args);
+
+    if (args.lake) this.protectLake(args.lake);
+    if (args.postgres) this.protectPostgres(args.postgres);
+
+    this.registerOutputs({ vaultId: this.vaultId, principalId: this.principalId });
+  }
+
+  private protectLake(lake: NonNullable<BackupArgs["lake"]>): void {
+    const role = this.grant("lake", lake.id, "Storage Account Backup Contributor", "Backup vault: vaulted backup of the lake's containers");
+    const policy = this.policy("lake", lakePolicy(this.args.retentionDays));
+    this.instance("lake", lake, DATASOURCE.lake, policy, [role], {
+      backupDatasourceParametersList: [{ objectType: "BlobBackupDatasourceParameters", containersList: lake.containers }],
+    });
+  }
+
+  private protectPostgres(server: NonNullable<BackupArgs["postgres"]>): void {
+    const roles = [
+      this.grant("psql", server.id, "PostgreSQL Flexible Server Long Term Retention Backup Role", "Backup vault: long-term retention backups of the Prefect database"),
+      // Azure Backup reads the server's resource group to discover the server (its PG-flex manifest lists Reader there).
+      this.grant("psql-rg", server.resourceGroupId, "Reader", "Backup vault: discover the Prefect Postgres server for long-term retention backup"),
+    ];
+    const policy = this.policy("psql", postgresPolicy(this.args.retentionDays));
+    this.instance("psql", server, DATASOURCE.postgres, policy, roles);
+  }
+
+  private grant(purpose: string, scope: pulumi.Input<string>, role: RoleName, description: string): azure.authorization.RoleAssignment {
+    return assignRole(
+      `${this.componentName}-${purpose}-ra`,
+      scope,
+      { principalId: this.principalId, principalType: "ServicePrincipal", role, description },
+      { parent: this },
+    );
+  }
+
+  private policy(purpose: string, properties: azure.types.input.dataprotection.BackupPolicyArgs): azure.dataprotection.BackupPolicy {
+    return new azure.dataprotection.BackupPolicy(
+      `${this.componentName}-${purpose}-policy`,
+      {
+        backupPolicyName: this.args.naming.name("backupPolicy", purpose),
+        resourceGroupName: this.args.resourceGroupName,
+        vaultName: this.vault.name,
+        properties,
+      },
+      { parent: this },
+    );
+  }
+
+  private instance(
+    purpose: string,
+    target: ProtectedResource,
+    kind: { datasourceType: string; resourceType: string },
+    policy: azure.dataprotection.BackupPolicy,
+    roles: pulumi.Resource[],
+    policyParameters?: azure.types.input.dataprotection.PolicyParametersArgs,
+  ): void {
+    const datasource = {
+      resourceID: target.id,
+      resourceUri: target.id,
+      resourceName: target.name,
+      resourceLocation: target.location,
+      datasourceType: kind.datasourceType,
+      resourceType: kind.resourceType,
+    };
+    this.instances[purpose] = new azure.dataprotection.BackupInstance(
+      `${this.componentName}-${purpose}-instance`,
+      {
+        backupInstanceName: this.args.naming.name("backupInstance", purpose),
+        resourceGroupName: this.args.resourceGroupName,
+        vaultName: this.vault.name,
+        properties: {
+          objectType: "BackupInstance",
+          friendlyName: target.name,
+          dataSourceInfo: { ...datasource, objectType: "Datasource" },
+          dataSourceSetInfo: { ...datasource, objectType: "DatasourceSet" },
+          policyInfo: { policyId: policy.id, ...(policyParameters ? { policyParameters } : {}) },
+        },
+        tags: this.args.tags,
+      },
+      // The vault validates its own permissions on the data source when the instance is created.
+      { parent: this, dependsOn: roles, protect: this.args.protect },
+    );
+  }
+}

@@ -1,0 +1,192 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import { type ApprovalTarget, approveManagedPrivateEndpoint } from "../network/managed-pe-approval";
+import { assignRole } from "../identity/roles";
+
+export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
+  keyVault: { id: pulumi.Input<string>; uri: pulumi.Input<string>; name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  dataLake: {
+    accountId: pulumi.Input<string>;
+    accountName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    dfsEndpoint: pulumi.Input<string>;
+    /** The filesystems the factory moves data between (name → container resource ID): its only data-plane scopes. */
+    filesystems: Record<string, pulumi.Input<string>>;
+  };
+  /** The Synapse workspace the factory reaches through managed private endpoints (group IDs: Sql, SqlOnDemand). */
+  synapse?: { workspaceId: pulumi.Input<string>; workspaceName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string>; groupIds: ("Sql" | "SqlOnDemand")[] };
+}
+
+/** The Data Factory API version that knows `managedVirtualNetworks` (azure-native 3.x has no typed resource for it). */
+const DATA_FACTORY_API_VERSION = "2018-06-01";
+const MANAGED_VNET = "default";
+
+/**
+ * A private Data Factory: public network access off, system-assigned identity, a managed VNet with an Azure
+ * integration runtime inside it, managed private endpoints to the lake (dfs), the vault and Synapse that are approved
+ * in code on the target side, linked services that authenticate with the factory's identity (no keys), a private
+ * endpoint `dataFactory` for authoring, and the factory identity's roles on the vault and the filesystems it moves.
+ */
+export class DataFactory extends pulumi.ComponentResource {
+  readonly factory: azure.datafactory.Factory;
+  readonly factoryId: pulumi.Output<string>;
+  readonly factoryName: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  readonly integrationRuntimeName: string;
+
+  constructor(name: string, args: DataFactoryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:datafactory:DataFactory", name, {}, opts);
+    const factoryName = args.naming.name("dataFactory");
+
+    this.factory = new azure.datafactory.Factory(
+      `${name}-factory`,
+      {
+        factoryName,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        identity: { type: "SystemAssigned" },
+        publicNetworkAccess: "Disabled",
+        tags: args.tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+    this.factoryId = this.factory.id;
+    this.factoryName = this.factory.name;
+    this.principalId = this.factory.identity.apply((identity) => {
+      if (!identity?.principalId) throw new Error(`Data Factory ${factoryName} has no system-assigned identity`);
+      return identity.principalId;
+    });
+    const base = { factoryName: this.factory.name, resourceGroupName: args.resourceGroupName };
+
+    const managedVnet = new azure.resources.Resource(
+      `${name}-managed-vnet`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        resourceProviderNamespace: "Microsoft.DataFactory",
+        parentResourcePath: pulumi.interpolate`factories/${this.factory.name}`,
+        resourceType: "managedVirtualNetworks",
+        resourceName: MANAGED_VNET,
+        apiVersion: DATA_FACTORY_API_VERSION,
+        properties: {},
+      },
+      { parent: this },
+    );
+
+    this.integrationRuntimeName = args.naming.name("dataFactoryIntegrationRuntime", "managed");
+    const runtime = new azure.datafactory.IntegrationRuntime(
+      `${name}-ir`,
+      {
+        ...base,
+        integrationRuntimeName: this.integrationRuntimeName,
+        properties: {
+          type: "Managed",
+          description: "Azure integration runtime in the factory's managed VNet: reaches data only through managed private endpoints",
+          managedVirtualNetwork: { referenceName: MANAGED_VNET, type: "ManagedVirtualNetworkReference" },
+          computeProperties: { location: "AutoResolve", dataFlowProperties: { computeType: "General", coreCount: 8, timeToLive: 10 } },
+        },
+      },
+      { parent: this, dependsOn: [managedVnet] },
+    );
+
+    const lakeApproval = this.managedEndpoint(name, args, managedVnet, "lake-dfs", args.dataLake.accountId, "dfs", {
+      kind: "storage",
+      resourceGroupName: args.dataLake.resourceGroupName,
+      accountName: args.dataLake.accountName,
+    });
+    const vaultApproval = this.managedEndpoint(name, args, managedVnet, "vault", args.keyVault.id, "vault", {
+      kind: "keyvault",
+      resourceGroupName: args.keyVault.resourceGroupName,
+      vaultName: args.keyVault.name,
+    });
+    for (const group of args.synapse?.groupIds ?? []) {
+      const synapse = args.synapse!;
+      this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse.workspaceId, group, {
+        kind: "synapse",
+        resourceGroupName: synapse.resourceGroupName,
+        workspaceName: synapse.workspaceName,
+      });
+    }
+
+    // Linked services authenticate as the factory's managed identity: no account key, SAS or client secret anywhere.
+    const runtimeReference = { referenceName: this.integrationRuntimeName, type: "IntegrationRuntimeReference" };
+    new azure.datafactory.LinkedService(
+      `${name}-ls-vault`,
+      {
+        ...base,
+        linkedServiceName: "ls-keyvault",
+        // Secrets are resolved by the Data Factory service (a trusted service of the vault's firewall), not the runtime.
+        properties: { type: "AzureKeyVault", baseUrl: args.keyVault.uri, description: "Platform Key Vault (factory managed identity)" },
+      },
+      { parent: this, dependsOn: [vaultApproval] },
+    );
+    new azure.datafactory.LinkedService(
+      `${name}-ls-lake`,
+      {
+        ...base,
+        linkedServiceName: "ls-datalake",
+        // A `url` without credentials means system-assigned managed identity authentication.
+        properties: { type: "AzureBlobFS", url: args.dataLake.dfsEndpoint, connectVia: runtimeReference, description: "Data lake (factory managed identity)" },
+      },
+      { parent: this, dependsOn: [runtime, lakeApproval] },
+    );
+
+    assignRole(`${name}-vault-secrets-ra`, args.keyVault.id, {
+      principalId: this.principalId,
+      principalType: "ServicePrincipal",
+      role: "Key Vault Secrets User",
+      description: `Data Factory ${factoryName}: reads linked-service secrets`,
+    }, { parent: this });
+    for (const [filesystem, id] of Object.entries(args.dataLake.filesystems)) {
+      assignRole(`${name}-fs-${filesystem}-ra`, id, {
+        principalId: this.principalId,
+        principalType: "ServicePrincipal",
+        role: "Storage Blob Data Contributor",
+        description: `Data Factory ${factoryName}: moves data in filesystem ${filesystem}`,
+      }, { parent: this });
+    }
+
+    attachCrossCutting(this, name, args, {
+      purpose: "adf",
+      id: this.factory.id,
+      diagnostics: { logs: "allLogs", metrics: true },
+      privateLinkGroups: ["dataFactory"],
+    }, args);
+
+    this.registerOutputs({ factoryId: this.factoryId, factoryName: this.factoryName, principalId: this.principalId });
+  }
+
+  /** A managed private endpoint from the factory's managed VNet to `targetId`, and its approval on the target. */
+  private managedEndpoint(
+    name: string,
+    args: DataFactoryArgs,
+    managedVnet: pulumi.Resource,
+    purpose: string,
+    targetId: pulumi.Input<string>,
+    groupId: string,
+    target: ApprovalTarget,
+  ): pulumi.CustomResource {
+    const endpointName = args.naming.name("dataFactoryManagedPrivateEndpoint", purpose);
+    const endpoint = new azure.datafactory.ManagedPrivateEndpoint(
+      `${name}-mpe-${purpose}`,
+      {
+        factoryName: this.factory.name,
+        resourceGroupName: args.resourceGroupName,
+        managedVirtualNetworkName: MANAGED_VNET,
+        managedPrivateEndpointName: endpointName,
+        properties: { privateLinkResourceId: targetId, groupId },
+      },
+      { parent: this, dependsOn: [managedVnet] },
+    );
+    return approveManagedPrivateEndpoint(
+      `${name}-mpe-${purpose}-approval`,
+      target,
+      {
+        privateEndpointName: pulumi.interpolate`${this.factory.name}.${endpointName}`,
+        description: `Data Factory ${args.naming.name("dataFactory")}: managed private endpoint ${endpointName} (${groupId})`,
+      },
+      { parent: this, dependsOn: [endpoint] },
+    );
+  }
+
+}

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { GatewayRoute } from "./bindings";
+
+/** The Entra resource of the Synapse development endpoint (REST: artifacts, pipelines, Spark jobs). */
+export const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";
+/** The Worker binding that holds Prefect's basic-auth string (`user:password`). */
+export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
+
+export interface PlatformRouteArgs {
+  /** People groups (Entra object IDs) as they appear in the callers' `groups` claim. */
+  groups: { admins: pulumi.Input<string>; engineers: pulumi.Input<string>; analysts: pulumi.Input<string> };
+  /** Base URL the Worker fetches for Synapse's dev endpoint (tunnel host name, or the public endpoint in allowlist mode). */
+  synapseUpstream: pulumi.Input<string>;
+  /** Base URL the Worker fetches for the Prefect API (`…/api`); absent when the API is not reachable from Cloudflare. */
+  prefectUpstream?: pulumi.Input<string>;
+  /** Engineers change orchestration in this environment (dev), otherwise only admins do. */
+  engineersWrite: boolean;
+}
+
+/**
+ * Who reaches what through the gateway (DESIGN.md §3). No route, no access; each route names its groups.
+ * - `/synapse` → Synapse's dev endpoint as the gateway identity (Synapse User: read-only on the workspace), so the
+ *   route admits reads only. Analysts have no Azure role at all: this is their one way to Synapse.
+ * - `/prefect` → the Prefect API with its basic-auth string. Prefect queries are POSTs (`/flows/filter`), so read
+ *   and run cannot be split by method: the route is for admins, and engineers too where they write (dev).
+ *   PUT/PATCH/DELETE (changing or deleting deployments, work pools) stay out of the gateway.
+ */
+export function platformRoutes(args: PlatformRouteArgs): GatewayRoute[] {
+  const { admins, engineers, analysts } = args.groups;
+  const routes: GatewayRoute[] = [
+    {
+      prefix: "/synapse",
+      upstream: args.synapseUpstream,
+      methods: ["GET", "HEAD"],
+      groups: [analysts, engineers, admins],
+      upstreamAuth: { type: "entra", scope: SYNAPSE_DEV_SCOPE },
+    },
+  ];
+  if (args.prefectUpstream !== undefined) {
+    routes.push({
+      prefix: "/prefect",
+      upstream: args.prefectUpstream,
+      methods: ["GET", "HEAD", "POST"],
+      groups: args.engineersWrite ? [engineers, admins] : [admins],
+      upstreamAuth: { type: "basic", secret: PREFECT_AUTH_BINDING },
+    });
+  }
+  return routes;
+}
+
+/** `https://<host>[/path]` → `<host>`: the origin's own name, for SNI and the Host header behind the tunnel. */
+export function hostOf(url: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(url).apply((u) => new URL(u).host);
+}

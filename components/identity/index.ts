@@ -1,0 +1,308 @@
+import { createHash } from "node:crypto";
+import * as azure from "@pulumi/azure-native";
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlacementArgs } from "../cross-cutting";
+import {
+  constrainedRolesCondition,
+  DEPLOY_ASSIGNABLE_ROLES,
+  ENTRA_TOKEN_EXCHANGE_AUDIENCE,
+  GITHUB_OIDC_ISSUER,
+  githubSubject,
+  GRAPH_APPLICATION_READWRITE_OWNEDBY,
+  MICROSOFT_GRAPH_APP_ID,
+} from "./rbac-condition";
+import { assignRole, type RoleAssignmentSpec } from "./roles";
+import { RotatingClientSecret } from "./rotation";
+
+/** A principal other components can grant roles to. */
+export interface Principal {
+  /** Entra object ID (service principal / managed identity principal / group). */
+  principalId: pulumi.Output<string>;
+  principalType: RoleAssignmentSpec["principalType"];
+}
+
+/** Just the fields a role assignment needs, from any principal (spread it into a role-assignment spec). */
+export function grantee(p: Principal): Principal {
+  return { principalId: p.principalId, principalType: p.principalType };
+}
+
+export interface EntraApp extends Principal {
+  application: azuread.Application;
+  servicePrincipal: azuread.ServicePrincipal;
+  /** Application (client) ID, what a workflow's `azure/login` or the Worker uses. */
+  clientId: pulumi.Output<string>;
+}
+
+/** A user-assigned managed identity as apps consume it (Container Apps `userAssignedIdentities`, KV references). */
+export interface ManagedIdentity extends Principal {
+  identity: azure.managedidentity.UserAssignedIdentity;
+  id: pulumi.Output<string>;
+  clientId: pulumi.Output<string>;
+}
+
+/** Somewhere secrets can be written with an expiry (the KeyVault component). */
+export interface SecretVault {
+  vaultId: pulumi.Input<string>;
+  secret(
+    secretName: string,
+    spec: { value: pulumi.Input<string>; contentType: string; expiresOn: pulumi.Input<string> },
+    owner?: { parent: pulumi.Resource; name: string },
+  ): azure.keyvault.Secret;
+}
+
+export interface IdentityArgs extends PlacementArgs {
+  project: string;
+  environment: string;
+  /** `<org>/<repo>` whose GitHub Actions workflows plan (pull requests) and deploy (environment `<env>`). */
+  githubRepository: string;
+  /** App ID URI the gateway app exposes (caller tokens' audience, the Worker's OIDC_AUDIENCE by default). */
+  gatewayApiUri: string;
+  /** The environment's resource group: the deploy and plan identities' (only) ARM scope. */
+  resourceGroupId: pulumi.Input<string>;
+  keyVault: SecretVault;
+  gatewaySecret: { rotationDays: number; overlapDays: number };
+  /** People: Entra group object IDs and what engineers may do here (`write` in dev, `read` elsewhere). */
+  groups: { admins: string; engineers: string; analysts: string };
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Who acts in one environment (DESIGN.md §3): Entra apps for CI plan and deploy (GitHub OIDC federation, no secret)
+ * and for the gateway Worker (a rotated client secret, the only one), user-assigned managed identities for the Prefect
+ * server and worker, and the role assignments whose scope is the resource group or the Key Vault. Roles on resources
+ * other components create (factory, backup vault, Synapse) are passed to those components as `roleAssignments`.
+ */
+export class Identity extends pulumi.ComponentResource {
+  readonly plan: EntraApp;
+  readonly deploy: EntraApp;
+  readonly gateway: EntraApp;
+  readonly orchestrator: ManagedIdentity;
+  readonly prefectServer: ManagedIdentity;
+  readonly groups: Record<"admins" | "engineers" | "analysts", Principal>;
+  /** Key Vault Secrets User for the Prefect server and worker: apps must wait for these before reading references. */
+  readonly keyVaultGrants: azure.authorization.RoleAssignment[];
+  readonly gatewayClientId: pulumi.Output<string>;
+  /** The gateway app's current client secret (a Pulumi secret), for the Worker's AZURE_CLIENT_SECRET. */
+  readonly gatewayClientSecret: pulumi.Output<string>;
+  readonly gatewayClientSecretExpiresOn: pulumi.Output<string>;
+  readonly gatewayClientSecretRotation: RotatingClientSecret;
+
+  constructor(name: string, args: IdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:identity:Identity", name, {}, opts);
+    const env = args.environment;
+    const displayName = (role: string) => `${args.project}-${role}-${env}`;
+
+    // deploy-<env> first: it owns the other applications (Graph Application.ReadWrite.OwnedBy only reaches owned apps).
+    this.deploy = this.entraApp(name, "deploy", displayName("deploy"), `CI deploy (pulumi up) of ${env}`);
+    this.plan = this.entraApp(name, "plan", displayName("plan"), `CI plan (pulumi preview) of ${env}`);
+    this.gateway = this.entraApp(name, "gateway", displayName("gateway"), `Cloudflare gateway Worker of ${env}: upstream calls to Synapse`, {
+      identifierUri: args.gatewayApiUri,
+    });
+    for (const app of [this.deploy, this.plan, this.gateway]) {
+      const role = app === this.deploy ? "deploy" : app === this.plan ? "plan" : "gateway";
+      new azuread.ApplicationOwner(
+        `${name}-${role}-owner-deploy`,
+        { applicationId: app.application.id, ownerObjectId: this.deploy.principalId },
+        { parent: this },
+      );
+    }
+
+    this.federate(name, "plan", this.plan, githubSubject(args.githubRepository, { pullRequest: true }));
+    this.federate(name, "deploy", this.deploy, githubSubject(args.githubRepository, { environment: env }));
+
+    // Graph application permission for the deploy identity (needs the first, admin-run `up`: admin consent).
+    const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID });
+    new azuread.AppRoleAssignment(
+      `${name}-deploy-graph-owned-by`,
+      { appRoleId: GRAPH_APPLICATION_READWRITE_OWNEDBY, principalObjectId: this.deploy.principalId, resourceObjectId: graph.objectId },
+      { parent: this },
+    );
+
+    this.orchestrator = this.managedIdentity(name, args, "orchestrator");
+    this.prefectServer = this.managedIdentity(name, args, "prefect-server");
+
+    this.groups = {
+      admins: { principalId: pulumi.output(args.groups.admins), principalType: "Group" },
+      engineers: { principalId: pulumi.output(args.groups.engineers), principalType: "Group" },
+      analysts: { principalId: pulumi.output(args.groups.analysts), principalType: "Group" },
+    };
+
+    const rg = args.resourceGroupId;
+    assignRole(`${name}-deploy-contributor`, rg, {
+      ...grantee(this.deploy),
+      role: "Contributor",
+      description: `deploy-${env}: manages the environment's resources (pulumi up)`,
+    }, { parent: this });
+    assignRole(`${name}-deploy-rbac-admin`, rg, {
+      ...grantee(this.deploy),
+      role: "Role Based Access Control Administrator",
+      description: `deploy-${env}: assigns only the platform's catalogue roles inside the environment`,
+      condition: constrainedRolesCondition(DEPLOY_ASSIGNABLE_ROLES),
+    }, { parent: this });
+    assignRole(`${name}-plan-reader`, rg, {
+      ...grantee(this.plan),
+      role: "Reader",
+      description: `plan-${env}: reads the environment for pulumi preview`,
+    }, { parent: this });
+    // People: everyone who operates the environment can see it; data and authoring rights are granted on the lake
+    // and the factory (engineers write in dev only). Analysts get nothing in Azure: they come through the gateway.
+    for (const group of ["admins", "engineers"] as const) {
+      assignRole(`${name}-${group}-reader`, rg, {
+        ...grantee(this.groups[group]),
+        role: "Reader",
+        description: `${group} group: sees the ${env} environment's resources`,
+      }, { parent: this });
+    }
+
+    this.keyVaultGrants = [
+      assignRole(`${name}-prefect-server-kv-secrets`, args.keyVault.vaultId, {
+        ...grantee(this.prefectServer),
+        role: "Key Vault Secrets User",
+        description: `prefect-server-${env}: reads its database and API auth secrets`,
+      }, { parent: this }),
+      assignRole(`${name}-orchestrator-kv-secrets`, args.keyVault.vaultId, {
+        ...grantee(this.orchestrator),
+        role: "Key Vault Secrets User",
+        description: `orchestrator-${env}: reads the secrets its flows need`,
+      }, { parent: this }),
+    ];
+
+    this.gatewayClientSecretRotation = new RotatingClientSecret(
+      `${name}-gateway-secret`,
+      {
+        applicationId: this.gateway.application.id,
+        rotationDays: args.gatewaySecret.rotationDays,
+        overlapDays: args.gatewaySecret.overlapDays,
+        store: (value, expiresOn, owner) =>
+          args.keyVault.secret("gateway-client-secret", { value, expiresOn, contentType: "application/x-entra-client-secret" }, owner),
+      },
+      { parent: this },
+    );
+    this.gatewayClientId = this.gateway.clientId;
+    this.gatewayClientSecret = this.gatewayClientSecretRotation.value;
+    this.gatewayClientSecretExpiresOn = this.gatewayClientSecretRotation.expiresOn;
+
+    this.registerOutputs({
+      deployClientId: this.deploy.clientId,
+      planClientId: this.plan.clientId,
+      gatewayClientId: this.gatewayClientId,
+      gatewayClientSecretExpiresOn: this.gatewayClientSecretExpiresOn,
+    });
+  }
+
+  private entraApp(name: string, role: string, displayName: string, description: string, exposed?: ExposedApi): EntraApp {
+    const application = new azuread.Application(
+      `${name}-${role}-app`,
+      {
+        displayName,
+        description,
+        signInAudience: "AzureADMyOrg",
+        preventDuplicateNames: true,
+        // No owners here: ApplicationOwner resources add the deploy identity without fighting over this list.
+        ...(exposed ? exposedApi(displayName, exposed) : {}),
+      },
+      { parent: this },
+    );
+    const servicePrincipal = new azuread.ServicePrincipal(
+      `${name}-${role}-sp`,
+      {
+        clientId: application.clientId,
+        // Daemon identities: no user can obtain a token for them. The gateway's API is the exception: callers in any
+        // configured group must get a token for it, and the Worker's routes (not an app assignment) decide access.
+        appRoleAssignmentRequired: !exposed,
+        description,
+      },
+      { parent: this },
+    );
+    return {
+      application,
+      servicePrincipal,
+      clientId: application.clientId,
+      principalId: servicePrincipal.objectId,
+      principalType: "ServicePrincipal",
+    };
+  }
+
+  private federate(name: string, role: string, app: EntraApp, subject: string): void {
+    new azuread.ApplicationFederatedIdentityCredential(
+      `${name}-${role}-github`,
+      {
+        applicationId: app.application.id,
+        displayName: `github-${role}`,
+        description: `GitHub Actions: ${subject}`,
+        issuer: GITHUB_OIDC_ISSUER,
+        subject,
+        audiences: [ENTRA_TOKEN_EXCHANGE_AUDIENCE],
+      },
+      { parent: this },
+    );
+  }
+
+  private managedIdentity(name: string, args: IdentityArgs, purpose: string): ManagedIdentity {
+    const identity = new azure.managedidentity.UserAssignedIdentity(
+      `${name}-${purpose}-id`,
+      {
+        resourceName: args.naming.name("userAssignedIdentity", purpose),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    return {
+      identity,
+      id: identity.id,
+      principalId: identity.principalId,
+      clientId: identity.clientId,
+      principalType: "ServicePrincipal",
+    };
+  }
+}
+
+/** An API the app exposes to callers: the gateway's audience for Entra user and app-only tokens. */
+interface ExposedApi {
+  identifierUri: string;
+}
+
+/**
+ * App ID URI, v2 access tokens, a delegated `access` scope for users, an `access` app role for app-only callers,
+ * and security-group IDs in tokens (the Worker maps groups to routes; more than 200 groups fail closed there).
+ * Scope and role IDs are derived from the URI so that a re-run never changes them.
+ */
+function exposedApi(displayName: string, exposed: ExposedApi): Partial<azuread.ApplicationArgs> {
+  return {
+    identifierUris: [exposed.identifierUri],
+    groupMembershipClaims: ["SecurityGroup"],
+    api: {
+      requestedAccessTokenVersion: 2,
+      oauth2PermissionScopes: [
+        {
+          id: stableUuid(`${exposed.identifierUri}#scope/access`),
+          value: "access",
+          type: "User",
+          enabled: true,
+          adminConsentDisplayName: `Call ${displayName}`,
+          adminConsentDescription: "Call the data platform gateway; route access follows the caller's groups.",
+          userConsentDisplayName: `Call ${displayName}`,
+          userConsentDescription: "Call the data platform gateway on your behalf.",
+        },
+      ],
+    },
+    appRoles: [
+      {
+        id: stableUuid(`${exposed.identifierUri}#role/access`),
+        value: "Gateway.Access",
+        allowedMemberTypes: ["Application"],
+        enabled: true,
+        displayName: "Gateway access (app-only)",
+        description: "Daemon callers of the gateway; their routes list this role instead of a group.",
+      },
+    ],
+  };
+}
+
+function stableUuid(seed: string): string {
+  const h = createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}

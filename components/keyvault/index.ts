@@ -1,0 +1,176 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import type { KeyRotationSettings } from "./rotation";
+import { namingViolation } from "../naming/rules";
+
+export type { KeyRotationSettings } from "./rotation";
+
+export interface KeySpec {
+  /** RSA (software-protected) or RSA-HSM (premium vault). */
+  kty: "RSA" | "RSA-HSM" | "EC" | "EC-HSM";
+  keySize?: number;
+  curveName?: "P-256" | "P-384" | "P-521";
+  keyOps: ("encrypt" | "decrypt" | "sign" | "verify" | "wrapKey" | "unwrapKey")[];
+  rotation: KeyRotationSettings;
+}
+
+export interface SecretSpec {
+  /** Pulumi secret (wrap it with `pulumi.secret`): the value is passed to ARM and stored only in the vault. */
+  value: pulumi.Input<string>;
+  /** What the value is, e.g. `application/x-entra-client-secret`; readers use it to parse the value. */
+  contentType: string;
+  /** Expiry as RFC 3339 (e.g. a credential's own end date): Key Vault marks the secret expired then. */
+  expiresOn: pulumi.Input<string>;
+  /** Not valid before (RFC 3339). */
+  notBefore?: pulumi.Input<string>;
+}
+
+export interface KeyVaultArgs extends PlacementArgs, CrossCuttingArgs {
+  tenantId: pulumi.Input<string>;
+  sku: "standard" | "premium";
+  /** 7-90; the platform uses 90 (the maximum) everywhere. */
+  softDeleteRetentionInDays: number;
+  /** Keys created with the vault (name → spec); each gets a rotation policy. */
+  keys?: Record<string, KeySpec>;
+}
+
+/**
+ * The environment's Key Vault: RBAC-only data plane (no access policies), purge protection, 90-day soft delete,
+ * no public network access (private endpoint `vault` only; trusted Azure services may bypass the firewall), audit logs
+ * and metrics to Log Analytics. Keys carry a rotation policy; secrets always carry an expiry and a content type.
+ *
+ * Keys and secrets are created through ARM (Microsoft.KeyVault/vaults/keys|secrets), not the data plane: the data
+ * plane is unreachable from CI runners once public access is off, while ARM writes are authorized by Azure RBAC.
+ */
+export class KeyVault extends pulumi.ComponentResource {
+  readonly vault: azure.keyvault.Vault;
+  readonly vaultId: pulumi.Output<string>;
+  readonly vaultName: pulumi.Output<string>;
+  readonly vaultUri: pulumi.Output<string>;
+  readonly keys: Record<string, azure.keyvault.Key> = {};
+
+  private readonly componentName: string;
+  private readonly placement: PlacementArgs;
+
+  constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:keyvault:KeyVault", name, {}, opts);
+    this.componentName = name;
+    this.placement = args;
+
+    this.vault = new azure.keyvault.Vault(
+      `${name}-vault`,
+      {
+        vaultName: args.naming.name("keyVault"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        properties: {
+          tenantId: args.tenantId,
+          sku: { family: "A", name: args.sku },
+          enableRbacAuthorization: true,
+          enablePurgeProtection: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: args.softDeleteRetentionInDays,
+          publicNetworkAccess: "Disabled",
+          networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+          enabledForDeployment: false,
+          enabledForDiskEncryption: false,
+          enabledForTemplateDeployment: false,
+        },
+        tags: args.tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+    this.vaultId = this.vault.id;
+    this.vaultName = this.vault.name;
+    this.vaultUri = this.vault.properties.apply((p) => p.vaultUri ?? "");
+
+    attachCrossCutting(this, name, args, {
+      purpose: "vault",
+      id: this.vault.id,
+      diagnostics: { logs: "audit", metrics: true },
+      privateLinkGroups: ["vault"],
+    }, args);
+
+    for (const [keyName, spec] of Object.entries(args.keys ?? {})) {
+      this.keys[keyName] = this.key(keyName, spec, args.protect);
+    }
+
+    this.registerOutputs({ vaultId: this.vaultId, vaultName: this.vaultName, vaultUri: this.vaultUri });
+  }
+
+  /**
+   * A secret in this vault, created through ARM with expiry and content type. `owner` lets the component that owns
+   * the value (e.g. the rotating client secret) own the secret resource too; its child is named after it.
+   */
+  secret(secretName: string, spec: SecretSpec, owner?: { parent: pulumi.Resource; name: string }): azure.keyvault.Secret {
+    checkName("keyVaultSecret", secretName);
+    const parent = owner?.parent ?? this;
+    return new azure.keyvault.Secret(
+      `${owner?.name ?? this.componentName}-secret-${secretName}`,
+      {
+        resourceGroupName: this.placement.resourceGroupName,
+        vaultName: this.vault.name,
+        secretName,
+        properties: {
+          value: pulumi.secret(spec.value),
+          contentType: spec.contentType,
+          attributes: {
+            enabled: true,
+            expires: pulumi.output(spec.expiresOn).apply(toUnixSeconds),
+            ...(spec.notBefore ? { notBefore: pulumi.output(spec.notBefore).apply(toUnixSeconds) } : {}),
+          },
+        },
+      },
+      { parent },
+    );
+  }
+
+  private key(keyName: string, spec: KeySpec, protect: boolean | undefined): azure.keyvault.Key {
+    checkName("keyVaultKey", keyName);
+    const { expiryDays, rotateBeforeExpiryDays, notifyBeforeExpiryDays } = spec.rotation;
+    // The first version's expiry, fixed at creation time and kept in state (a Date.now() here would diff every run).
+    const firstExpiry = new time.Offset(`${this.componentName}-key-${keyName}-expiry`, { offsetDays: expiryDays }, { parent: this });
+    return new azure.keyvault.Key(
+      `${this.componentName}-key-${keyName}`,
+      {
+        resourceGroupName: this.placement.resourceGroupName,
+        vaultName: this.vault.name,
+        keyName,
+        properties: {
+          kty: spec.kty,
+          ...(spec.keySize ? { keySize: spec.keySize } : {}),
+          ...(spec.curveName ? { curveName: spec.curveName } : {}),
+          keyOps: spec.keyOps,
+          attributes: { enabled: true, exportable: false, expires: firstExpiry.unix },
+          rotationPolicy: {
+            attributes: { expiryTime: `P${expiryDays}D` },
+            lifetimeActions: [
+              { trigger: { timeBeforeExpiry: `P${rotateBeforeExpiryDays}D` }, action: { type: "rotate" } },
+              { trigger: { timeBeforeExpiry: `P${notifyBeforeExpiryDays}D` }, action: { type: "notify" } },
+            ],
+          },
+        },
+      },
+      {
+        parent: this,
+        protect,
+        // ARM creates only the first version and never updates a key; after Key Vault rotates it, the current
+        // version's attributes differ from the first one's. Rotation is Key Vault's job, not a Pulumi diff.
+        ignoreChanges: ["properties.attributes"],
+      },
+    );
+  }
+}
+
+function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string): void {
+  const problem = namingViolation(kind, name);
+  if (problem) throw new Error(`KeyVault: ${problem}`);
+}
+
+export function toUnixSeconds(rfc3339: string): number {
+  const ms = Date.parse(rfc3339);
+  if (Number.isNaN(ms)) throw new Error(`"${rfc3339}" is not an RFC 3339 timestamp`);
+  return Math.floor(ms / 1000);
+}

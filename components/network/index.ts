@@ -1,0 +1,162 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  attachCrossCutting,
+  type CrossCuttingArgs,
+  type PlacementArgs,
+  type PrivateEndpointPlacement,
+  privateEndpoint,
+  type Target,
+} from "../cross-cutting";
+import type { PrivateLinkGroup } from "./private-dns";
+
+export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "privateEndpoints" | "lock" | "protect"> {
+  addressSpace: pulumi.Input<string>;
+  subnets: {
+    /** Delegated to Microsoft.App/environments (workload-profiles environment, /27 or larger). */
+    containerApps: pulumi.Input<string>;
+    privateEndpoints: pulumi.Input<string>;
+  };
+  /** Private DNS zones to create and link, unless `existingZoneIds` already has the zone (bring your own). */
+  privateDnsZones: readonly string[];
+  existingZoneIds?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The environment's VNet: a delegated subnet for Container Apps, a subnet for private endpoints, an NSG on each,
+ * and the private DNS zones (created and linked here, or brought from a hub) that private endpoints register in.
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly virtualNetwork: azure.network.VirtualNetwork;
+  readonly containerAppsSubnet: azure.network.Subnet;
+  readonly privateEndpointSubnet: azure.network.Subnet;
+  readonly dnsZoneIds: Record<string, pulumi.Output<string>>;
+  /** Pass as the `privateEndpoints` input of other components. */
+  readonly privateEndpoints: PrivateEndpointPlacement;
+
+  private readonly placement: PlacementArgs;
+
+  constructor(private readonly componentName: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:network:Network", componentName, {}, opts);
+    const name = componentName;
+    this.placement = args;
+    const base = { resourceGroupName: args.resourceGroupName, location: args.location };
+
+    this.virtualNetwork = new azure.network.VirtualNetwork(
+      `${name}-vnet`,
+      {
+        ...base,
+        virtualNetworkName: args.naming.name("virtualNetwork"),
+        addressSpace: { addressPrefixes: [args.addressSpace] },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const acaNsg = this.nsg(name, args, "aca");
+    const peNsg = this.nsg(name, args, "pe");
+
+    this.containerAppsSubnet = new azure.network.Subnet(
+      `${name}-snet-aca`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        virtualNetworkName: this.virtualNetwork.name,
+        subnetName: args.naming.name("subnet", "aca"),
+        addressPrefix: args.subnets.containerApps,
+        networkSecurityGroup: { id: acaNsg.id },
+        delegations: [{ name: "container-apps", serviceName: "Microsoft.App/environments" }],
+        privateEndpointNetworkPolicies: "Enabled",
+        defaultOutboundAccess: false,
+      },
+      { parent: this },
+    );
+    this.privateEndpointSubnet = new azure.network.Subnet(
+      `${name}-snet-pe`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        virtualNetworkName: this.virtualNetwork.name,
+        subnetName: args.naming.name("subnet", "pe"),
+        addressPrefix: args.subnets.privateEndpoints,
+        networkSecurityGroup: { id: peNsg.id },
+        // NSG rules and route tables apply to private endpoints too.
+        privateEndpointNetworkPolicies: "Enabled",
+        defaultOutboundAccess: false,
+      },
+      // Subnets of one VNet are updated one at a time by ARM: concurrent writes fail with AnotherOperationInProgress.
+      { parent: this, dependsOn: [this.containerAppsSubnet] },
+    );
+
+    this.dnsZoneIds = {};
+    for (const zone of args.privateDnsZones) {
+      const existing = args.existingZoneIds?.[zone];
+      this.dnsZoneIds[zone] = existing !== undefined ? pulumi.output(existing) : this.privateZone(name, args, zone);
+    }
+    this.privateEndpoints = { subnetId: this.privateEndpointSubnet.id, dnsZoneIds: this.dnsZoneIds };
+
+    attachCrossCutting(this, name, args, {
+      purpose: "vnet",
+      id: this.virtualNetwork.id,
+      diagnostics: { logs: "allLogs", metrics: true },
+    }, args);
+
+    this.registerOutputs({
+      virtualNetworkId: this.virtualNetwork.id,
+      containerAppsSubnetId: this.containerAppsSubnet.id,
+      privateEndpointSubnetId: this.privateEndpointSubnet.id,
+    });
+  }
+
+  /** A private endpoint for `target` in this network's endpoint subnet, registered in the matching DNS zone. */
+  privateEndpoint(target: Target, group: PrivateLinkGroup, parent: pulumi.Resource = this): azure.network.PrivateEndpoint {
+    return privateEndpoint(
+      `${this.componentName}-${target.purpose}-${group.toLowerCase()}`,
+      this.placement,
+      target,
+      group,
+      this.privateEndpoints,
+      { parent },
+    );
+  }
+
+  private nsg(name: string, args: NetworkArgs, purpose: string): azure.network.NetworkSecurityGroup {
+    const nsg = new azure.network.NetworkSecurityGroup(
+      `${name}-nsg-${purpose}`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        networkSecurityGroupName: args.naming.name("networkSecurityGroup", purpose),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    attachCrossCutting(this, name, args, {
+      purpose: `nsg-${purpose}`,
+      id: nsg.id,
+      diagnostics: { logs: "allLogs", metrics: false },
+    }, args);
+    return nsg;
+  }
+
+  private privateZone(name: string, args: NetworkArgs, zone: string): pulumi.Output<string> {
+    const slug = zone.replace(/^privatelink\./, "").replace(/\./g, "-");
+    const privateZone = new azure.privatedns.PrivateZone(
+      `${name}-dns-${slug}`,
+      { resourceGroupName: args.resourceGroupName, privateZoneName: zone, location: "global", tags: args.tags },
+      { parent: this },
+    );
+    new azure.privatedns.VirtualNetworkLink(
+      `${name}-dns-${slug}-link`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        privateZoneName: privateZone.name,
+        virtualNetworkLinkName: args.naming.name("privateDnsZoneLink", slug),
+        location: "global",
+        virtualNetwork: { id: this.virtualNetwork.id },
+        registrationEnabled: false,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    return privateZone.id;
+  }
+}

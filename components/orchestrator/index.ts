@@ -1,0 +1,226 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
+import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
+import {
+  type AppContext,
+  cloudflaredApp,
+  type ManagedIdentityRef,
+  prefectServerApp,
+  prefectWorkerApp,
+} from "./apps";
+import { containerAppsEnvironment } from "./environment";
+import { PREFECT_DATABASE, type PostgresSettings, prefectPostgres } from "./postgres";
+import { assignRole } from "../identity/roles";
+
+export type { ManagedIdentityRef } from "./apps";
+
+/** Key Vault secret holding Prefect's basic-auth string (`user:password`), shared by server, worker and gateway. */
+export const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
+
+/** What the orchestrator needs from the environment's Key Vault (the KeyVault component satisfies it). */
+export interface SecretStore {
+  vaultId: pulumi.Input<string>;
+  /** `https://<vault>.vault.azure.net/` */
+  vaultUri: pulumi.Input<string>;
+  secret(
+    secretName: string,
+    spec: { value: pulumi.Input<string>; contentType: string; expiresOn: pulumi.Input<string> },
+    owner?: { parent: pulumi.Resource; name: string },
+  ): azure.keyvault.Secret;
+}
+
+export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
+  tenantId: pulumi.Input<string>;
+  network: { containerAppsSubnetId: pulumi.Input<string>; virtualNetworkId: pulumi.Input<string> };
+  postgres: PostgresSettings;
+  containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
+  /** User-assigned identities: `server` (prefect-server-<env>) and `worker` (orchestrator-<env>). */
+  identities: { server: ManagedIdentityRef; worker: ManagedIdentityRef };
+  keyVault: SecretStore;
+  /** Role assignments the apps' identities need before the apps can read their Key Vault references. */
+  identityGrants?: pulumi.Input<pulumi.Resource>[];
+  /** Days between rotations of Prefect's basic-auth password. */
+  apiAuthRotationDays?: number;
+}
+
+/**
+ * The orchestration plane: an internal Container Apps environment in the VNet, Prefect's Postgres (Entra-only,
+ * private), the Prefect server (internal ingress only) and worker, and in tunnel mode the cloudflared connector that
+ * carries the gateway's traffic into the VNet. Every secret an app sees is a Key Vault reference read with its own
+ * managed identity; no secret value is an input of any app.
+ */
+export class Orchestrator extends pulumi.ComponentResource {
+  readonly environment: azure.app.ManagedEnvironment;
+  readonly postgresServer: azure.dbforpostgresql.Server;
+  readonly serverApp: azure.app.ContainerApp;
+  readonly workerApp: azure.app.ContainerApp;
+  connectorApp?: azure.app.ContainerApp;
+  /** `https://<server-app>.internal.<env-domain>/api`, resolvable inside the environment and the VNet. */
+  readonly apiUrl: pulumi.Output<string>;
+  /** `user:password` for Prefect's basic auth, for the gateway's upstream credential (a Pulumi secret). */
+  readonly apiAuthString: pulumi.Output<string>;
+  readonly apiAuthSecret: azure.keyvault.Secret;
+
+  private readonly componentName: string;
+  private readonly args: OrchestratorArgs;
+  private readonly appContext: (extra: pulumi.Input<pulumi.Resource>[]) => AppContext;
+
+  constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:orchestrator:Orchestrator", name, {}, opts);
+    const { server: serverIdentity, worker: workerIdentity } = args.identities;
+
+    this.environment = containerAppsEnvironment(this, name, {
+      ...args,
+      infrastructureSubnetId: args.network.containerAppsSubnetId,
+      virtualNetworkId: args.network.virtualNetworkId,
+      zoneRedundant: args.containerApps.zoneRedundant,
+    });
+
+    const serverIdentityName = resourceName(serverIdentity.id);
+    const postgres = prefectPostgres(this, name, {
+      ...args,
+      settings: args.postgres,
+      administrator: { objectId: serverIdentity.principalId, principalName: serverIdentityName },
+    });
+    this.postgresServer = postgres.server;
+
+    const auth = this.apiAuth(name, args);
+    this.apiAuthString = auth.value;
+    this.apiAuthSecret = auth.secret;
+    const authStringSecretUrl = secretUrl(args.keyVault.vaultUri, API_AUTH_SECRET_NAME);
+
+    const ctx = (extra: pulumi.Input<pulumi.Resource>[]): AppContext => ({
+      parent: this,
+      name,
+      placement: args,
+      environmentId: this.environment.id,
+      tags: args.tags,
+      diagnostics: args.diagnostics,
+      dependsOn: [auth.secret, ...(args.identityGrants ?? []), ...extra],
+    });
+    const { serverMinReplicas, workerMinReplicas, maxReplicas } = args.containerApps;
+
+    this.serverApp = prefectServerApp(ctx(postgres.ready), {
+      identity: serverIdentity,
+      databaseUser: serverIdentityName,
+      databaseHost: postgres.server.fullyQualifiedDomainName,
+      databaseName: PREFECT_DATABASE,
+      authStringSecretUrl,
+      scale: { minReplicas: serverMinReplicas, maxReplicas },
+    });
+    this.apiUrl = this.serverApp.configuration.apply((c) => {
+      const fqdn = c?.ingress?.fqdn;
+      if (!fqdn) throw new Error("orchestrator: the Prefect server app has no ingress FQDN");
+      return `https://${fqdn}/api`;
+    });
+
+    this.workerApp = prefectWorkerApp(ctx([]), {
+      identity: workerIdentity,
+      apiUrl: this.apiUrl,
+      authStringSecretUrl,
+      scale: { minReplicas: workerMinReplicas, maxReplicas },
+    });
+
+    this.componentName = name;
+    this.args = args;
+    this.appContext = ctx;
+
+    this.registerOutputs({
+      environmentId: this.environment.id,
+      apiUrl: this.apiUrl,
+      postgresServerId: this.postgresServer.id,
+    });
+  }
+
+  /**
+   * Prefect's basic-auth string: a random password replaced every `apiAuthRotationDays` (the next `up` after the
+   * deadline rotates it), stored in Key Vault with an expiry past the deadline so the running apps keep working until
+   * that `up` happens.
+   */
+  private apiAuth(name: string, args: OrchestratorArgs): { value: pulumi.Output<string>; secret: azure.keyvault.Secret } {
+    const rotationDays = args.apiAuthRotationDays ?? 90;
+    const rotation = new time.Rotating(`${name}-api-auth-rotation`, { rotationDays }, { parent: this });
+    const password = new random.RandomPassword(
+      `${name}-api-auth-password`,
+      { length: 48, special: false, keepers: { rotation: rotation.rfc3339 } },
+      { parent: this },
+    );
+    const value = pulumi.secret(pulumi.interpolate`prefect:${password.result}`);
+    const secret = args.keyVault.secret(
+      API_AUTH_SECRET_NAME,
+      {
+        value,
+        contentType: "text/x-prefect-basic-auth",
+        expiresOn: rotation.rotationRfc3339.apply((deadline) => addDays(deadline, 30)),
+      },
+      { parent: this, name },
+    );
+    return { value, secret };
+  }
+
+  /**
+   * Tunnel mode: the cloudflared connector, reading the tunnel token the Gateway wrote to Key Vault. Added after
+   * construction because the Gateway's tunnel routes to this component's server app (and the connector needs the
+   * Gateway's token). The connector gets its own identity, allowed to read exactly one secret: the tunnel token.
+   */
+  connectTunnel(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
+    if (this.connectorApp) throw new Error("orchestrator: the tunnel connector exists already");
+    const { componentName: name, args } = this;
+    const identity = new azure.managedidentity.UserAssignedIdentity(
+      `${name}-tunnel-id`,
+      {
+        resourceName: args.naming.name("userAssignedIdentity", "cloudflared"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const grant = assignRole(
+      `${name}-tunnel-token-ra`,
+      secretResourceId(args.keyVault.vaultId, tunnelTokenSecretUri),
+      {
+        principalId: identity.principalId,
+        principalType: "ServicePrincipal",
+        role: "Key Vault Secrets User",
+        description: "cloudflared connector: read the Cloudflare Tunnel token (this one secret only)",
+      },
+      { parent: this },
+    );
+    const replicas = this.args.containerApps.serverMinReplicas;
+    this.connectorApp = cloudflaredApp(this.appContext([grant]), {
+      identity: { id: identity.id, principalId: identity.principalId, clientId: identity.clientId },
+      tunnelTokenSecretUrl: tunnelTokenSecretUri,
+      scale: { minReplicas: replicas, maxReplicas: replicas },
+    });
+    return this.connectorApp;
+  }
+}
+
+/** Versionless Key Vault secret URL: Container Apps then follows new versions (it re-reads within 30 minutes). */
+export function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
+  return pulumi.output(vaultUri).apply((uri) => `${uri.replace(/\/?$/, "/")}secrets/${secretName}`);
+}
+
+/** The ARM ID of the secret a (versioned or versionless) secret URI names, in the given vault: a role scope. */
+export function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.all([vaultId, secretUri]).apply(([vault, uri]) => {
+    const name = /\/secrets\/([0-9A-Za-z-]+)/.exec(uri)?.[1];
+    if (!name) throw new Error(`orchestrator: "${uri}" is not a Key Vault secret URI`);
+    return `${vault}/secrets/${name}`;
+  });
+}
+
+function resourceName(id: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(id).apply((value) => {
+    const last = value.split("/").filter(Boolean).pop();
+    if (!last) throw new Error(`orchestrator: "${value}" is not a resource ID`);
+    return last;
+  });
+}
+
+function addDays(rfc3339: string, days: number): string {
+  return new Date(Date.parse(rfc3339) + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+}

@@ -1,0 +1,112 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+
+export const PREFECT_DATABASE = "prefect";
+/** Extensions Prefect's migrations create; Azure refuses CREATE EXTENSION for anything not allow-listed here. */
+export const ALLOWED_EXTENSIONS = ["pg_trgm"] as const;
+
+export interface PostgresSettings {
+  tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+  sku: string;
+  storageSizeGb: number;
+  highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
+  geoRedundantBackup: boolean;
+  backupRetentionDays: number;
+}
+
+/** The Entra principal that administers the server and is the identity Prefect connects as. */
+export interface PostgresAdministrator {
+  objectId: pulumi.Input<string>;
+  /** Its display name: for a managed identity, the identity's resource name. This is also the Postgres role name. */
+  principalName: pulumi.Input<string>;
+}
+
+export interface PostgresArgs extends PlacementArgs, CrossCuttingArgs {
+  tenantId: pulumi.Input<string>;
+  settings: PostgresSettings;
+  administrator: PostgresAdministrator;
+}
+
+export interface PrefectPostgres {
+  server: azure.dbforpostgresql.Server;
+  database: azure.dbforpostgresql.Database;
+  /** Everything the Prefect server must wait for before it connects (admin, extensions, database). */
+  ready: pulumi.Resource[];
+}
+
+/**
+ * The Prefect database: a Postgres flexible server with Microsoft Entra authentication only (password authentication
+ * off, so no password exists to leak or rotate), no public network access (private endpoint `postgresqlServer`),
+ * `pg_trgm` allow-listed, and the `prefect` database. Sizing, HA and backups come from the environment's settings.
+ */
+export function prefectPostgres(parent: pulumi.Resource, name: string, args: PostgresArgs): PrefectPostgres {
+  const { settings } = args;
+  if (settings.tier === "Burstable" && settings.highAvailability !== "Disabled") {
+    throw new Error(`orchestrator: Postgres high availability (${settings.highAvailability}) is not available on the Burstable tier`);
+  }
+  const server = new azure.dbforpostgresql.Server(
+    `${name}-psql`,
+    {
+      serverName: args.naming.name("postgresServer", "prefect"),
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      version: "16",
+      sku: { name: settings.sku, tier: settings.tier },
+      storage: { storageSizeGB: settings.storageSizeGb, autoGrow: "Enabled" },
+      backup: {
+        backupRetentionDays: settings.backupRetentionDays,
+        geoRedundantBackup: settings.geoRedundantBackup ? "Enabled" : "Disabled",
+      },
+      highAvailability: { mode: settings.highAvailability },
+      network: { publicNetworkAccess: "Disabled" },
+      authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId: args.tenantId },
+      tags: args.tags,
+    },
+    { parent, protect: args.protect },
+  );
+
+  attachCrossCutting(parent, name, args, {
+    purpose: "psql",
+    id: server.id,
+    diagnostics: { logs: "allLogs", metrics: true },
+    privateLinkGroups: ["postgresqlServer"],
+  }, args);
+
+  // A flexible server accepts one configuration change at a time: the children below are chained, not parallel.
+  const admin = new azure.dbforpostgresql.AdministratorsMicrosoftEntra(
+    `${name}-psql-admin`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      serverName: server.name,
+      objectId: args.administrator.objectId,
+      principalName: args.administrator.principalName,
+      principalType: "ServicePrincipal",
+      tenantId: args.tenantId,
+    },
+    { parent },
+  );
+  const extensions = new azure.dbforpostgresql.Configuration(
+    `${name}-psql-extensions`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      serverName: server.name,
+      configurationName: "azure.extensions",
+      value: ALLOWED_EXTENSIONS.join(","),
+      source: "user-override",
+    },
+    { parent, dependsOn: [admin] },
+  );
+  const database = new azure.dbforpostgresql.Database(
+    `${name}-psql-db`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      serverName: server.name,
+      databaseName: PREFECT_DATABASE,
+      charset: "UTF8",
+      collation: "en_US.utf8",
+    },
+    { parent, dependsOn: [extensions], protect: args.protect },
+  );
+  return { server, database, ready: [admin, extensions, database] };
+}

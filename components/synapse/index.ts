@@ -1,0 +1,210 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import { approveManagedPrivateEndpoint } from "../network/managed-pe-approval";
+import { assignRole } from "../identity/roles";
+import { assignSynapseRoles, type SynapseRoleAssignmentSpec } from "./roles";
+
+export type { SynapseRole, SynapseRoleAssignmentSpec } from "./roles";
+
+export interface SynapseArgs extends PlacementArgs, CrossCuttingArgs {
+  /** The Entra tenant: the only tenant managed private endpoints may link to (data exfiltration protection). */
+  tenantId: pulumi.Input<string>;
+  /** Entra group that becomes the workspace's SQL Active Directory admin (there is no SQL login/password). */
+  entraAdminGroup: { objectId: pulumi.Input<string>; displayName: pulumi.Input<string> };
+  /** The workspace's default data lake: the lake account and the filesystem the workspace owns. */
+  dataLake: {
+    accountId: pulumi.Input<string>;
+    accountName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    dfsEndpoint: pulumi.Input<string>;
+    filesystem: pulumi.Input<string>;
+    /** The filesystem's container resource ID: the only scope the workspace identity gets data rights on. */
+    filesystemId: pulumi.Input<string>;
+  };
+  /** "Disabled" (default). "Enabled" only for the gateway's allowlist mode, which then adds firewall rules. */
+  publicNetworkAccess?: "Disabled" | "Enabled";
+  /**
+   * Dedicated SQL pool (billed per hour while online). Dedicated pools have no auto-pause: pause them on a schedule
+   * (e.g. from the orchestrator) if they are not needed around the clock.
+   */
+  dedicatedPool?: { sku: string; storageAccountType: "LRS" | "GRS" };
+  /** Spark pool with auto-pause and autoscale. */
+  sparkPool?: { nodeSize: "Small" | "Medium" | "Large"; minNodes: number; maxNodes: number; autoPauseMinutes: number; sparkVersion: string };
+  /** Synapse RBAC (data-plane) roles at workspace scope, e.g. for the orchestrator MI and the gateway app. */
+  synapseRoleAssignments?: SynapseRoleAssignmentSpec[];
+}
+
+/**
+ * A Synapse workspace that is private and Entra-only: managed VNet with data exfiltration protection (links only to
+ * the own tenant), Entra admin group and no SQL password, private endpoints Sql/SqlOnDemand/Dev plus a private link
+ * hub (Web) for Studio, its managed identity allowed to write only its own lake filesystem, optional pools, and Synapse
+ * RBAC role assignments for the principals that run pipelines and queries.
+ */
+export class Synapse extends pulumi.ComponentResource {
+  readonly workspace: azure.synapse.Workspace;
+  readonly workspaceId: pulumi.Output<string>;
+  readonly workspaceName: pulumi.Output<string>;
+  /** The workspace's system-assigned managed identity. */
+  readonly principalId: pulumi.Output<string>;
+  readonly connectivityEndpoints: pulumi.Output<Record<string, string>>;
+  readonly privateLinkHub: azure.synapse.PrivateLinkHub;
+  readonly dedicatedPool?: azure.synapse.SqlPool;
+  readonly sparkPool?: azure.synapse.BigDataPool;
+
+  constructor(name: string, args: SynapseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:synapse:Synapse", name, {}, opts);
+    const workspaceName = args.naming.name("synapseWorkspace");
+
+    this.workspace = new azure.synapse.Workspace(
+      `${name}-workspace`,
+      {
+        workspaceName,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        identity: { type: "SystemAssigned" },
+        // Named, so that the Synapse-managed resource group is predictable rather than `synapseworkspace-managedrg-<guid>`.
+        managedResourceGroupName: args.naming.name("resourceGroup", "synapse-managed"),
+        managedVirtualNetwork: "default",
+        managedVirtualNetworkSettings: {
+          preventDataExfiltration: true,
+          allowedAadTenantIdsForLinking: [args.tenantId],
+          linkedAccessCheckOnTargetResource: true,
+        },
+        azureADOnlyAuthentication: true,
+        publicNetworkAccess: args.publicNetworkAccess ?? "Disabled",
+        trustedServiceBypassEnabled: false,
+        defaultDataLakeStorage: {
+          resourceId: args.dataLake.accountId,
+          accountUrl: args.dataLake.dfsEndpoint,
+          filesystem: args.dataLake.filesystem,
+          createManagedPrivateEndpoint: true,
+        },
+        tags: args.tags,
+      },
+      // Managed VNet, exfiltration protection and the default lake are fixed at creation: changing them replaces it.
+      { parent: this, protect: args.protect },
+    );
+    this.workspaceId = this.workspace.id;
+    this.workspaceName = this.workspace.name;
+    this.principalId = this.workspace.identity.apply((identity) => {
+      if (!identity?.principalId) throw new Error(`Synapse ${workspaceName} has no system-assigned identity`);
+      return identity.principalId;
+    });
+    this.connectivityEndpoints = this.workspace.connectivityEndpoints.apply((e) => ({ ...e }));
+
+    const admin = new azure.synapse.WorkspaceAadAdmin(
+      `${name}-entra-admin`,
+      {
+        workspaceName: this.workspace.name,
+        resourceGroupName: args.resourceGroupName,
+        administratorType: "ActiveDirectory",
+        login: args.entraAdminGroup.displayName,
+        sid: args.entraAdminGroup.objectId,
+        tenantId: args.tenantId,
+      },
+      { parent: this },
+    );
+
+    // The workspace reads and writes its own filesystem only (not the account, not the other filesystems).
+    assignRole(`${name}-workspace-lake-ra`, args.dataLake.filesystemId, {
+      principalId: this.principalId,
+      principalType: "ServicePrincipal",
+      role: "Storage Blob Data Contributor",
+      description: `Synapse workspace ${workspaceName}: its default filesystem`,
+    }, { parent: this });
+
+    // createManagedPrivateEndpoint makes Synapse request `synapse-ws-custstgacct--<workspace>-<account>` (dfs) on the
+    // lake: pending until approved on the lake's side, and with exfiltration protection the workspace has no other path.
+    approveManagedPrivateEndpoint(
+      `${name}-lake-mpe-approval`,
+      { kind: "storage", resourceGroupName: args.dataLake.resourceGroupName, accountName: args.dataLake.accountName },
+      {
+        privateEndpointName: pulumi.interpolate`${this.workspace.name}.synapse-ws-custstgacct--${this.workspace.name}-${args.dataLake.accountName}`,
+        description: `Synapse workspace ${workspaceName}: default data lake (managed VNet)`,
+      },
+      { parent: this, dependsOn: [this.workspace] },
+    );
+
+    attachCrossCutting(this, name, args, {
+      purpose: "synw",
+      id: this.workspace.id,
+      diagnostics: { logs: "allLogs", metrics: true },
+      privateLinkGroups: ["Sql", "SqlOnDemand", "Dev"],
+    }, args);
+
+    this.privateLinkHub = new azure.synapse.PrivateLinkHub(
+      `${name}-plhub`,
+      { privateLinkHubName: args.naming.name("synapsePrivateLinkHub"), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      { parent: this },
+    );
+    // Studio (web) over private link; the hub holds no data: no lock, no protect, and it emits no diagnostics.
+    attachCrossCutting(this, name, args, { purpose: "synplh", id: this.privateLinkHub.id, privateLinkGroups: ["Web"] }, {
+      privateEndpoints: args.privateEndpoints,
+    });
+
+    if (args.dedicatedPool) this.dedicatedPool = this.createDedicatedPool(name, args, args.dedicatedPool);
+    if (args.sparkPool) this.sparkPool = this.createSparkPool(name, args, args.sparkPool);
+
+    assignSynapseRoles(`${name}-synapse-ra`, this.workspace.id, args.synapseRoleAssignments ?? [], {
+      parent: this,
+      dependsOn: [this.workspace, admin],
+    });
+
+    this.registerOutputs({
+      workspaceId: this.workspaceId,
+      workspaceName: this.workspaceName,
+      principalId: this.principalId,
+      connectivityEndpoints: this.connectivityEndpoints,
+      privateLinkHubId: this.privateLinkHub.id,
+    });
+  }
+
+  private createDedicatedPool(name: string, args: SynapseArgs, pool: NonNullable<SynapseArgs["dedicatedPool"]>): azure.synapse.SqlPool {
+    const sqlPool = new azure.synapse.SqlPool(
+      `${name}-dedicated-pool`,
+      {
+        sqlPoolName: args.naming.name("synapseSqlPool"),
+        workspaceName: this.workspace.name,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        sku: { name: pool.sku },
+        createMode: "Default",
+        collation: "SQL_Latin1_General_CP1_CI_AS",
+        storageAccountType: pool.storageAccountType,
+        tags: args.tags,
+      },
+      { parent: this, protect: args.protect },
+    );
+    attachCrossCutting(this, name, args, { purpose: "syndp", id: sqlPool.id, diagnostics: { logs: "allLogs", metrics: true } }, {
+      diagnostics: args.diagnostics,
+      ...(args.lock ? { lock: args.lock } : {}),
+    });
+    return sqlPool;
+  }
+
+  private createSparkPool(name: string, args: SynapseArgs, pool: NonNullable<SynapseArgs["sparkPool"]>): azure.synapse.BigDataPool {
+    const sparkPool = new azure.synapse.BigDataPool(
+      `${name}-spark-pool`,
+      {
+        bigDataPoolName: args.naming.name("synapseSparkPool"),
+        workspaceName: this.workspace.name,
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        nodeSize: pool.nodeSize,
+        nodeSizeFamily: "MemoryOptimized",
+        autoScale: { enabled: true, minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes },
+        autoPause: { enabled: true, delayInMinutes: pool.autoPauseMinutes },
+        sparkVersion: pool.sparkVersion,
+        sessionLevelPackagesEnabled: false,
+        isComputeIsolationEnabled: false,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    attachCrossCutting(this, name, args, { purpose: "synsp", id: sparkPool.id, diagnostics: { logs: "allLogs", metrics: true } }, {
+      diagnostics: args.diagnostics,
+    });
+    return sparkPool;
+  }
+}

@@ -1,0 +1,192 @@
+import assert from "node:assert/strict";
+import { beforeAll, describe, it } from "vitest";
+import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
+import { allGraphs, byId, byUrn, ofType } from "../../support/graphs";
+
+const VAULT = "azure-native:dataprotection:BackupVault";
+const POLICY = "azure-native:dataprotection:BackupPolicy";
+const INSTANCE = "azure-native:dataprotection:BackupInstance";
+const ROLE = "azure-native:authorization:RoleAssignment";
+const LOCK = "azure-native:authorization:ManagementLockByScope";
+const DIAG = "azure-native:monitor:DiagnosticSetting";
+
+let graphs: Graph[];
+beforeAll(async () => {
+  graphs = await allGraphs();
+});
+
+/** DESIGN.md §4, written out here on purpose: the test must not read the expectation from the code it checks. */
+const EXPECTED = {
+  dev: { redundancy: "LocallyRedundant", crr: "Disabled", immutability: "Unlocked", softDelete: "On", lock: false },
+  test: { redundancy: "LocallyRedundant", crr: "Disabled", immutability: "Unlocked", softDelete: "On", lock: false },
+  prod: { redundancy: "GeoRedundant", crr: "Enabled", immutability: "Locked", softDelete: "AlwaysOn", lock: true },
+} as const;
+
+type Props = Record<string, any>;
+
+function theVault(graph: Graph): GraphResource {
+  const vaults = ofType(graph, VAULT);
+  assert.equal(vaults.length, 1, `${graph.stack}: one backup vault`);
+  return vaults[0]!;
+}
+
+function instanceFor(graph: Graph, datasourceType: string): GraphResource {
+  const found = ofType(graph, INSTANCE).filter(
+    (i) => (i.inputs["properties"] as Props)["dataSourceInfo"]["datasourceType"] === datasourceType,
+  );
+  assert.equal(found.length, 1, `${graph.stack}: one backup instance for ${datasourceType}`);
+  return found[0]!;
+}
+
+function roleOf(assignment: GraphResource): string {
+  return String(assignment.inputs["roleDefinitionId"]).split("/").pop()!;
+}
+
+/** The role assignments an instance explicitly waits for. */
+function awaitedRoles(graph: Graph, instance: GraphResource): GraphResource[] {
+  return instance.dependsOn.map((urn) => byUrn(graph, urn)).filter((r): r is GraphResource => r?.type === ROLE);
+}
+
+describe("backup vault", () => {
+  it("has the redundancy, cross-region restore, immutability and soft delete of its environment (DESIGN §4)", () => {
+    for (const graph of graphs) {
+      const expected = EXPECTED[graph.stack as keyof typeof EXPECTED];
+      const p = theVault(graph).inputs["properties"] as Props;
+      assert.deepEqual(p["storageSettings"], [{ datastoreType: "VaultStore", type: expected.redundancy }], graph.stack);
+      assert.equal(p["featureSettings"]["crossRegionRestoreSettings"]["state"], expected.crr, graph.stack);
+      assert.equal(p["securitySettings"]["immutabilitySettings"]["state"], expected.immutability, graph.stack);
+      assert.equal(p["securitySettings"]["softDeleteSettings"]["state"], expected.softDelete, graph.stack);
+      assert.ok(p["securitySettings"]["softDeleteSettings"]["retentionDurationInDays"] >= 14, graph.stack);
+    }
+  });
+
+  it("has a system-assigned identity and sends its logs and metrics to the environment's workspace", () => {
+    for (const graph of graphs) {
+      const vault = theVault(graph);
+      assert.equal((vault.inputs["identity"] as Props)["type"], "SystemAssigned");
+      const diag = ofType(graph, DIAG).filter((d) => d.inputs["resourceUri"] === vault.id);
+      assert.equal(diag.length, 1, `${graph.stack}: a diagnostic setting on the vault`);
+      const workspace = byId(graph, diag[0]!.inputs["workspaceId"]);
+      assert.equal(workspace?.type, "azure-native:operationalinsights:Workspace");
+      assert.deepEqual(diag[0]!.inputs["logs"], [{ categoryGroup: "allLogs", enabled: true }]);
+    }
+  });
+
+  it("is protected in every environment and carries a CanNotDelete lock in prod only", () => {
+    for (const graph of graphs) {
+      const vault = theVault(graph);
+      assert.equal(vault.protect, true, `${graph.stack}: vault protected`);
+      for (const instance of ofType(graph, INSTANCE)) assert.equal(instance.protect, true, `${graph.stack}: ${instance.name} protected`);
+      const locks = ofType(graph, LOCK).filter((l) => l.inputs["scope"] === vault.id);
+      if (EXPECTED[graph.stack as keyof typeof EXPECTED].lock) {
+        assert.equal(locks.length, 1, `${graph.stack}: vault locked`);
+        assert.equal(locks[0]!.inputs["level"], "CanNotDelete");
+      } else {
+        assert.equal(locks.length, 0, `${graph.stack}: no lock outside prod`);
+      }
+    }
+  });
+
+  it("rejects cross-region restore without geo-redundant storage before registering anything", async () => {
+    const config = readStackConfig("dev");
+    config["dataplatform:backup"] = JSON.stringify({ crossRegionRestore: true });
+    const result = await evaluateStack("dev", { config });
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.failure.error, /cross-region restore needs GeoRedundant/);
+  });
+});
+
+describe("lake backup", () => {
+  it("backs up every lake filesystem daily into the vault, kept for the environment's retention", () => {
+    for (const graph of graphs) {
+      const instance = instanceFor(graph, "Microsoft.Storage/storageAccounts/adlsBlobServices");
+      const p = instance.inputs["properties"] as Props;
+      const account = byId(graph, p["dataSourceInfo"]["resourceID"]);
+      assert.equal(account?.type, "azure-native:storage:StorageAccount", `${graph.stack}: protects the lake account`);
+      assert.equal(p["dataSourceSetInfo"]["resourceID"], account!.id);
+      const containers = ofType(graph, "azure-native:storage:BlobContainer")
+        .filter((c) => c.inputs["accountName"] === account!.inputs["accountName"])
+        .map((c) => c.inputs["containerName"])
+        .sort();
+      assert.ok(containers.length > 0);
+      const [parameters] = p["policyInfo"]["policyParameters"]["backupDatasourceParametersList"];
+      assert.equal(parameters.objectType, "BlobBackupDatasourceParameters");
+      assert.deepEqual([...parameters.containersList].sort(), containers, `${graph.stack}: every filesystem is protected`);
+
+      const policy = byId(graph, p["policyInfo"]["policyId"]);
+      assert.equal(policy?.type, POLICY);
+      const rules = (policy!.inputs["properties"] as Props)["policyRules"] as Props[];
+      const backup = rules.find((r) => r["objectType"] === "AzureBackupRule")!;
+      assert.equal(backup["dataStore"]["dataStoreType"], "VaultStore", "vaulted, not operational (HNS accounts)");
+      assert.match(backup["trigger"]["schedule"]["repeatingTimeIntervals"][0], /\/P1D$/);
+      const retention = rules.find((r) => r["objectType"] === "AzureRetentionRule" && r["isDefault"])!;
+      const days = Number(/^P(\d+)D$/.exec(retention["lifecycles"][0]["deleteAfter"]["duration"])![1]);
+      assert.ok(days >= 7, `${graph.stack}: ADLS vaulted backup keeps at least 7 days`);
+    }
+  });
+
+  it("keeps recovery points longer in prod than in dev", () => {
+    const retention = (graph: Graph) => {
+      const policy = byId(graph, (instanceFor(graph, "Microsoft.Storage/storageAccounts/adlsBlobServices").inputs["properties"] as Props)["policyInfo"]["policyId"])!;
+      const rules = (policy.inputs["properties"] as Props)["policyRules"] as Props[];
+      return Number(/\d+/.exec(rules.find((r) => r["isDefault"])!["lifecycles"][0]["deleteAfter"]["duration"])![0]);
+    };
+    const by = Object.fromEntries(graphs.map((g) => [g.stack, retention(g)]));
+    assert.ok(by["prod"]! > by["dev"]!, JSON.stringify(by));
+  });
+
+  it("grants the vault's identity Storage Account Backup Contributor on the lake account, before the instance exists", () => {
+    for (const graph of graphs) {
+      const vault = theVault(graph);
+      const vaultPrincipal = (vault.outputs["identity"] as Props)["principalId"];
+      const instance = instanceFor(graph, "Microsoft.Storage/storageAccounts/adlsBlobServices");
+      const accountId = (instance.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"];
+      const roles = awaitedRoles(graph, instance);
+      assert.equal(roles.length, 1, `${graph.stack}: the lake instance waits for its role assignment`);
+      assert.equal(roleOf(roles[0]!), ROLE_CATALOGUE["Storage Account Backup Contributor"]);
+      assert.equal(roles[0]!.inputs["scope"], accountId, "scoped to the lake account only");
+      assert.equal(roles[0]!.inputs["principalId"], vaultPrincipal, "granted to the vault's own identity");
+      assert.equal(roles[0]!.inputs["principalType"], "ServicePrincipal");
+    }
+  });
+});
+
+describe("Postgres long-term retention backup", () => {
+  const PG = "Microsoft.DBforPostgreSQL/flexibleServers";
+
+  it("protects the Prefect Postgres server with a weekly full backup into the vault", () => {
+    for (const graph of graphs) {
+      const instance = instanceFor(graph, PG);
+      const p = instance.inputs["properties"] as Props;
+      const server = byId(graph, p["dataSourceInfo"]["resourceID"]);
+      assert.equal(server?.type, "azure-native:dbforpostgresql:Server", `${graph.stack}: protects the Postgres server`);
+      const policy = byId(graph, p["policyInfo"]["policyId"])!;
+      const properties = policy.inputs["properties"] as Props;
+      assert.deepEqual(properties["datasourceTypes"], [PG]);
+      const backup = (properties["policyRules"] as Props[]).find((r) => r["objectType"] === "AzureBackupRule")!;
+      assert.equal(backup["backupParameters"]["backupType"], "Full");
+      assert.match(backup["trigger"]["schedule"]["repeatingTimeIntervals"][0], /\/P1W$/);
+    }
+  });
+
+  it("waits for the LTR backup role on the server and Reader on its resource group, both for the vault identity", () => {
+    for (const graph of graphs) {
+      const vaultPrincipal = (theVault(graph).outputs["identity"] as Props)["principalId"];
+      const instance = instanceFor(graph, PG);
+      const serverId = (instance.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"];
+      const server = byId(graph, serverId)!;
+      const roles = awaitedRoles(graph, instance);
+      const byRole = new Map(roles.map((r) => [roleOf(r), r]));
+      const ltr = byRole.get(ROLE_CATALOGUE["PostgreSQL Flexible Server Long Term Retention Backup Role"]);
+      assert.ok(ltr, `${graph.stack}: instance waits for the LTR role`);
+      assert.equal(ltr.inputs["scope"], serverId);
+      const reader = byRole.get(ROLE_CATALOGUE.Reader);
+      assert.ok(reader, `${graph.stack}: instance waits for Reader`);
+      const rg = byId(graph, reader.inputs["scope"]);
+      assert.equal(rg?.type, "azure-native:resources:ResourceGroup");
+      assert.equal(rg!.inputs["resourceGroupName"], server.inputs["resourceGroupName"], "the server's own resource group");
+      for (const r of [ltr, reader]) assert.equal(r.inputs["principalId"], vaultPrincipal);
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "../../../components/naming";
+import { Orchestrator } from "../../../components/orchestrator";
+
+/**
+ * A small program with only the Orchestrator component, evaluated under the mocks by connector.test.ts: the tunnel
+ * connector is wired by the platform only once a Gateway writes the tunnel token, so this exercises it directly.
+ */
+const config = new pulumi.Config("fixture");
+const rg = "rg-dp-dev";
+const sub = "/subscriptions/00000000-0000-4000-8000-00000000c0de";
+const vaultId = `${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/kv-dp-dev`;
+const placement = {
+  resourceGroupName: rg,
+  location: "westeurope",
+  naming: new Naming({ workload: "dataplatform", workloadShort: "dp", environment: "dev", location: "westeurope", locationCode: "weu" }),
+};
+const identity = (purpose: string) => {
+  const mi = new azure.managedidentity.UserAssignedIdentity(`fx-${purpose}`, { ...placement, resourceName: `id-${purpose}` });
+  return { id: mi.id, principalId: mi.principalId, clientId: mi.clientId };
+};
+const parent = new pulumi.ComponentResource("fixture:index:Holder", "fx");
+
+const orchestrator = new Orchestrator("orch", {
+  ...placement,
+  tenantId: "11111111-2222-4333-8444-555555555555",
+  network: {
+    containerAppsSubnetId: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aca`,
+    virtualNetworkId: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet`,
+  },
+  postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
+  containerApps: { serverMinReplicas: 1, workerMinReplicas: 0, maxReplicas: 2, zoneRedundant: false },
+  identities: { server: identity("prefect-server"), worker: identity("orchestrator") },
+  keyVault: {
+    vaultId,
+    vaultUri: "https://kv-dp-dev.vault.azure.net/",
+    secret: (secretName, spec, owner) =>
+      new azure.keyvault.Secret(`${owner?.name ?? "kv"}-secret-${secretName}`, {
+        resourceGroupName: rg,
+        vaultName: "kv-dp-dev",
+        secretName,
+        properties: { value: pulumi.secret(spec.value), contentType: spec.contentType },
+      }, { parent: owner?.parent ?? parent }),
+  },
+});
+if (config.require("mode") === "tunnel") {
+  orchestrator.connectTunnel("https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
+}
+
+export const apiUrl = orchestrator.apiUrl;

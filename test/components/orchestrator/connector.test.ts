@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { beforeAll, describe, it } from "vitest";
+import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { type Graph, readStackConfig, stackGraph } from "../../../tools/graph";
+import { allGraphs, byUrn, ofType } from "../../support/graphs";
+import { appByImage, containers, env, identityOf, prefectServer, prefectWorker, type Props } from "./helpers";
+
+const CLOUDFLARED = /(^|\/)cloudflare\/cloudflared:/;
+const TUNNEL = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
+
+/** Evaluates test/components/orchestrator/connector-fixture.ts (only this component) under the mocks, through the same harness as the stacks. */
+function fixture(mode: "tunnel" | "none"): Promise<Graph> {
+  return stackGraph(`orch-${mode}`, { config: { "fixture:mode": mode }, project: { dir: ".", main: "test/components/orchestrator/connector-fixture.ts" } });
+}
+
+describe("cloudflared connector (Orchestrator component)", () => {
+  let tunnel: Graph;
+  let none: Graph;
+  beforeAll(async () => {
+    [tunnel, none] = await Promise.all([fixture("tunnel"), fixture("none")]);
+  });
+
+  it("runs pinned cloudflared with the token from Key Vault, as its own identity allowed to read only that secret", () => {
+    const app = appByImage(tunnel, CLOUDFLARED);
+    assert.ok(app, "connectTunnel adds the connector");
+    assert.match(String(containers(app)[0]!["image"]), /cloudflared:\d{4}\.\d+\.\d+$/, "pinned");
+    assert.equal((app.inputs["configuration"] as Props)["ingress"], undefined, "dials out; no ingress");
+    assert.equal(env(app, "TUNNEL_TOKEN")?.["secretRef"], "tunnel-token");
+    const [secret] = (app.inputs["configuration"] as Props)["secrets"] as Props[];
+    assert.deepEqual(Object.keys(secret!).sort(), ["identity", "keyVaultUrl", "name"]);
+    assert.equal(secret!["keyVaultUrl"], "https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
+
+    const identity = identityOf(tunnel, app);
+    for (const other of [prefectServer(tunnel), prefectWorker(tunnel)]) assert.notEqual(identityOf(tunnel, other).urn, identity.urn);
+    const grants = ofType(tunnel, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs["principalId"] === identity.outputs["principalId"]);
+    assert.equal(grants.length, 1, "the connector identity holds exactly one role");
+    assert.ok(String(grants[0]!.inputs["roleDefinitionId"]).endsWith(ROLE_CATALOGUE["Key Vault Secrets User"]));
+    assert.match(String(grants[0]!.inputs["scope"]), /\/providers\/Microsoft\.KeyVault\/vaults\/kv-dp-dev\/secrets\/cloudflared-tunnel-token$/);
+    assert.ok(app.dependsOn.includes(grants[0]!.urn), "the app waits for its permission");
+    assert.equal(byUrn(tunnel, app.parent)?.type, "dataplatform:orchestrator:Orchestrator");
+  });
+
+  it("does not exist unless a tunnel is connected", () => {
+    assert.equal(appByImage(none, CLOUDFLARED), undefined);
+    assert.equal(ofType(none, "azure-native:managedidentity:UserAssignedIdentity").length, 2, "no connector identity either");
+  });
+});
+
+describe("cloudflared connector in the stacks", () => {
+  it("exists exactly when the stack has a Cloudflare tunnel", async () => {
+    for (const graph of await allGraphs()) {
+      const hasTunnel = ofType(graph, TUNNEL).length > 0;
+      assert.equal(appByImage(graph, CLOUDFLARED) !== undefined, hasTunnel, `${graph.stack}: connector iff tunnel`);
+    }
+  });
+
+  it("is absent in allowlist mode", async () => {
+    const config = readStackConfig("dev");
+    const cloudflare = JSON.parse(config["dataplatform:cloudflare"]!);
+    config["dataplatform:cloudflare"] = JSON.stringify({ ...cloudflare, connectivity: "allowlist" });
+    const graph = await stackGraph("dev", { config });
+    assert.equal(appByImage(graph, CLOUDFLARED), undefined);
+    assert.equal(ofType(graph, TUNNEL).length, 0);
+    assert.ok(prefectServer(graph) && prefectWorker(graph), "the rest of the orchestrator is unchanged");
+  });
+});

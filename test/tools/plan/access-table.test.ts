@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { beforeAll, describe, it } from "vitest";
+import type { Graph } from "../../../tools/graph";
+import { accessTable } from "../../../tools/plan/access-table";
+import { allGraphs, ofType } from "../../support/graphs";
+
+let graphs: Graph[];
+beforeAll(async () => {
+  graphs = await allGraphs();
+});
+
+describe("the plan's access table", () => {
+  it("has one row per role grant, names principals and scopes instead of IDs (groups excepted)", () => {
+    for (const graph of graphs) {
+      const table = accessTable(graph);
+      const rows = table.split("\n").slice(2);
+      const grants =
+        ofType(graph, "azure-native:authorization:RoleAssignment").length +
+        ofType(graph, "azure:synapse/roleAssignment:RoleAssignment").length +
+        ofType(graph, "azuread:index/appRoleAssignment:AppRoleAssignment").length;
+      assert.equal(rows.length, grants, graph.stack);
+      for (const row of rows) {
+        const [, principal, , scope] = row.split(" | ");
+        assert.ok(!scope!.includes("`"), `${graph.stack}: unresolved scope in ${row}`);
+        if (!principal!.startsWith("group")) assert.ok(!principal!.includes("`"), `${graph.stack}: unresolved principal in ${row}`);
+      }
+      const env = graph.stack;
+      assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-deploy-${env} | Role Based Access Control Administrator (conditioned) | resources/ResourceGroup rg-dataplatform-${env}-`)));
+      assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-plan-${env} | Reader | resources/ResourceGroup`)));
+      assert.ok(rows.some((r) => /\| managed identity id-dataplatform-prefect-server-\w+-\w+ \| Key Vault Secrets User \| keyvault\/Vault kv-/.test(r)));
+    }
+  });
+});
