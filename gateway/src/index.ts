@@ -61,8 +61,8 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
   if (url.pathname === "/healthz" && (request.method === "GET" || request.method === "HEAD")) return health(env, requestId);
   const config = loadConfig(env);
   // Encoded separators or dot segments could make the upstream see a different path than the one authorized.
-  if (/%2f|%5c|%2e/i.test(url.pathname) || url.pathname.includes("//")) {
-    throw new GatewayError("invalid_request", "The path contains encoded separators.", "suspicious_path");
+  if (SUSPICIOUS_PATH.test(url.pathname)) {
+    throw new GatewayError("invalid_request", "The path contains encoded separators or dot segments.", "suspicious_path");
   }
   const identity = await authenticate(bearerToken(request, config), config);
   trace.identity = identity;
@@ -83,6 +83,13 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
     headers: responseHeaders(upstream.headers, requestId),
   });
 }
+
+/**
+ * Paths rejected rather than rewritten: encoded `/`, `\`, `.` or `;`, a backslash, an empty segment (`//`), and dot
+ * segments, including ones with path parameters (`..;/`) that servlet-style upstreams resolve as `..`. The runtime
+ * resolves plain and `%2e` dot segments before the Worker runs; this catches whatever survives that.
+ */
+const SUSPICIOUS_PATH = /%2f|%5c|%2e|%3b|\\|\/\/|\/\.\.?(?:;|\/|$)/i;
 
 function health(env: Env, requestId: string): Response {
   let ok = true;

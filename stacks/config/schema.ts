@@ -140,7 +140,7 @@ export const configSchema = z.strictObject({
   /** Lifetime of the one client secret the platform cannot avoid (the gateway's), and how long the old one overlaps. */
   identity: z
     .strictObject({
-      gatewaySecretRotationDays: z.number().int().min(1).max(365).optional(),
+      gatewaySecretRotationDays: z.number().int().min(1).max(90).optional(),
       gatewaySecretOverlapDays: z.number().int().min(1).max(90).optional(),
     })
     .optional(),

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
@@ -10,6 +11,9 @@ export const GATEWAY_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 export const SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default";
 export const PREFECT_AUTH = "admin:prefect-basic-secret";
 export const SHARED_SECRET = "edge-to-origin-shared-secret";
+/** The token endpoint answers this tenant with tokens that live SHORT_TOKEN_SECONDS (the "short-tokens" worker). */
+export const SHORT_TOKEN_TENANT = "5e5e5e5e-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+export const SHORT_TOKEN_SECONDS = 2;
 
 export interface AuditLine {
   type: string;
@@ -43,9 +47,10 @@ export class GatewayHarness {
       });
     }).listen();
     let tokenSeq = 0;
-    const tokenEndpoint = await new LoopbackServer((_req, res) => {
+    const tokenEndpoint = await new LoopbackServer((req, res) => {
+      const expiresIn = req.url?.startsWith(`/${SHORT_TOKEN_TENANT}/`) ? SHORT_TOKEN_SECONDS : 3599;
       // Slow enough that concurrent requests overlap with the fetch in flight.
-      setTimeout(() => json(res, 200, { token_type: "Bearer", expires_in: 3599, access_token: `upstream-token-${++tokenSeq}` }), 150);
+      setTimeout(() => json(res, 200, { token_type: "Bearer", expires_in: expiresIn, access_token: `upstream-token-${++tokenSeq}` }), 150);
     }).listen();
     const hangingIdp = await new LoopbackServer(() => undefined).listen();
     const deadPort = await closedPort();
@@ -87,6 +92,7 @@ export class GatewayHarness {
         worker("entra", { OIDC_ISSUER: "http://127.0.0.1:1/{tenantid}/v2.0", OIDC_JWKS_URI: idp.jwksUri, OIDC_ALLOWED_TENANTS: TENANT }),
         worker("rotation", { JWKS_REFETCH_COOLDOWN_SECONDS: "1" }),
         worker("tokens", {}),
+        worker("short-tokens", { AZURE_TENANT_ID: SHORT_TOKEN_TENANT }),
         worker("idp-down", { OIDC_JWKS_URI: `http://127.0.0.1:${deadPort}/jwks` }),
         worker("idp-hang", { OIDC_JWKS_URI: `${hangingIdp.origin}/jwks` }),
         worker("limited", {}, { ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 3, period: 60 } } } }),
@@ -122,6 +128,37 @@ export class GatewayHarness {
     if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
     const w = await this.mf.getWorker(worker);
     return (await w.fetch(`https://gateway.example.com${path}`, { ...rest, headers } as never)) as unknown as Response;
+  }
+
+  /**
+   * A request written byte for byte to workerd's socket, for paths a fetch() client would normalise before sending
+   * (dot segments, backslashes). Served by the first worker, "gw".
+   */
+  async rawFetch(path: string, token?: string): Promise<{ status: number; body: string }> {
+    const entry = await this.mf.ready;
+    const head = [`GET ${path} HTTP/1.1`, "Host: gateway.example.com", "Connection: close"];
+    if (token !== undefined) head.push(`Authorization: Bearer ${token}`);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(entry.port), entry.hostname, () => socket.write(`${head.join("\r\n")}\r\n\r\n`));
+      let received = "";
+      const done = () => {
+        socket.destroy();
+        resolve(received);
+      };
+      // Resolve as soon as the response is complete: workerd may keep the connection open despite "close".
+      socket.on("data", (c: Buffer) => {
+        received += c.toString("latin1");
+        const end = received.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const length = /\r\ncontent-length: *(\d+)/i.exec(received.slice(0, end));
+        if (length ? received.length - end - 4 >= Number(length[1]) : received.endsWith("\r\n0\r\n\r\n")) done();
+      });
+      socket.on("end", done);
+      socket.on("error", reject);
+    });
+    const status = /^HTTP\/1\.1 (\d{3})/.exec(raw);
+    if (!status) throw new Error(`not an HTTP response: ${raw.slice(0, 80)}`);
+    return { status: Number(status[1]), body: raw.slice(raw.indexOf("\r\n\r\n") + 4) };
   }
 
   /** The audit record for a response, waiting briefly for stdout to be flushed. */

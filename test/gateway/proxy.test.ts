@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { GatewayHarness, PREFECT_AUTH, SHARED_SECRET, userClaims } from "./harness";
+import { GatewayHarness, PREFECT_AUTH, SHARED_SECRET, SHORT_TOKEN_SECONDS, SHORT_TOKEN_TENANT, userClaims } from "./harness";
 import { TENANT } from "./idp";
 
 type Echo = { method: string; url: string; headers: Record<string, string>; body: string };
@@ -95,6 +95,68 @@ describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
     const encoded = await h.fetch("gw", "/synapse/..%2Fprefect-admin", { token });
     assert.equal(encoded.status, 400);
     assert.equal(h.upstream.count(), before);
+  });
+
+  test("encoded separators, empty segments and dot segments with path parameters → 400, none reach the upstream", async () => {
+    const token = await h.idp.sign(userClaims(["grp-engineers", "grp-analysts", "grp-admins"]));
+    // Each would let an upstream resolve a path other than the one authorized (or is ambiguous between servers).
+    const variants = [
+      "/synapse/..%2Fprefect-admin",
+      "/synapse/..%2fprefect-admin",
+      "/synapse/%2e%2e%2Fprefect-admin",
+      "/synapse/%2E%2E%2fprefect-admin",
+      "/synapse/%2e%2e;/prefect-admin",
+      "/synapse/%2E%2E;/prefect-admin",
+      "/synapse/.%2e;/prefect-admin",
+      "/synapse/..%5cprefect-admin",
+      "/synapse/..%5Cprefect-admin",
+      "/synapse/x%5c..%5c..%5cprefect-admin",
+      "/synapse//prefect-admin",
+      "//synapse/x",
+      "/synapse/x//",
+      "/synapse/..;/prefect-admin",
+      "/synapse/..;jsessionid=1/prefect-admin",
+      "/synapse/.;/x",
+      "/synapse/x/..;",
+      "/synapse/..%3b/prefect-admin",
+      "/synapse/..%3B/prefect-admin",
+    ];
+    const before = h.upstream.count();
+    for (const path of variants) {
+      // Through a fetch() client and as raw bytes on workerd's socket: the Worker sees the same path either way.
+      const res = await h.fetch("gw", path, { token });
+      assert.equal(res.status, 400, path);
+      assert.deepEqual(await res.json(), { error: "invalid_request", message: "The path contains encoded separators or dot segments." }, path);
+      const raw = await h.rawFetch(path, token);
+      assert.equal(raw.status, 400, `${path} (raw)`);
+      assert.match(raw.body, /"error":"invalid_request"/, `${path} (raw)`);
+    }
+    // A raw backslash becomes "/" before the Worker runs (as in a browser): doubled, it is an empty segment.
+    assert.equal((await h.rawFetch("/synapse\\\\x", token)).status, 400);
+    assert.equal(h.upstream.count(), before);
+    // Look-alikes that are ordinary segments still pass.
+    for (const path of ["/synapse/..x", "/synapse/.well-known", "/synapse/a.b/c..d"]) {
+      const res = await h.fetch("gw", path, { token });
+      assert.equal(res.status, 200, path);
+      assert.equal(((await res.json()) as Echo).url, `/synapse-api${path.slice("/synapse".length)}`);
+    }
+  });
+
+  test("dot segments the runtime resolves before the Worker (.., %2e%2e, %2E%2E, .%2e, \\..\\) are authorized as the resolved path", async () => {
+    // workerd (like Cloudflare's edge and any fetch() client) resolves these while parsing the URL, so the Worker
+    // never sees them: it authorizes and forwards the resolved path, never one an upstream would resolve differently.
+    const analyst = await h.idp.sign(userClaims(["grp-analysts"]));
+    const before = h.upstream.count();
+    for (const dots of ["..", "%2e%2e", "%2E%2E", ".%2e", "%2e."]) {
+      const res = await h.rawFetch(`/synapse/${dots}/prefect/admin/x`, analyst);
+      assert.equal(res.status, 403, `${dots}: /prefect/admin is not the analysts' route`);
+    }
+    assert.equal((await h.rawFetch("/synapse\\..\\prefect/admin/x", analyst)).status, 403);
+    assert.equal((await h.rawFetch("/synapse/%2e%2e/nothing", analyst)).status, 404);
+    assert.equal(h.upstream.count(), before);
+    const resolved = await h.rawFetch("/prefect/%2e%2e/synapse/x", analyst);
+    assert.equal(resolved.status, 200);
+    assert.match(resolved.body, /"url":"\/synapse-api\/x"/);
   });
 
   test("groups overage (_claim_names) fails closed with 403 groups_overage", async () => {
@@ -205,6 +267,29 @@ describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
     assert.equal(down.status, 502);
     assert.equal(((await down.json()) as { error: string }).error, "bad_gateway");
     assert.ok(Date.now() - t < 3_000);
+  });
+
+  test("a cached upstream token is refreshed before it expires: a later request fetches again and carries the new token", async () => {
+    const token = await h.idp.sign(userClaims(["grp-analysts"]));
+    const fetches = () => h.tokenEndpoint.count((r) => r.url.startsWith(`/${SHORT_TOKEN_TENANT}/`));
+    const upstreamAuth = async () => {
+      const res = await h.fetch("short-tokens", "/synapse/x", { token });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as Echo).headers["authorization"]!;
+    };
+    const seq = (auth: string) => Number(/^Bearer upstream-token-(\d+)$/.exec(auth)?.[1]);
+    const first = await upstreamAuth();
+    assert.equal(fetches(), 1);
+    assert.equal(await upstreamAuth(), first, "served from cache while fresh");
+    assert.equal(fetches(), 1);
+    // expires_in 2 s: refreshed at half-life (margin = min(5 min, half the lifetime)), i.e. 1 s after it was fetched.
+    // Waiting 1.3 s stays well short of the expiry itself, so this fails if the margin is dropped as well.
+    await new Promise((r) => setTimeout(r, (SHORT_TOKEN_SECONDS * 1000) / 2 + 300));
+    const second = await upstreamAuth();
+    assert.equal(fetches(), 2, "fetched again once the refresh time passed");
+    assert.ok(seq(second) > seq(first), `a newer token reaches the upstream: ${first} then ${second}`);
+    assert.equal(await upstreamAuth(), second, "and the new one is cached in turn");
+    assert.equal(fetches(), 2);
   });
 
   test("the upstream token endpoint is called once for many concurrent requests, then served from cache", async () => {

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import { policyConfigFor } from "../../policy/config";
 import type { PolicyEnvironment } from "../../policy/environment";
 import { platformPolicies } from "../../policy/policies";
 import { runPoliciesOnGraph, type Violation } from "../../policy/run-on-graph";
-import { stackGraph, type GraphResource } from "../../tools/graph";
+import { PROJECT_ROOT, stackGraph, type GraphResource } from "../../tools/graph";
 import { RG_ID, diagnosticsFor, lockFor, mutate, res, resourceGroup, tracked } from "./fixtures";
 import { goodResources } from "./good";
 
@@ -27,6 +29,8 @@ interface Case {
   env: PolicyEnvironment;
   resources: () => GraphResource[];
   fires: RegExp;
+  /** The fixture also breaks another check of the same rule (by default every violation of the rule must match `fires`). */
+  several?: true;
 }
 
 const VAULT = "azure-native:keyvault:Vault";
@@ -35,6 +39,7 @@ const BACKUP = "azure-native:dataprotection:BackupVault";
 const LAW = "azure-native:operationalinsights:Workspace";
 const RA = "azure-native:authorization:RoleAssignment";
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
 /** One failing fixture per rule: a real resource from a stack graph with one setting broken, or a hand-made one. */
 const CASES: Case[] = [
@@ -67,8 +72,8 @@ const CASES: Case[] = [
   { policy: "postgres-prod-resilience", title: "no HA in prod", env: "prod", fires: /zone-redundant HA/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "highAvailability.mode", "Disabled")] },
   { policy: "postgres-prod-resilience", title: "local backups in prod", env: "prod", fires: /geo-redundant/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "backup.geoRedundantBackup", "Disabled")] },
   { policy: "backupvault-immutable-soft-delete", title: "immutability disabled in dev", env: "dev", fires: /immutability is "Disabled"/, resources: () => [mutate(one(dev, BACKUP), "properties.securitySettings.immutabilitySettings.state", "Disabled")] },
-  { policy: "backupvault-immutable-soft-delete", title: "dev settings in prod", env: "prod", fires: /Locked required in prod/, resources: () => [one(dev, BACKUP)] },
-  { policy: "backupvault-prod-geo-redundant", title: "LocallyRedundant in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [one(dev, BACKUP)] },
+  { policy: "backupvault-immutable-soft-delete", title: "dev settings in prod", env: "prod", fires: /Locked required in prod/, resources: () => [one(dev, BACKUP)], several: true },
+  { policy: "backupvault-prod-geo-redundant", title: "LocallyRedundant in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [one(dev, BACKUP)], several: true },
   { policy: "loganalytics-no-local-auth", title: "local auth on", env: "dev", fires: /disableLocalAuth/, resources: () => [mutate(one(dev, LAW), "features.disableLocalAuth", false)] },
   { policy: "loganalytics-retention", title: "7 days", env: "dev", fires: /retentionInDays is 7/, resources: () => [mutate(one(dev, LAW), "retentionInDays", 7)] },
   { policy: "no-public-network-access", title: "unintended public endpoint", env: "dev", fires: /publicNetworkAccess is Enabled/, resources: () => [mutate(one(dev, ACCOUNT), "publicNetworkAccess", "Enabled")] },
@@ -87,7 +92,48 @@ const CASES: Case[] = [
   { policy: "diagnostics-on-supported-resources", title: "vault without diagnostic setting", env: "dev", fires: /Vault .* no diagnostic setting/, resources: () => dev.filter((r) => !(r.type === "azure-native:monitor:DiagnosticSetting" && r.propertyDependencies["resourceUri"]?.includes(one(dev, VAULT).urn))) },
   { policy: "stateful-durability", title: "unprotected vault", env: "dev", fires: /Vault .* is not protected/, resources: () => dev.map((r) => (r.type === VAULT ? { ...r, protect: false } : r)) },
   { policy: "stateful-durability", title: "no lock in prod", env: "prod", fires: /no CanNotDelete lock in prod/, resources: () => prod.filter((r) => r.type !== "azure-native:authorization:ManagementLockByScope") },
+
+  // One failing fixture per CHECK of a multi-check rule, each breaking only that check of an otherwise compliant resource.
+  { policy: "keyvault-rbac-authorization", title: "RBAC on but access policies present", env: "dev", fires: /vault has access policies/, resources: () => [mutate(one(dev, VAULT), "properties.accessPolicies", [{ tenantId: "t", objectId: "o", permissions: { secrets: ["get"] } }])] },
+  { policy: "keyvault-recoverable", title: "soft delete off", env: "dev", fires: /soft delete is disabled/, resources: () => [mutate(one(dev, VAULT), "properties.enableSoftDelete", false)] },
+  { policy: "keyvault-recoverable", title: "retention unset", env: "dev", fires: /retention is undefined days/, resources: () => [mutate(one(dev, VAULT), "properties.softDeleteRetentionInDays", undefined)] },
+  { policy: "keyvault-secret-expiry", title: "no content type", env: "dev", fires: /no content type/, resources: () => [mutate(good("azure-native:keyvault:Secret"), "properties.contentType", undefined)] },
+  { policy: "storage-no-public-access", title: "public network access on", env: "dev", fires: /^publicNetworkAccess is "Enabled"; must be Disabled/, resources: () => [mutate(one(dev, ACCOUNT), "publicNetworkAccess", "Enabled")] },
+  { policy: "storage-lake-hierarchical-namespace", title: "lake of kind BlobStorage", env: "dev", fires: /kind is "BlobStorage"; must be StorageV2/, resources: () => [mutate(one(dev, ACCOUNT), "kind", "BlobStorage")] },
+  { policy: "synapse-entra-only", title: "SQL authentication allowed", env: "dev", fires: /azureADOnlyAuthentication is not true/, resources: () => [mutate(good("azure-native:synapse:Workspace"), "azureADOnlyAuthentication", false)] },
+  { policy: "containerapp-internal-ingress", title: "insecure HTTP allowed", env: "dev", fires: /allows insecure HTTP/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.ingress.allowInsecure", true)] },
+  { policy: "containerapps-environment-internal", title: "not VNet-injected", env: "dev", fires: /not VNet-injected/, resources: () => [mutate(good("azure-native:app:ManagedEnvironment"), "vnetConfiguration.infrastructureSubnetId", undefined)] },
+  { policy: "containerapps-environment-internal", title: "public network access on", env: "dev", fires: /^publicNetworkAccess is Enabled$/, resources: () => [mutate(good("azure-native:app:ManagedEnvironment"), "publicNetworkAccess", "Enabled")] },
+  { policy: "postgres-entra-auth", title: "Entra auth off", env: "dev", fires: /Entra ID authentication is not enabled/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "authConfig.activeDirectoryAuth", "Disabled")] },
+  { policy: "postgres-entra-auth", title: "administrator password set", env: "dev", fires: /an administrator password is set/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "administratorLoginPassword", "P@ss")] },
+  { policy: "backupvault-immutable-soft-delete", title: "soft delete off in dev", env: "dev", fires: /soft delete is "Off"; On or AlwaysOn required in dev/, resources: () => [mutate(one(dev, BACKUP), "properties.securitySettings.softDeleteSettings.state", "Off")] },
+  { policy: "backupvault-immutable-soft-delete", title: "soft delete On (not AlwaysOn) in prod", env: "prod", fires: /soft delete is "On"; AlwaysOn required in prod/, resources: () => [mutate(one(prod, BACKUP), "properties.securitySettings.softDeleteSettings.state", "On")] },
+  { policy: "backupvault-immutable-soft-delete", title: "immutability Unlocked in prod", env: "prod", fires: /immutability is "Unlocked"; Locked required in prod/, resources: () => [mutate(one(prod, BACKUP), "properties.securitySettings.immutabilitySettings.state", "Unlocked")] },
+  { policy: "backupvault-prod-geo-redundant", title: "no cross-region restore in prod", env: "prod", fires: /no cross-region restore/, resources: () => [mutate(one(prod, BACKUP), "properties.featureSettings.crossRegionRestoreSettings.state", "Disabled")] },
+  { policy: "backupvault-prod-geo-redundant", title: "one LocallyRedundant store in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [mutate(one(prod, BACKUP), "properties.storageSettings", [{ datastoreType: "VaultStore", type: "GeoRedundant" }, { datastoreType: "VaultStore", type: "LocallyRedundant" }])] },
+  { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/0", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, VAULT), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/0" }])] },
+  { policy: "no-public-network-access", title: "storage IP rule *", env: "dev", fires: /networkRuleSet\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, ACCOUNT), "networkRuleSet.ipRules", [{ iPAddressOrRange: "*", action: "Allow" }])] },
+  { policy: "no-public-network-access", title: "NSG inbound allow from Internet", env: "dev", fires: /NSG rule open-https allows inbound from the internet/, resources: () => [mutate(one(dev, "azure-native:network:NetworkSecurityGroup"), "securityRules", [{ name: "open-https", direction: "Inbound", access: "Allow", sourceAddressPrefix: "Internet", destinationPortRange: "443", protocol: "Tcp", priority: 100 }])] },
+  { policy: "no-public-network-access", title: "Postgres network.publicNetworkAccess", env: "dev", fires: /^network\.publicNetworkAccess is Enabled/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "network.publicNetworkAccess", "Enabled")] },
+  { policy: "role-assignment-no-broad-scope", title: "catalogue role at management group scope", env: "dev", fires: /^role .* assigned at broad scope \/providers\/Microsoft\.Management/, resources: () => [mutate(one(dev, RA), "scope", "/providers/Microsoft.Management/managementGroups/contoso")] },
+  { policy: "secrets-never-plaintext", title: "Key Vault reference without identity", env: "dev", fires: /references Key Vault without an identity/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.secrets", [{ name: "auth", keyVaultUrl: "https://kv-dp-dev.vault.azure.net/secrets/prefect-auth" }])] },
+  { policy: "stateful-durability", title: "unprotected resource group", env: "dev", fires: /resource group .* holds stateful resources but is not protected/, resources: () => dev.map((r) => (r.type === "azure-native:resources:ResourceGroup" ? { ...r, protect: false } : r)) },
 ];
+
+/** `report(` sites per rule in policy/rules/*.ts: a rule with N of them checks (at least) N conditions. */
+function reportSitesPerRule(): Map<string, number> {
+  const sites = new Map<string, number>();
+  const dir = join(PROJECT_ROOT, "policy", "rules");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    // Each chunk runs from one rule definition to the next, including the helpers after it.
+    const chunks = readFileSync(join(dir, file), "utf8").split(/export const \w+ = (?:resourceRule|stackRule)\(/).slice(1);
+    for (const chunk of chunks) {
+      const name = /name: "([^"]+)"/.exec(chunk)?.[1];
+      if (name) sites.set(name, (chunk.match(/\breport\(/g) ?? []).length);
+    }
+  }
+  return sites;
+}
 
 describe("policy rules on failing fixtures", () => {
   beforeAll(async () => {
@@ -100,8 +146,16 @@ describe("policy rules on failing fixtures", () => {
       const found = (await violations(c.resources(), c.env)).filter((v) => v.policy === c.policy);
       assert.ok(found.some((v) => c.fires.test(v.message)), `expected ${c.fires}; got ${JSON.stringify(found.map((v) => v.message))}`);
       assert.ok(found.every((v) => v.level === "mandatory"));
+      if (!c.several) assert.ok(found.every((v) => c.fires.test(v.message)), `only the broken check fires; got ${JSON.stringify(found.map((v) => v.message))}`);
     });
   }
+
+  it("every check of a multi-check rule has its own failing fixture (at least one per report site)", () => {
+    const sites = reportSitesPerRule();
+    assert.deepEqual([...sites.keys()].sort(), platformPolicies.map((p) => p.name).sort(), "every rule found in policy/rules/*.ts");
+    const short = [...sites].filter(([policy, n]) => CASES.filter((c) => c.policy === policy).length < n).map(([policy, n]) => `${policy}: ${n} checks`);
+    assert.deepEqual(short, []);
+  });
 
   it("every policy has at least one failing fixture", () => {
     const covered = new Set(CASES.map((c) => c.policy));

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { beforeAll, describe, it } from "vitest";
+import { ConfigError, resolvePlatformConfig } from "../../stacks/config";
+import { type Graph, type GraphResource, readStackConfig, stackGraph } from "../../tools/graph";
+import { byUrn, graphOf, ofType, one, STACKS } from "../support/graphs";
+import { withCloudflareConnectivity } from "./gateway-wiring/helpers";
+
+/**
+ * The longest a rotated secret may live before it is replaced. Deliberately a literal, never read from the config or
+ * a component default: a default of 400 days must fail here, not be echoed back.
+ */
+const MAX_ROTATION_DAYS = 90;
+
+const ROTATING = "time:index/rotating:Rotating";
+const SECRET = "azure-native:keyvault:Secret";
+const APP_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+const WORKER = "cloudflare:index/workersScript:WorkersScript";
+
+/** The input whose change replaces the generated value (a replace-only input of the generator). */
+const REPLACE_TRIGGER: Record<string, string> = { [APP_PASSWORD]: "rotateWhenChanged", [RANDOM_PASSWORD]: "keepers" };
+
+interface RotatedSecret {
+  what: string;
+  /** The Key Vault secret holding the value: the anchor the trace starts from. */
+  vaultSecretName: string;
+  generator: string;
+  /** The Worker binding carrying the value, when the Worker uses it. */
+  binding?: string;
+}
+
+const CLIENT_SECRET: RotatedSecret = { what: "gateway Entra client secret", vaultSecretName: "gateway-client-secret", generator: APP_PASSWORD, binding: "AZURE_CLIENT_SECRET" };
+const PREFECT_AUTH: RotatedSecret = { what: "Prefect API auth string", vaultSecretName: "prefect-api-auth-string", generator: RANDOM_PASSWORD };
+const SHARED_SECRET: RotatedSecret = { what: "allowlist shared secret", vaultSecretName: "gateway-upstream-shared-secret", generator: RANDOM_PASSWORD, binding: "UPSTREAM_SHARED_SECRET" };
+
+/** The longest period a `time.Rotating` can take, in days, from whichever rotation input it sets. */
+function periodDays(rotating: GraphResource): number {
+  const i = rotating.inputs;
+  assert.equal(i["rotationRfc3339"], undefined, `${rotating.name}: a fixed deadline is not a rotation period`);
+  const parts: [string, number][] = [
+    ["rotationYears", 366],
+    ["rotationMonths", 31],
+    ["rotationDays", 1],
+    ["rotationHours", 1 / 24],
+    ["rotationMinutes", 1 / 1440],
+  ];
+  const set = parts.filter(([key]) => i[key] !== undefined);
+  assert.ok(set.length > 0, `${rotating.name}: no rotation period set`);
+  const days = set.reduce((sum, [key, factor]) => sum + Number(i[key]) * factor, 0);
+  assert.ok(Number.isFinite(days) && days > 0, `${rotating.name}: rotation period ${JSON.stringify(i)}`);
+  return days;
+}
+
+/** The Rotating resources whose change replaces `generator` (through its replace trigger input). */
+function rotationsOf(graph: Graph, generator: GraphResource): GraphResource[] {
+  const trigger = REPLACE_TRIGGER[generator.type]!;
+  return (generator.propertyDependencies[trigger] ?? []).map((urn) => byUrn(graph, urn)).filter((r): r is GraphResource => r?.type === ROTATING);
+}
+
+/** Key Vault secret → the generated value in it → the Rotating that replaces that value; asserts the period. */
+function assertRotated(graph: Graph, secret: RotatedSecret): void {
+  const label = `${graph.stack}: ${secret.what}`;
+  const vaultSecret = one(graph, SECRET, (s) => s.inputs["secretName"] === secret.vaultSecretName);
+  const generators = (vaultSecret.propertyDependencies["properties"] ?? [])
+    .map((urn) => byUrn(graph, urn))
+    .filter((r): r is GraphResource => r?.type === secret.generator);
+  assert.equal(generators.length, 1, `${label}: the Key Vault secret's value comes from one ${secret.generator}`);
+  const generator = generators[0]!;
+  const rotations = rotationsOf(graph, generator);
+  assert.ok(rotations.length > 0, `${label}: ${generator.name} has no time.Rotating in its ${REPLACE_TRIGGER[generator.type]}, so it never rotates`);
+  for (const rotation of rotations) {
+    const days = periodDays(rotation);
+    assert.ok(days <= MAX_ROTATION_DAYS, `${label}: ${rotation.name} rotates every ${days} days; at most ${MAX_ROTATION_DAYS}`);
+  }
+  if (secret.binding) {
+    const worker = one(graph, WORKER);
+    assert.ok((worker.inputs["bindings"] as { name: string }[]).some((b) => b.name === secret.binding), `${label}: Worker binding ${secret.binding}`);
+    assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(generator.urn), `${label}: the Worker's ${secret.binding} is the rotated value`);
+  }
+}
+
+/** No generated credential anywhere in the graph escapes rotation, whatever it is for. */
+function assertEveryGeneratedSecretRotated(graph: Graph): void {
+  const generated = [...ofType(graph, APP_PASSWORD), ...ofType(graph, RANDOM_PASSWORD)];
+  assert.ok(generated.length > 0);
+  for (const generator of generated) {
+    const rotations = rotationsOf(graph, generator);
+    assert.ok(rotations.length > 0, `${graph.stack}: ${generator.name} never rotates`);
+    for (const rotation of rotations) assert.ok(periodDays(rotation) <= MAX_ROTATION_DAYS, `${graph.stack}: ${rotation.name} rotates every ${periodDays(rotation)} days`);
+  }
+}
+
+describe(`every rotated secret is replaced at least every ${MAX_ROTATION_DAYS} days`, () => {
+  for (const stack of STACKS) {
+    it(`${stack}: gateway client secret and Prefect auth string, traced from Key Vault to their time.Rotating`, async () => {
+      const graph = await graphOf(stack);
+      assertRotated(graph, CLIENT_SECRET);
+      assertRotated(graph, PREFECT_AUTH);
+      assertEveryGeneratedSecretRotated(graph);
+    });
+  }
+
+  describe("allowlist mode (config override on dev)", () => {
+    let graph: Graph;
+    beforeAll(async () => {
+      graph = await stackGraph("dev", { config: withCloudflareConnectivity("dev", "allowlist") });
+    });
+
+    it("the shared secret, the client secret and the Prefect auth string rotate within the limit", () => {
+      assertRotated(graph, SHARED_SECRET);
+      assertRotated(graph, CLIENT_SECRET);
+      assertRotated(graph, PREFECT_AUTH);
+      assertEveryGeneratedSecretRotated(graph);
+    });
+  });
+
+  describe("config schema", () => {
+    const withIdentity = (identity: Record<string, unknown>) => ({ ...readStackConfig("dev"), "dataplatform:identity": JSON.stringify(identity) });
+
+    it(`accepts gatewaySecretRotationDays ${MAX_ROTATION_DAYS} and resolves it unchanged`, () => {
+      const config = resolvePlatformConfig("dataplatform", "dev", withIdentity({ gatewaySecretRotationDays: MAX_ROTATION_DAYS }));
+      assert.equal(config.identity.gatewaySecretRotationDays, MAX_ROTATION_DAYS);
+    });
+
+    it(`rejects gatewaySecretRotationDays ${MAX_ROTATION_DAYS + 1}`, () => {
+      assert.throws(
+        () => resolvePlatformConfig("dataplatform", "dev", withIdentity({ gatewaySecretRotationDays: MAX_ROTATION_DAYS + 1 })),
+        (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.key === "dataplatform:identity.gatewaySecretRotationDays"),
+      );
+    });
+
+    it(`the default, with no identity config, is at most ${MAX_ROTATION_DAYS}`, () => {
+      const config = readStackConfig("dev");
+      delete config["dataplatform:identity"];
+      assert.ok(resolvePlatformConfig("dataplatform", "dev", config).identity.gatewaySecretRotationDays <= MAX_ROTATION_DAYS);
+    });
+  });
+});
