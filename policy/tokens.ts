@@ -1,4 +1,4 @@
-/** Pulumi type tokens the rules name (DESIGN.md §2). */
+/** Pulumi type tokens the rules name (docs/extending.md#add-a-resource-type). */
 export const T = {
   resourceGroup: "azure-native:resources:ResourceGroup",
   vault: "azure-native:keyvault:Vault",

@@ -18,7 +18,7 @@ export interface PlatformRouteArgs {
 }
 
 /**
- * Who reaches what through the gateway (DESIGN.md §3). No route, no access; each route names its groups.
+ * Who reaches what through the gateway (docs/gateway.md#routes). No route, no access; each route names its groups.
  * - `/synapse` → Synapse's dev endpoint as the gateway identity (Synapse User: read-only on the workspace), so the
  *   route admits reads only. Analysts have no Azure role at all: this is their one way to Synapse.
  * - `/prefect` → the Prefect API with its basic-auth string. Prefect queries are POSTs (`/flows/filter`), so read

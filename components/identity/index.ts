@@ -68,7 +68,7 @@ export interface IdentityArgs extends PlacementArgs {
 }
 
 /**
- * Who acts in one environment (DESIGN.md §3): Entra apps for CI plan and deploy (GitHub OIDC federation, no secret)
+ * Who acts in one environment (docs/identity-and-access.md): Entra apps for CI plan and deploy (GitHub OIDC federation, no secret)
  * and for the gateway Worker (a rotated client secret, the only one), user-assigned managed identities for the Prefect
  * server and worker, and the role assignments whose scope is the resource group or the Key Vault. Roles on resources
  * other components create (factory, backup vault, Synapse) are passed to those components as `roleAssignments`.

@@ -32,7 +32,7 @@ export const ROLE_CATALOGUE = {
 
 export type RoleName = keyof typeof ROLE_CATALOGUE;
 
-/** Roles that must never be assigned at subscription scope (DESIGN.md §3); Owner/UAA are not even in the catalogue. */
+/** Roles that must never be assigned at subscription scope (docs/identity-and-access.md); Owner/UAA are not even in the catalogue. */
 export const FORBIDDEN_AT_SUBSCRIPTION: readonly string[] = [
   ROLE_CATALOGUE.Contributor,
   "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner

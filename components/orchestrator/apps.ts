@@ -10,7 +10,7 @@ export const CLOUDFLARED_IMAGE = "docker.io/cloudflare/cloudflared:2025.8.1";
 /**
  * Installed by the Prefect image's entrypoint at start (`EXTRA_PIP_PACKAGES`): prefect-azure's database plugin fetches
  * an Entra token for the server's managed identity per new connection (PrefectHQ/prefect#22420), so Postgres needs no
- * password. Pin the first release that contains that plugin, or bake it into a derived image (see the README notes).
+ * password. Pin the first release that contains that plugin, or bake it into a derived image (see docs/components.md#orchestrator).
  */
 export const PREFECT_SERVER_EXTRA_PACKAGES = "prefect-azure";
 export const PREFECT_PORT = 4200;

@@ -1,4 +1,4 @@
-/** The Worker's bindings as Cloudflare passes them (DESIGN.md §5). Everything is a string unless noted. */
+/** The Worker's bindings as Cloudflare passes them (docs/gateway.md#bindings). Everything is a string unless noted. */
 export interface Env {
   OIDC_ISSUER?: string;
   OIDC_AUDIENCE?: string;

@@ -1,4 +1,4 @@
-/** The error contract of DESIGN.md §5: JSON `{ error, message }` with a fixed status per error code. */
+/** The error contract of docs/gateway.md#error-contract: JSON `{ error, message }` with a fixed status per error code. */
 export type ErrorCode =
   | "invalid_request"
   | "invalid_token"

@@ -33,7 +33,7 @@ export const roleAssignmentNoBroadScope = resourceRule({
   description: "No Owner, Contributor or User Access Administrator at subscription (or management group / root) scope, ever; no role at all at those scopes.",
   severity: "critical",
   benchmarks: { mcsb: ["PA-1", "PA-7"] },
-  remediationSteps: "Scope the assignment to the narrowest resource (DESIGN.md §3).",
+  remediationSteps: "Scope the assignment to the narrowest resource (docs/identity-and-access.md).",
   types: [T.roleAssignment],
   check(props, _ctx, report) {
     const scope = String(props["scope"] ?? "");

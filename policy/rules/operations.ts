@@ -63,7 +63,7 @@ export const STATEFUL_TYPES: readonly string[] = [
 export const statefulDurability = stackRule({
   name: "stateful-durability",
   description:
-    "Stateful resources (STATEFUL_TYPES in policy/rules/operations.ts) and the resource group holding them are `protect`ed in every environment; in prod each stateful resource also has a CanNotDelete management lock. dev and test exception: no lock, so an admin can tear a disposable environment down after unprotecting it (DESIGN.md §4).",
+    "Stateful resources (STATEFUL_TYPES in policy/rules/operations.ts) and the resource group holding them are `protect`ed in every environment; in prod each stateful resource also has a CanNotDelete management lock. dev and test exception: no lock, so an admin can tear a disposable environment down after unprotecting it (docs/environments.md).",
   severity: "high",
   benchmarks: { mcsb: ["BR-2"] },
   remediationSteps: "Pass protect/lock from DataPlatform.durability() to the component (dataplatform:durability, prod default CanNotDelete).",

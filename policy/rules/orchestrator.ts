@@ -37,7 +37,7 @@ export const containerAppsEnvironmentInternal = resourceRule({
 export const containerAppsEnvironmentZoneRedundant = resourceRule({
   name: "containerapps-environment-zone-redundant",
   description:
-    "prod Container Apps environments are zone redundant. dev and test exception: single-zone is allowed there (cheap, disposable; DESIGN.md §4).",
+    "prod Container Apps environments are zone redundant. dev and test exception: single-zone is allowed there (cheap, disposable; docs/environments.md).",
   severity: "medium",
   benchmarks: { mcsb: ["BR-1"] },
   remediationSteps: "Set zoneRedundant: true (dataplatform:containerApps.zoneRedundant, default true in prod).",
@@ -78,7 +78,7 @@ export const postgresEntraAuth = resourceRule({
 export const postgresProdResilience = resourceRule({
   name: "postgres-prod-resilience",
   description:
-    "prod PostgreSQL servers use zone-redundant high availability and geo-redundant backups. dev and test exception: no HA and locally redundant backups there (Prefect state is rebuildable; DESIGN.md §4).",
+    "prod PostgreSQL servers use zone-redundant high availability and geo-redundant backups. dev and test exception: no HA and locally redundant backups there (Prefect state is rebuildable; docs/environments.md).",
   severity: "high",
   benchmarks: { mcsb: ["BR-1"], psrule: ["Azure.PostgreSQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_136"] },
   remediationSteps: "Set highAvailability.mode: \"ZoneRedundant\" and backup.geoRedundantBackup: \"Enabled\" (create-only).",
@@ -112,7 +112,7 @@ export const backupVaultProtection = resourceRule({
 export const backupVaultGeo = resourceRule({
   name: "backupvault-prod-geo-redundant",
   description:
-    "prod backup vaults store backups geo-redundantly with cross-region restore enabled. dev and test exception: LocallyRedundant is allowed (DESIGN.md §4).",
+    "prod backup vaults store backups geo-redundantly with cross-region restore enabled. dev and test exception: LocallyRedundant is allowed (docs/environments.md).",
   severity: "high",
   benchmarks: { mcsb: ["BR-1"] },
   remediationSteps: "Set properties.storageSettings[].type: \"GeoRedundant\" and featureSettings.crossRegionRestoreSettings.state: \"Enabled\".",

@@ -76,7 +76,7 @@ const GEO_SKUS = ["Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_R
 export const storageGeoRedundancy = resourceRule({
   name: "storage-geo-redundancy",
   description:
-    "prod storage is geo-replicated (GRS/GZRS family). dev and test exception: LRS/ZRS are allowed there because those environments are disposable and their data is reproducible (DESIGN.md §4).",
+    "prod storage is geo-replicated (GRS/GZRS family). dev and test exception: LRS/ZRS are allowed there because those environments are disposable and their data is reproducible (docs/environments.md).",
   severity: "medium",
   benchmarks: { mcsb: ["BR-1"], psrule: ["Azure.Storage.UseReplication"], checkov: ["CKV_AZURE_206"] },
   remediationSteps: "Set dataplatform:storage.redundancy to GZRS (default in prod).",

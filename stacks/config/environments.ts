@@ -1,5 +1,5 @@
 /**
- * What differs per environment (DESIGN.md §4), as data. dev is cheap and disposable, prod is durable.
+ * What differs per environment (docs/environments.md), as data. dev is cheap and disposable, prod is durable.
  * Every value here is a default: the stack file may override it under the same section name, and
  * `stacks/config.ts` merges the two in one place.
  */

@@ -165,7 +165,7 @@ export const configSchema = z.strictObject({
     /** Public host name of the gateway Worker, inside the Cloudflare zone. */
     gateway: hostname,
   }),
-  /** The gateway Worker (DESIGN.md §5). Every field has a secure default resolved in stacks/config.ts. */
+  /** The gateway Worker (docs/gateway.md#configuration). Every field has a secure default resolved in stacks/config.ts. */
   gateway: z
     .strictObject({
       /** Workers runtime semantics the bundle was tested with; fixed so a deploy never changes them silently. */

@@ -3,7 +3,7 @@ import { RG_ID, res, tracked } from "./fixtures";
 
 /**
  * Compliant, hand-made resources of the types other components are still bringing (Synapse, Data Factory, Container
- * Apps, Postgres, Worker, Key Vault secret): they prove the rules accept the configuration DESIGN.md asks for, so a
+ * Apps, Postgres, Worker, Key Vault secret): they prove the rules accept the configuration docs/components.md describes, so a
  * rule that fires on the real component later is about the component, not the rule.
  */
 export function goodResources(): GraphResource[] {

@@ -21,7 +21,7 @@ function problemsOf(stack: string, config: Record<string, string>): string[] {
 }
 
 describe("stack config", () => {
-  it("resolves the per-environment differences of DESIGN.md §4 from the real stack files", () => {
+  it("resolves the per-environment differences of docs/environments.md from the real stack files", () => {
     const [dev, test, prod] = (["dev", "test", "prod"] as const).map((s) => resolvePlatformConfig("dataplatform", s, readStackConfig(s)));
     assert.deepEqual([dev!.storage.redundancy, test!.storage.redundancy, prod!.storage.redundancy], ["LRS", "ZRS", "GZRS"]);
     assert.deepEqual([dev!.backup.redundancy, prod!.backup.redundancy], ["LocallyRedundant", "GeoRedundant"]);

@@ -16,7 +16,7 @@ beforeAll(async () => {
   graphs = await allGraphs();
 });
 
-/** DESIGN.md §4, written out here on purpose: the test must not read the expectation from the code it checks. */
+/** docs/environments.md, written out here on purpose: the test must not read the expectation from the code it checks. */
 const EXPECTED = {
   dev: { redundancy: "LocallyRedundant", crr: "Disabled", immutability: "Unlocked", softDelete: "On", lock: false },
   test: { redundancy: "LocallyRedundant", crr: "Disabled", immutability: "Unlocked", softDelete: "On", lock: false },
@@ -49,7 +49,7 @@ function awaitedRoles(graph: Graph, instance: GraphResource): GraphResource[] {
 }
 
 describe("backup vault", () => {
-  it("has the redundancy, cross-region restore, immutability and soft delete of its environment (DESIGN §4)", () => {
+  it("has the redundancy, cross-region restore, immutability and soft delete of its environment (docs/environments.md)", () => {
     for (const graph of graphs) {
       const expected = EXPECTED[graph.stack as keyof typeof EXPECTED];
       const p = theVault(graph).inputs["properties"] as Props;

@@ -15,7 +15,7 @@ beforeAll(async () => {
 type Row = [principal: string, role: string, scope: string];
 
 /**
- * DESIGN.md §3 as a table, written independently of the code: who holds which Azure RBAC role on what, per
+ * docs/identity-and-access.md as a table, written independently of the code: who holds which Azure RBAC role on what, per
  * environment. Rows whose scope resource is not in the graph yet (a component still being built) are skipped;
  * everything present must match exactly, with nothing extra.
  */
@@ -66,7 +66,7 @@ const SYSTEM_IDENTITY_HOSTS: Record<string, string> = {
   cloudflared: "secret:cloudflared-tunnel-token",
 };
 
-describe("access matrix (DESIGN.md §3)", () => {
+describe("access matrix (docs/identity-and-access.md)", () => {
   it("every Azure role assignment matches the matrix: principal, role and scope resource, nothing extra", () => {
     for (const graph of graphs) {
       const present = presentScopes(graph);

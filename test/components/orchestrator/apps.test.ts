@@ -74,7 +74,7 @@ describe("Prefect and connector apps", () => {
       const value = String(password[0]!.outputs["result"]);
       const holders = graph.resources.filter((r) => JSON.stringify(r.inputs).includes(value));
       // The Worker cannot read the private vault at run time, so its `basic` route gets the string as a secret_text
-      // binding (DESIGN §5); nothing else may hold it.
+      // binding (docs/gateway.md); nothing else may hold it.
       assert.deepEqual(
         holders.map((r) => r.type).sort(),
         ["azure-native:keyvault:Secret", "cloudflare:index/workersScript:WorkersScript"],
@@ -131,7 +131,7 @@ describe("Prefect and connector apps", () => {
     }
   });
 
-  it("keeps a minimum of replicas per environment (DESIGN §4) and never leaves the worker stopped for good", () => {
+  it("keeps a minimum of replicas per environment (docs/environments.md) and never leaves the worker stopped for good", () => {
     for (const graph of graphs) {
       const server = scale(prefectServer(graph));
       const worker = scale(prefectWorker(graph));

@@ -9,7 +9,7 @@ beforeAll(async () => {
   graphs = await allGraphs();
 });
 
-/** DESIGN.md §4: only prod's Container Apps environment is zone redundant. */
+/** docs/environments.md: only prod's Container Apps environment is zone redundant. */
 const ZONE_REDUNDANT: Record<string, boolean> = { dev: false, test: false, prod: true };
 
 describe("Container Apps environment", () => {

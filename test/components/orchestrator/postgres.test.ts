@@ -9,7 +9,7 @@ beforeAll(async () => {
   graphs = await allGraphs();
 });
 
-/** DESIGN.md §4, written out: dev Burstable without HA; test GeneralPurpose without HA; prod zone-redundant HA + geo backup. */
+/** docs/environments.md, written out: dev Burstable without HA; test GeneralPurpose without HA; prod zone-redundant HA + geo backup. */
 const EXPECTED: Record<string, { tier: string; ha: string; geo: string }> = {
   dev: { tier: "Burstable", ha: "Disabled", geo: "Disabled" },
   test: { tier: "GeneralPurpose", ha: "Disabled", geo: "Disabled" },

@@ -91,7 +91,7 @@ describe("gateway wiring on the real stacks", () => {
   });
 
   it(
-    "routes: least privilege per DESIGN §3 — analysts only /synapse (read), the Prefect API for admins (and engineers in dev) with its basic-auth secret",
+    "routes: least privilege per docs/gateway.md#routes — analysts only /synapse (read), the Prefect API for admins (and engineers in dev) with its basic-auth secret",
     each((graph, stack) => {
       const { groups } = configFor(stack).entra;
       const all = routes(graph);
