@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
   const stack = positional(argv);
   const stacks = listStacks();
   if (!stack) {
-    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
+    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead (the head's, with --base)>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
     return 2;
   }
   if (!stacks.includes(stack)) {
@@ -26,14 +26,14 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown.
+  const config = stackFile ? readStackConfigFile(stackFile, stack) : undefined;
   const pr = parsePrOptions(stack, argv);
   if (pr) {
-    const report = await prReport(pr);
+    const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) });
     process.stdout.write(report.markdown);
     return report.exitCode;
   }
 
-  const config = stackFile ? readStackConfigFile(stackFile, stack) : undefined;
   const result = await evaluateStack(stack, { fresh: true, ...(config ? { config } : {}) });
   if (!result.ok) {
     process.stderr.write(`plan for ${stack} failed:\n${result.failure.error}\n`);
@@ -64,10 +64,20 @@ async function main(argv: string[]): Promise<number> {
   return verdict.mandatory > 0 ? 1 : 0;
 }
 
+// `plan --json | head`: a reader that stops early is not a failure of the plan, and no reason for a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
+// Sets the exit code and lets the process end on its own: process.exit() would drop whatever of stdout is still
+// queued for a pipe (everything past the pipe's 64 KiB buffer), cutting `plan --json | jq` mid-document.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

@@ -14,6 +14,8 @@ export interface PrReportOptions {
   head?: string;
   /** Write the Markdown here as well as to stdout. */
   out?: string;
+  /** The head revision's stack config, instead of its Pulumi.<stack>.yaml (`--stack-file`: preview a config change). */
+  headConfig?: Record<string, string>;
 }
 
 /** `--base <ref> [--head <ref>] [--out <file>]` from the plan's argv; undefined when there is no --base. */
@@ -25,9 +27,10 @@ export function parsePrOptions(stack: string, argv: string[]): PrReportOptions |
   return { stack, base, ...(head ? { head } : {}), ...(out ? { out } : {}) };
 }
 
-async function evaluateAt(stack: string, ref: string | undefined): Promise<EvaluationResult | "no-stack"> {
-  if (!ref) return evaluateStack(stack);
-  return withWorktree(ref, async (root) => (existsSync(join(root, `Pulumi.${stack}.yaml`)) ? evaluateStack(stack, { root }) : "no-stack"));
+async function evaluateAt(stack: string, ref: string | undefined, config?: Record<string, string>): Promise<EvaluationResult | "no-stack"> {
+  const given = config ? { config } : {};
+  if (!ref) return evaluateStack(stack, given);
+  return withWorktree(ref, async (root) => (config || existsSync(join(root, `Pulumi.${stack}.yaml`)) ? evaluateStack(stack, { root, ...given }) : "no-stack"));
 }
 
 function emptyGraph(stack: string): Graph {
@@ -42,7 +45,7 @@ function emptyGraph(stack: string): Graph {
 export async function prReport(options: PrReportOptions): Promise<{ markdown: string; exitCode: number }> {
   const { stack } = options;
   const headLabel = options.head ? describeRef(options.head) : "working tree";
-  const [head, base] = [await evaluateAt(stack, options.head), await evaluateAt(stack, options.base)];
+  const [head, base] = [await evaluateAt(stack, options.head, options.headConfig), await evaluateAt(stack, options.base)];
   const lines: string[] = [`## \`${stack}\``, ""];
   if (head === "no-stack" || !head.ok) {
     const error = head === "no-stack" ? `no Pulumi.${stack}.yaml at ${headLabel}` : head.failure.error;
