@@ -1,6 +1,6 @@
 import { ConfigError } from "../stacks/config";
 import { evaluateStack, listStacks } from "./graph";
-import { readStackConfigFile } from "./graph/stack-config";
+import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
 import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown.
-  const config = stackFile ? readStackConfigFile(stackFile, stack) : undefined;
+  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
   const pr = parsePrOptions(stack, argv);
   if (pr) {
     const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) });
@@ -77,7 +77,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`${error instanceof ConfigError || error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   },
 );

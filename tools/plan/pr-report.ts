@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
+import { StackFileError } from "../graph/stack-config";
 import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
 import { policyVerdict } from "./policy-verdict";
@@ -45,7 +46,12 @@ function emptyGraph(stack: string): Graph {
 export async function prReport(options: PrReportOptions): Promise<{ markdown: string; exitCode: number }> {
   const { stack } = options;
   const headLabel = options.head ? describeRef(options.head) : "working tree";
-  const [head, base] = [await evaluateAt(stack, options.head, options.headConfig), await evaluateAt(stack, options.base)];
+  const head = await evaluateAt(stack, options.head, options.headConfig);
+  // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
+  const base = await evaluateAt(stack, options.base).catch((error: unknown) => {
+    if (!(error instanceof StackFileError)) throw error;
+    return { ok: false as const, failure: { error: error.message, resources: [] } };
+  });
   const lines: string[] = [`## \`${stack}\``, ""];
   if (head === "no-stack" || !head.ok) {
     const error = head === "no-stack" ? `no Pulumi.${stack}.yaml at ${headLabel}` : head.failure.error;
