@@ -135,8 +135,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       sku: z.enum(["standard", "premium"]).optional(),
       keyExpiryDays: z.number().int().min(28).max(KEY_EXPIRY_MAX_DAYS).optional(),
-      // Each must stay below the one above it (stacks/config/ordered-settings.ts): larger maxima could never pass.
-      keyRotateBeforeExpiryDays: z.number().int().min(7).max(KEY_EXPIRY_MAX_DAYS - 7).optional(),
+      // Expiry > rotation > notice (stacks/config/ordered-settings.ts): bounds beyond these could never pass.
+      keyRotateBeforeExpiryDays: z.number().int().min(8).max(KEY_EXPIRY_MAX_DAYS - 7).optional(),
       keyNotifyBeforeExpiryDays: z.number().int().min(7).max(KEY_EXPIRY_MAX_DAYS - 8).optional(),
     })
     .optional(),
