@@ -5,6 +5,7 @@ import { accessTable } from "./plan/access-table";
 import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
+import { type Progress, terminalProgress } from "./plan/progress";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
 
 /**
@@ -12,7 +13,7 @@ import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
  * real Pulumi.<stack>.yaml under mocks and prints what `pulumi up` would manage: the resource tree, counts by type,
  * stack outputs and explicit insecure choices. Exits non-zero with the config error when the stack file is invalid.
  */
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], progress: Progress): Promise<number> {
   const stackFile = optionValue(argv, "--stack-file");
   const stack = positional(argv);
   const stacks = listStacks();
@@ -29,12 +30,15 @@ async function main(argv: string[]): Promise<number> {
   const config = stackFile ? readStackConfigFile(stackFile) : undefined;
   const pr = parsePrOptions(stack, argv);
   if (pr) {
-    const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) });
+    const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) }, progress);
+    progress.done();
     process.stdout.write(report.markdown);
     return report.exitCode;
   }
 
+  progress.step(`evaluating stack ${stack} under mocks`);
   const result = await evaluateStack(stack, { fresh: true, ...(config ? { config } : {}) });
+  progress.done();
   if (!result.ok) {
     process.stderr.write(`plan for ${stack} failed:\n${result.failure.error}\n`);
     return 1;
@@ -57,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
   out.push("## Explicit insecure or non-default choices", "");
   out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
   out.push("## Who can do what", "", accessTable(graph), "");
+  progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);
+  progress.done();
   out.push(...verdict.lines, "");
   process.stdout.write(`${out.join("\n")}\n`);
   // A mandatory policy violation fails the plan, as it would fail `pulumi up --policy-pack policy`.
@@ -72,11 +78,13 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 // Sets the exit code and lets the process end on its own: process.exit() would drop whatever of stdout is still
 // queued for a pipe (everything past the pipe's 64 KiB buffer), cutting `plan --json | jq` mid-document.
-main(process.argv.slice(2)).then(
+const progress = terminalProgress();
+main(process.argv.slice(2), progress).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
+    progress.done();
     process.stderr.write(`${error instanceof ConfigError || error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   },

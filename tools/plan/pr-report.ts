@@ -5,6 +5,7 @@ import { StackFileError } from "../graph/stack-config";
 import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
 import { policyVerdict } from "./policy-verdict";
+import { type Progress, terminalProgress } from "./progress";
 import { describeRef, withWorktree } from "./worktree";
 
 export interface PrReportOptions {
@@ -43,10 +44,12 @@ function emptyGraph(stack: string): Graph {
  * diff (secrets masked), the policy verdict of the head revision and its explicit insecure choices, as Markdown.
  * Exit code 1 when the head revision fails to evaluate or violates a mandatory policy.
  */
-export async function prReport(options: PrReportOptions): Promise<{ markdown: string; exitCode: number }> {
+export async function prReport(options: PrReportOptions, progress: Progress = terminalProgress()): Promise<{ markdown: string; exitCode: number }> {
   const { stack } = options;
   const headLabel = options.head ? describeRef(options.head) : "working tree";
+  progress.step(`[1/3] evaluating ${stack}: head ${headLabel.replace(/`/g, "")}`);
   const head = await evaluateAt(stack, options.head, options.headConfig);
+  progress.step(`[2/3] evaluating ${stack}: base ${describeRef(options.base).replace(/`/g, "")}, in a temporary worktree`);
   // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
   const base = await evaluateAt(stack, options.base).catch((error: unknown) => {
     if (!(error instanceof StackFileError)) throw error;
@@ -68,7 +71,9 @@ export async function prReport(options: PrReportOptions): Promise<{ markdown: st
   } else baseGraph = base.graph;
 
   lines.push(renderDiffMarkdown(diffGraphs(baseGraph, head.graph), { stack, base: describeRef(options.base), head: headLabel }), "");
+  progress.step("[3/3] checking the policy pack");
   const verdict = await policyVerdict(head.graph);
+  progress.done();
   lines.push(...verdict.lines.map((l) => l.replace(/^## /, "### ")), "");
   const notices = (head.graph.outputs["notices"] as string[] | undefined) ?? [];
   lines.push("### Explicit insecure or non-default choices", "", ...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");

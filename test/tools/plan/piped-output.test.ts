@@ -18,6 +18,7 @@ describe("the plan piped into another program", () => {
     const graph = JSON.parse(run.stdout) as { stack: string; resources: unknown[] };
     assert.equal(graph.stack, "dev");
     assert.ok(graph.resources.length > 100);
+    assert.doesNotMatch(run.stderr, /evaluating|policy/, "progress is for terminals, not pipes");
   });
 
   it("--base writes the whole Markdown report, up to its last section", async () => {
@@ -32,5 +33,6 @@ describe("the plan piped into another program", () => {
     assert.ok(run.stdout.length > PIPE_BUFFER, `only ${run.stdout.length} bytes: the report is not past the pipe buffer`);
     assert.match(run.stdout, /`tags\.piped-output-11`/);
     assert.match(run.stdout, /### Explicit insecure or non-default choices\n\n(- .*\n)+$/, "the report stops before its last section");
+    assert.equal(run.stderr, "", "progress is for terminals, not pipes");
   });
 });
