@@ -1,15 +1,21 @@
 import { build } from "esbuild";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** Bundles the Worker into ONE ES module, `gateway/dist/worker.js`, the file the Gateway component deploys. */
 const here = __dirname;
 
 export const WORKER_BUNDLE = join(here, "dist", "worker.js");
 
+/**
+ * Rewrites the bundle only when it changed, and then by rename: `npm run plan` builds on every run, and a concurrent
+ * evaluation (parallel tests, a second plan) must never read a half-written or truncated bundle.
+ */
 export async function buildGateway(): Promise<void> {
-  await build({
+  const result = await build({
     entryPoints: [join(here, "src", "index.ts")],
     outfile: WORKER_BUNDLE,
+    write: false,
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -20,11 +26,27 @@ export async function buildGateway(): Promise<void> {
     legalComments: "none",
     logLevel: "warning",
   });
+  const [output] = result.outputFiles;
+  if (!output || result.outputFiles.length !== 1) throw new Error(`esbuild produced ${result.outputFiles.length} files, expected only ${WORKER_BUNDLE}`);
+  if (unchanged(output.contents)) return;
+  mkdirSync(dirname(WORKER_BUNDLE), { recursive: true });
+  const staging = `${WORKER_BUNDLE}.${process.pid}.tmp`;
+  writeFileSync(staging, output.contents);
+  renameSync(staging, WORKER_BUNDLE);
+}
+
+function unchanged(contents: Uint8Array): boolean {
+  try {
+    return Buffer.from(contents).equals(readFileSync(WORKER_BUNDLE));
+  } catch {
+    return false;
+  }
 }
 
 if (require.main === module) {
+  // stderr: `npm run plan -- <stack> --json | jq` builds first, and its stdout must carry only the plan.
   buildGateway().then(
-    () => console.log(`built ${WORKER_BUNDLE}`),
+    () => console.error(`built ${WORKER_BUNDLE}`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

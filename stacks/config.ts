@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { carveSubnet, formatCidr, parseCidr } from "../lib/ipv4";
 import { rotationProblems } from "../components/keyvault/rotation";
-import { ENVIRONMENT_DEFAULTS, ENVIRONMENTS, type Environment, type EnvironmentProfile } from "./config/environments";
+import { defaultSettings, GATEWAY_RATE_LIMIT_DEFAULTS, KEY_VAULT_DEFAULTS, type IdentitySettings, type KeyVaultSettings } from "./config/defaults";
+import { ENVIRONMENTS, type Environment, type EnvironmentProfile } from "./config/environments";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
+import { orderedSettingProblems } from "./config/ordered-settings";
 import type { AzureRegion } from "./config/regions";
 import { configSchema, type RawPlatformConfig } from "./config/schema";
 
@@ -32,8 +34,8 @@ export interface PlatformConfig extends EnvironmentProfile {
   github: RawPlatformConfig["github"];
   cloudflare: Required<RawPlatformConfig["cloudflare"]>;
   domains: RawPlatformConfig["domains"];
-  keyVault: { sku: "standard" | "premium"; keyExpiryDays: number; keyRotateBeforeExpiryDays: number; keyNotifyBeforeExpiryDays: number };
-  identity: { gatewaySecretRotationDays: number; gatewaySecretOverlapDays: number };
+  keyVault: KeyVaultSettings;
+  identity: IdentitySettings;
   gateway: GatewayConfig;
   /** Explicit choices that weaken a secure default; the plan prints them so reviewers see them. */
   notices: string[];
@@ -75,7 +77,10 @@ export function resolvePlatformConfig(project: string, stack: string, entries: R
       message: `stack "${stack}" is not one of ${ENVIRONMENTS.join(", ")}: name the stack after its environment or set this key`,
     });
   }
-  if (parsed.success) problems.push(...crossFieldProblems(parsed.data));
+  const known = ENVIRONMENTS.includes(environment) ? environment : undefined;
+  const ordered = known ? orderedSettingProblems(raw, known) : [];
+  problems.push(...ordered);
+  if (parsed.success) problems.push(...crossFieldProblems(parsed.data, ordered));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
 
   return resolve(project, stack, environment, parsed.data);
@@ -92,9 +97,9 @@ export function loadPlatformConfig(): PlatformConfig {
   }
 }
 
-function resolve(project: string, stack: string, environment: Environment, raw: RawPlatformConfig): PlatformConfig {
-  const defaults = ENVIRONMENT_DEFAULTS[environment];
-  const space = parseCidr(raw.network.addressSpace)!;
+/** The stack file's settings over the environment's defaults, section by section. */
+function effectiveSettings(environment: Environment, raw: RawPlatformConfig) {
+  const defaults = defaultSettings(environment);
   const profile: EnvironmentProfile = {
     monitoring: { ...defaults.monitoring, ...raw.monitoring },
     storage: { ...defaults.storage, ...raw.storage },
@@ -107,6 +112,12 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
       sparkPool: { ...defaults.synapse.sparkPool, ...raw.synapse?.sparkPool },
     },
   };
+  return { profile, keyVault: { ...defaults.keyVault, ...raw.keyVault }, identity: { ...defaults.identity, ...raw.identity } };
+}
+
+function resolve(project: string, stack: string, environment: Environment, raw: RawPlatformConfig): PlatformConfig {
+  const space = parseCidr(raw.network.addressSpace)!;
+  const { profile, keyVault, identity } = effectiveSettings(environment, raw);
   const cloudflare = { connectivity: "tunnel" as const, ...raw.cloudflare };
   return {
     ...profile,
@@ -139,8 +150,8 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     github: raw.github,
     cloudflare,
     domains: raw.domains,
-    keyVault: { ...KEY_VAULT_DEFAULTS, ...raw.keyVault },
-    identity: { ...IDENTITY_DEFAULTS, ...raw.identity },
+    keyVault,
+    identity,
     gateway: resolveGateway(project, environment, raw),
     notices: [...notices(environment, profile, cloudflare.connectivity), ...gatewayNotices(raw)],
   };
@@ -173,7 +184,13 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
     },
     ...(rate.enabled === false
       ? {}
-      : { rateLimit: { namespaceId: rate.namespaceId ?? RATE_LIMIT_NAMESPACES[environment], limit: rate.limit ?? 600, period: rate.period ?? 60 } }),
+      : {
+          rateLimit: {
+            namespaceId: rate.namespaceId ?? RATE_LIMIT_NAMESPACES[environment],
+            limit: rate.limit ?? GATEWAY_RATE_LIMIT_DEFAULTS.limit,
+            period: rate.period ?? GATEWAY_RATE_LIMIT_DEFAULTS.period,
+          },
+        }),
     ...(g.logpushDestination ? { logpushDestination: g.logpushDestination } : {}),
     // Siblings of the gateway host (one label deep, so the zone's Universal SSL certificate covers them).
     tunnelHostnames: { synapse: g.tunnelHostnames?.synapse ?? sibling("synapse"), prefect: g.tunnelHostnames?.prefect ?? sibling("prefect") },
@@ -189,17 +206,8 @@ function gatewayNotices(raw: RawPlatformConfig): string[] {
   return found;
 }
 
-/** Same in every environment: key versions live 120 days and rotate 30 days early (a new version every 90 days). */
-const KEY_VAULT_DEFAULTS: PlatformConfig["keyVault"] = {
-  sku: "standard",
-  keyExpiryDays: 120,
-  keyRotateBeforeExpiryDays: 30,
-  keyNotifyBeforeExpiryDays: 14,
-};
-/** The gateway's client secret rotates every 90 days; the previous one stays valid 30 days past its rotation. */
-const IDENTITY_DEFAULTS: PlatformConfig["identity"] = { gatewaySecretRotationDays: 90, gatewaySecretOverlapDays: 30 };
-
-function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
+/** Checks that span keys, on a config the schema accepted; `ordered` are the ordered-pair problems already found. */
+function crossFieldProblems(raw: RawPlatformConfig, ordered: ConfigProblem[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (raw.secondaryLocation === raw.location) {
     problems.push({
@@ -207,9 +215,12 @@ function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
       message: `must differ from dataplatform:location ("${raw.location}"): it is the paired region for geo-redundant copies`,
     });
   }
-  const keys = { ...KEY_VAULT_DEFAULTS, ...raw.keyVault };
-  const rotation = { expiryDays: keys.keyExpiryDays, rotateBeforeExpiryDays: keys.keyRotateBeforeExpiryDays, notifyBeforeExpiryDays: keys.keyNotifyBeforeExpiryDays };
-  for (const message of rotationProblems(rotation)) problems.push({ key: `${CONFIG_NAMESPACE}:keyVault`, message });
+  // The Key Vault component's own rules as a backstop, should they ever grow past the ordered pairs.
+  if (!ordered.some((p) => p.key.startsWith(`${CONFIG_NAMESPACE}:keyVault.`))) {
+    const keys = { ...KEY_VAULT_DEFAULTS, ...raw.keyVault };
+    const rotation = { expiryDays: keys.keyExpiryDays, rotateBeforeExpiryDays: keys.keyRotateBeforeExpiryDays, notifyBeforeExpiryDays: keys.keyNotifyBeforeExpiryDays };
+    for (const message of rotationProblems(rotation)) problems.push({ key: `${CONFIG_NAMESPACE}:keyVault`, message });
+  }
   const oidc = raw.gateway?.oidc;
   if (oidc?.issuer?.includes("{tenantid}") && (!oidc.jwksUri || !oidc.allowedTenants)) {
     problems.push({ key: `${CONFIG_NAMESPACE}:gateway.oidc`, message: "a multi-tenant issuer ({tenantid}) needs jwksUri and allowedTenants" });

@@ -1,9 +1,11 @@
 import { registerPlatformTags } from "../components/tags";
 import { loadPlatformConfig } from "./config";
 import { DataPlatform } from "./platform";
+import { assertPrerequisites } from "./prerequisites";
 
-// Validate first: a bad stack file stops the program before any resource is registered.
+// Validate first: a bad stack file or a missing build output stops the program before any resource is registered.
 const config = loadPlatformConfig();
+assertPrerequisites();
 registerPlatformTags(config.tags);
 
 const platform = new DataPlatform(`${config.project}-${config.environment}`, config);

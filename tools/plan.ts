@@ -1,10 +1,11 @@
 import { ConfigError } from "../stacks/config";
 import { evaluateStack, listStacks } from "./graph";
-import { readStackConfigFile } from "./graph/stack-config";
+import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
 import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
+import { type Progress, terminalProgress } from "./plan/progress";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
 
 /**
@@ -12,12 +13,12 @@ import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
  * real Pulumi.<stack>.yaml under mocks and prints what `pulumi up` would manage: the resource tree, counts by type,
  * stack outputs and explicit insecure choices. Exits non-zero with the config error when the stack file is invalid.
  */
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], progress: Progress): Promise<number> {
   const stackFile = optionValue(argv, "--stack-file");
   const stack = positional(argv);
   const stacks = listStacks();
   if (!stack) {
-    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
+    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead (the head's, with --base)>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
     return 2;
   }
   if (!stacks.includes(stack)) {
@@ -26,15 +27,18 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown.
+  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
   const pr = parsePrOptions(stack, argv);
   if (pr) {
-    const report = await prReport(pr);
+    const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) }, progress);
+    progress.done();
     process.stdout.write(report.markdown);
     return report.exitCode;
   }
 
-  const config = stackFile ? readStackConfigFile(stackFile, stack) : undefined;
+  progress.step(`evaluating stack ${stack} under mocks`);
   const result = await evaluateStack(stack, { fresh: true, ...(config ? { config } : {}) });
+  progress.done();
   if (!result.ok) {
     process.stderr.write(`plan for ${stack} failed:\n${result.failure.error}\n`);
     return 1;
@@ -57,17 +61,31 @@ async function main(argv: string[]): Promise<number> {
   out.push("## Explicit insecure or non-default choices", "");
   out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
   out.push("## Who can do what", "", accessTable(graph), "");
+  progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);
+  progress.done();
   out.push(...verdict.lines, "");
   process.stdout.write(`${out.join("\n")}\n`);
   // A mandatory policy violation fails the plan, as it would fail `pulumi up --policy-pack policy`.
   return verdict.mandatory > 0 ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+// `plan --json | head`: a reader that stops early is not a failure of the plan, and no reason for a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
+// Sets the exit code and lets the process end on its own: process.exit() would drop whatever of stdout is still
+// queued for a pipe (everything past the pipe's 64 KiB buffer), cutting `plan --json | jq` mid-document.
+const progress = terminalProgress();
+main(process.argv.slice(2), progress).then(
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
+    progress.done();
+    process.stderr.write(`${error instanceof ConfigError || error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
   },
 );

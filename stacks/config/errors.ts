@@ -45,6 +45,13 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], knownKeys: (
       }
       continue;
     }
+    if (issue.code === "invalid_key") {
+      // Named by the map that holds the bad key: the key itself may be empty or hundreds of characters long.
+      const bad = String(issue.path.at(-1) ?? "");
+      const shown = bad.length > 40 ? `${JSON.stringify(bad.slice(0, 40))}… (${bad.length} characters)` : JSON.stringify(bad);
+      problems.push({ key: keyName(issue.path.slice(0, -1)), message: `key ${shown}: ${issue.issues.map((i) => i.message).join("; ")}` });
+      continue;
+    }
     if (issue.code === "invalid_type" && issue.input === undefined) {
       problems.push({ key: keyName(issue.path), message: `is required (expected ${issue.expected})` });
       continue;

@@ -51,6 +51,8 @@ const httpsUrl = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i
 
 const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 1-512 characters without <>%&\\?/" });
 
+const KEY_EXPIRY_MAX_DAYS = 3650;
+
 export const configSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).optional(),
   location: region,
@@ -132,9 +134,10 @@ export const configSchema = z.strictObject({
   keyVault: z
     .strictObject({
       sku: z.enum(["standard", "premium"]).optional(),
-      keyExpiryDays: z.number().int().min(28).max(3650).optional(),
-      keyRotateBeforeExpiryDays: z.number().int().min(7).max(3650).optional(),
-      keyNotifyBeforeExpiryDays: z.number().int().min(7).max(3650).optional(),
+      keyExpiryDays: z.number().int().min(28).max(KEY_EXPIRY_MAX_DAYS).optional(),
+      // Expiry > rotation > notice (stacks/config/ordered-settings.ts): bounds beyond these could never pass.
+      keyRotateBeforeExpiryDays: z.number().int().min(8).max(KEY_EXPIRY_MAX_DAYS - 7).optional(),
+      keyNotifyBeforeExpiryDays: z.number().int().min(7).max(KEY_EXPIRY_MAX_DAYS - 8).optional(),
     })
     .optional(),
   /** Lifetime of the one client secret the platform cannot avoid (the gateway's), and how long the old one overlaps. */

@@ -7,6 +7,7 @@ import { describe, it } from "vitest";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT, evaluateStack, readStackConfig } from "../../tools/graph";
+import { runPlan } from "../support/run-plan";
 
 const run = promisify(execFile);
 
@@ -65,6 +66,15 @@ describe("npm run plan", () => {
     assert.ok(failure, "plan succeeded on a bad stack file");
     assert.equal(failure.code, 1);
     assert.match(failure.stderr, /dataplatform:location: "mars" is not an Azure region name/);
+  });
+
+  it("prints a YAML syntax error as <file>:<line>:<column>: <message> and exits 1, without a stack trace", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "plan-bad-yaml-")), "Pulumi.dev.yaml");
+    writeFileSync(file, "config:\n  dataplatform:location: westeurope\n  dataplatform:owner: a: b\n");
+    const run = await runPlan(["dev", "--stack-file", file]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, `${file}:3:23: Nested mappings are not allowed in compact mappings\n`);
+    assert.equal(run.stdout, "");
   });
 
   it("prints the resource tree, counts by type and outputs for a valid stack", async () => {

@@ -1,9 +1,11 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
+import { StackFileError } from "../graph/stack-config";
 import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
 import { policyVerdict } from "./policy-verdict";
+import { type Progress, terminalProgress } from "./progress";
 import { describeRef, withWorktree } from "./worktree";
 
 export interface PrReportOptions {
@@ -14,6 +16,8 @@ export interface PrReportOptions {
   head?: string;
   /** Write the Markdown here as well as to stdout. */
   out?: string;
+  /** The head revision's stack config, instead of its Pulumi.<stack>.yaml (`--stack-file`: preview a config change). */
+  headConfig?: Record<string, string>;
 }
 
 /** `--base <ref> [--head <ref>] [--out <file>]` from the plan's argv; undefined when there is no --base. */
@@ -25,9 +29,10 @@ export function parsePrOptions(stack: string, argv: string[]): PrReportOptions |
   return { stack, base, ...(head ? { head } : {}), ...(out ? { out } : {}) };
 }
 
-async function evaluateAt(stack: string, ref: string | undefined): Promise<EvaluationResult | "no-stack"> {
-  if (!ref) return evaluateStack(stack);
-  return withWorktree(ref, async (root) => (existsSync(join(root, `Pulumi.${stack}.yaml`)) ? evaluateStack(stack, { root }) : "no-stack"));
+async function evaluateAt(stack: string, ref: string | undefined, config?: Record<string, string>): Promise<EvaluationResult | "no-stack"> {
+  const given = config ? { config } : {};
+  if (!ref) return evaluateStack(stack, given);
+  return withWorktree(ref, async (root) => (config || existsSync(join(root, `Pulumi.${stack}.yaml`)) ? evaluateStack(stack, { root, ...given }) : "no-stack"));
 }
 
 function emptyGraph(stack: string): Graph {
@@ -39,10 +44,17 @@ function emptyGraph(stack: string): Graph {
  * diff (secrets masked), the policy verdict of the head revision and its explicit insecure choices, as Markdown.
  * Exit code 1 when the head revision fails to evaluate or violates a mandatory policy.
  */
-export async function prReport(options: PrReportOptions): Promise<{ markdown: string; exitCode: number }> {
+export async function prReport(options: PrReportOptions, progress: Progress = terminalProgress()): Promise<{ markdown: string; exitCode: number }> {
   const { stack } = options;
   const headLabel = options.head ? describeRef(options.head) : "working tree";
-  const [head, base] = [await evaluateAt(stack, options.head), await evaluateAt(stack, options.base)];
+  progress.step(`[1/3] evaluating ${stack}: head ${headLabel.replace(/`/g, "")}`);
+  const head = await evaluateAt(stack, options.head, options.headConfig);
+  progress.step(`[2/3] evaluating ${stack}: base ${describeRef(options.base).replace(/`/g, "")}, in a temporary worktree`);
+  // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
+  const base = await evaluateAt(stack, options.base).catch((error: unknown) => {
+    if (!(error instanceof StackFileError)) throw error;
+    return { ok: false as const, failure: { error: error.message, resources: [] } };
+  });
   const lines: string[] = [`## \`${stack}\``, ""];
   if (head === "no-stack" || !head.ok) {
     const error = head === "no-stack" ? `no Pulumi.${stack}.yaml at ${headLabel}` : head.failure.error;
@@ -59,7 +71,9 @@ export async function prReport(options: PrReportOptions): Promise<{ markdown: st
   } else baseGraph = base.graph;
 
   lines.push(renderDiffMarkdown(diffGraphs(baseGraph, head.graph), { stack, base: describeRef(options.base), head: headLabel }), "");
+  progress.step("[3/3] checking the policy pack");
   const verdict = await policyVerdict(head.graph);
+  progress.done();
   lines.push(...verdict.lines.map((l) => l.replace(/^## /, "### ")), "");
   const notices = (head.graph.outputs["notices"] as string[] | undefined) ?? [];
   lines.push("### Explicit insecure or non-default choices", "", ...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
