@@ -68,7 +68,7 @@ const RANGES: Range[] = [
     declared: ["min 7", "max 3642"],
     context: { keyExpiryDays: 3650, keyRotateBeforeExpiryDays: 3643 },
   },
-  { path: "identity.gatewaySecretRotationDays", pass: [1, 365], fail: [0, 366], declared: ["min 1", "max 365"] },
+  { path: "identity.gatewaySecretRotationDays", pass: [1, 90], fail: [0, 91], declared: ["min 1", "max 90"] },
   { path: "identity.gatewaySecretOverlapDays", pass: [1, 90], fail: [0, 91], declared: ["min 1", "max 90"] },
   {
     path: "domains.gateway",
