@@ -106,7 +106,7 @@ export function diagnosticSetting(
   );
 }
 
-export function privateEndpoint(
+function privateEndpoint(
   name: string,
   placement: PlacementArgs,
   target: Target,

@@ -212,11 +212,13 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...(sparkPool.enabled
           ? { sparkPool: { nodeSize: sparkPool.nodeSize, minNodes: 3, maxNodes: sparkPool.maxNodes, autoPauseMinutes: sparkPool.autoPauseMinutes, sparkVersion: "3.4" } }
           : {}),
+        // Orchestrator: Compute Operator runs pipelines and Spark jobs, Credential User lets pipelines use the workspace
+        // identity. Gateway: Synapse User, to call Synapse on behalf of authorized users.
         synapseRoleAssignments: [
-          { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator", description: "platform admins" },
-          { ...grantee(identity.orchestrator), role: "Synapse Compute Operator", description: "orchestrator: runs pipelines and Spark jobs" },
-          { ...grantee(identity.orchestrator), role: "Synapse Credential User", description: "orchestrator: pipelines use the workspace identity" },
-          { ...grantee(identity.gateway), role: "Synapse User", description: "gateway: calls Synapse on behalf of authorized users" },
+          { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator" },
+          { ...grantee(identity.orchestrator), role: "Synapse Compute Operator" },
+          { ...grantee(identity.orchestrator), role: "Synapse Credential User" },
+          { ...grantee(identity.gateway), role: "Synapse User" },
         ],
       },
       { parent: this },

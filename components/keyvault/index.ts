@@ -169,7 +169,7 @@ function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string): void {
   if (problem) throw new Error(`KeyVault: ${problem}`);
 }
 
-export function toUnixSeconds(rfc3339: string): number {
+function toUnixSeconds(rfc3339: string): number {
   const ms = Date.parse(rfc3339);
   if (Number.isNaN(ms)) throw new Error(`"${rfc3339}" is not an RFC 3339 timestamp`);
   return Math.floor(ms / 1000);

@@ -1,14 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  attachCrossCutting,
-  type CrossCuttingArgs,
-  type PlacementArgs,
-  type PrivateEndpointPlacement,
-  privateEndpoint,
-  type Target,
-} from "../cross-cutting";
-import type { PrivateLinkGroup } from "./private-dns";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs, type PrivateEndpointPlacement } from "../cross-cutting";
 
 export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "privateEndpoints" | "lock" | "protect"> {
   addressSpace: pulumi.Input<string>;
@@ -34,12 +26,8 @@ export class Network extends pulumi.ComponentResource {
   /** Pass as the `privateEndpoints` input of other components. */
   readonly privateEndpoints: PrivateEndpointPlacement;
 
-  private readonly placement: PlacementArgs;
-
-  constructor(private readonly componentName: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("dataplatform:network:Network", componentName, {}, opts);
-    const name = componentName;
-    this.placement = args;
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:network:Network", name, {}, opts);
     const base = { resourceGroupName: args.resourceGroupName, location: args.location };
 
     this.virtualNetwork = new azure.network.VirtualNetwork(
@@ -104,18 +92,6 @@ export class Network extends pulumi.ComponentResource {
       containerAppsSubnetId: this.containerAppsSubnet.id,
       privateEndpointSubnetId: this.privateEndpointSubnet.id,
     });
-  }
-
-  /** A private endpoint for `target` in this network's endpoint subnet, registered in the matching DNS zone. */
-  privateEndpoint(target: Target, group: PrivateLinkGroup, parent: pulumi.Resource = this): azure.network.PrivateEndpoint {
-    return privateEndpoint(
-      `${this.componentName}-${target.purpose}-${group.toLowerCase()}`,
-      this.placement,
-      target,
-      group,
-      this.privateEndpoints,
-      { parent },
-    );
   }
 
   private nsg(name: string, args: NetworkArgs, purpose: string): azure.network.NetworkSecurityGroup {

@@ -17,7 +17,7 @@ import { assignRole } from "../identity/roles";
 export type { ManagedIdentityRef } from "./apps";
 
 /** Key Vault secret holding Prefect's basic-auth string (`user:password`), shared by server, worker and gateway. */
-export const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
+const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
 
 /** What the orchestrator needs from the environment's Key Vault (the KeyVault component satisfies it). */
 export interface SecretStore {
@@ -200,12 +200,12 @@ export class Orchestrator extends pulumi.ComponentResource {
 }
 
 /** Versionless Key Vault secret URL: Container Apps then follows new versions (it re-reads within 30 minutes). */
-export function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
+function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
   return pulumi.output(vaultUri).apply((uri) => `${uri.replace(/\/?$/, "/")}secrets/${secretName}`);
 }
 
 /** The ARM ID of the secret a (versioned or versionless) secret URI names, in the given vault: a role scope. */
-export function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>): pulumi.Output<string> {
+function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.all([vaultId, secretUri]).apply(([vault, uri]) => {
     const name = /\/secrets\/([0-9A-Za-z-]+)/.exec(uri)?.[1];
     if (!name) throw new Error(`orchestrator: "${uri}" is not a Key Vault secret URI`);

@@ -4,7 +4,7 @@ import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from ".
 
 export const PREFECT_DATABASE = "prefect";
 /** Extensions Prefect's migrations create; Azure refuses CREATE EXTENSION for anything not allow-listed here. */
-export const ALLOWED_EXTENSIONS = ["pg_trgm"] as const;
+const ALLOWED_EXTENSIONS = ["pg_trgm"] as const;
 
 export interface PostgresSettings {
   tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";

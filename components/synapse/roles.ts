@@ -27,8 +27,6 @@ export interface SynapseRoleAssignmentSpec {
   principalId: pulumi.Input<string>;
   principalType: PrincipalType;
   role: SynapseRole;
-  /** Why this principal needs the role (shown in the plan's access table; Synapse itself stores no description). */
-  description: string;
 }
 
 /**
