@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type CoreOutputs, locationOf } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs, type PrivateEndpointPlacement } from "../cross-cutting";
 
 export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "privateEndpoints" | "lock" | "protect"> {
@@ -18,8 +19,11 @@ export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "priv
  * The environment's VNet: a delegated subnet for Container Apps, a subnet for private endpoints, an NSG on each,
  * and the private DNS zones (created and linked here, or brought from a hub) that private endpoints register in.
  */
-export class Network extends pulumi.ComponentResource {
+export class Network extends pulumi.ComponentResource implements CoreOutputs {
   readonly virtualNetwork: azure.network.VirtualNetwork;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   readonly containerAppsSubnet: azure.network.Subnet;
   readonly privateEndpointSubnet: azure.network.Subnet;
   readonly dnsZoneIds: Record<string, pulumi.Output<string>>;
@@ -40,6 +44,9 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.id = this.virtualNetwork.id;
+    this.name = this.virtualNetwork.name;
+    this.location = locationOf(this.virtualNetwork, args.location);
 
     const acaNsg = this.nsg(name, args, "aca");
     const peNsg = this.nsg(name, args, "pe");
@@ -88,7 +95,9 @@ export class Network extends pulumi.ComponentResource {
     }, args);
 
     this.registerOutputs({
-      virtualNetworkId: this.virtualNetwork.id,
+      id: this.id,
+      name: this.name,
+      location: this.location,
       containerAppsSubnetId: this.containerAppsSubnet.id,
       privateEndpointSubnetId: this.privateEndpointSubnet.id,
     });

@@ -2,7 +2,9 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import type { CoreOutputs } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
+import type { KeyVaultRef } from "../keyvault";
 import {
   type AppContext,
   cloudflaredApp,
@@ -19,26 +21,15 @@ export type { ManagedIdentityRef } from "./apps";
 /** Key Vault secret holding Prefect's basic-auth string (`user:password`), shared by server, worker and gateway. */
 const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
 
-/** What the orchestrator needs from the environment's Key Vault (the KeyVault component satisfies it). */
-export interface SecretStore {
-  vaultId: pulumi.Input<string>;
-  /** `https://<vault>.vault.azure.net/` */
-  vaultUri: pulumi.Input<string>;
-  secret(
-    secretName: string,
-    spec: { value: pulumi.Input<string>; contentType: string; expiresOn: pulumi.Input<string> },
-    owner?: { parent: pulumi.Resource; name: string },
-  ): azure.keyvault.Secret;
-}
-
 export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
   tenantId: pulumi.Input<string>;
-  network: { containerAppsSubnetId: pulumi.Input<string>; virtualNetworkId: pulumi.Input<string> };
+  /** The VNet (the Network component): its Container Apps subnet hosts the environment, its ID links the DNS zone. */
+  network: { id: pulumi.Input<string>; containerAppsSubnet: { id: pulumi.Input<string> } };
   postgres: PostgresSettings;
   containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
   /** User-assigned identities: `server` (prefect-server-<env>) and `worker` (orchestrator-<env>). */
   identities: { server: ManagedIdentityRef; worker: ManagedIdentityRef };
-  keyVault: SecretStore;
+  keyVault: KeyVaultRef;
   /** Role assignments the apps' identities need before the apps can read their Key Vault references. */
   identityGrants?: pulumi.Input<pulumi.Resource>[];
   /** Days between rotations of Prefect's basic-auth password. */
@@ -51,8 +42,12 @@ export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
  * carries the gateway's traffic into the VNet. Every secret an app sees is a Key Vault reference read with its own
  * managed identity; no secret value is an input of any app.
  */
-export class Orchestrator extends pulumi.ComponentResource {
+export class Orchestrator extends pulumi.ComponentResource implements CoreOutputs {
+  /** The Container Apps environment, the component's main resource (`id`, `name`, `location`). */
   readonly environment: azure.app.ManagedEnvironment;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   readonly postgresServer: azure.dbforpostgresql.Server;
   readonly serverApp: azure.app.ContainerApp;
   readonly workerApp: azure.app.ContainerApp;
@@ -73,10 +68,13 @@ export class Orchestrator extends pulumi.ComponentResource {
 
     this.environment = containerAppsEnvironment(this, name, {
       ...args,
-      infrastructureSubnetId: args.network.containerAppsSubnetId,
-      virtualNetworkId: args.network.virtualNetworkId,
+      infrastructureSubnetId: args.network.containerAppsSubnet.id,
+      virtualNetworkId: args.network.id,
       zoneRedundant: args.containerApps.zoneRedundant,
     });
+    this.id = this.environment.id;
+    this.name = this.environment.name;
+    this.location = this.environment.location;
 
     const serverIdentityName = resourceName(serverIdentity.id);
     const postgres = prefectPostgres(this, name, {
@@ -89,7 +87,7 @@ export class Orchestrator extends pulumi.ComponentResource {
     const auth = this.apiAuth(name, args);
     this.apiAuthString = auth.value;
     this.apiAuthSecret = auth.secret;
-    const authStringSecretUrl = secretUrl(args.keyVault.vaultUri, API_AUTH_SECRET_NAME);
+    const authStringSecretUrl = secretUrl(args.keyVault.uri, API_AUTH_SECRET_NAME);
 
     const ctx = (extra: pulumi.Input<pulumi.Resource>[]): AppContext => ({
       parent: this,
@@ -128,7 +126,9 @@ export class Orchestrator extends pulumi.ComponentResource {
     this.appContext = ctx;
 
     this.registerOutputs({
-      environmentId: this.environment.id,
+      id: this.id,
+      name: this.name,
+      location: this.location,
       apiUrl: this.apiUrl,
       postgresServerId: this.postgresServer.id,
     });
@@ -180,7 +180,7 @@ export class Orchestrator extends pulumi.ComponentResource {
     );
     const grant = assignRole(
       `${name}-tunnel-token-ra`,
-      secretResourceId(args.keyVault.vaultId, tunnelTokenSecretUri),
+      secretResourceId(args.keyVault.id, tunnelTokenSecretUri),
       {
         principalId: identity.principalId,
         principalType: "ServicePrincipal",
