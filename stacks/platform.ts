@@ -278,7 +278,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         connectivity: tunnel
           ? {
               mode: "tunnel",
-              // cloudflared runs in the VNet: the privatelink zones resolve these names to the private endpoints.
+              // The connector runs in the VNet: the privatelink zones resolve these names to the private endpoints.
               origins: [
                 { hostname: settings.tunnelHostnames.synapse, service: synapseDev, originServerName: hostOf(synapseDev) },
                 { hostname: settings.tunnelHostnames.prefect, service: prefectOrigin, originServerName: hostOf(prefectOrigin) },
@@ -288,7 +288,7 @@ export class DataPlatform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    if (gateway.tunnelTokenSecretUri) orchestrator.connectTunnel(gateway.tunnelTokenSecretUri);
+    if (gateway.tunnelTokenSecretUri) orchestrator.addConnector(gateway.tunnelTokenSecretUri);
     return gateway;
   }
 

@@ -14,7 +14,7 @@ export type { GatewayRoute } from "./bindings";
 
 export const GATEWAY_BUNDLE = join(__dirname, "..", "..", "gateway", "dist", "worker.js");
 
-/** Tunnel mode (default): a Cloudflare Tunnel into the VNet; cloudflared runs as a Container App with the token from KV. */
+/** Tunnel mode (default): a Cloudflare Tunnel into the VNet; its connector (cloudflared) is a Container App reading the token from KV. */
 export interface TunnelConnectivity {
   mode: "tunnel";
   /** Public tunnel host names the Worker's routes use, each mapped to a private origin (`https://<pe-fqdn>`). */
@@ -179,7 +179,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
   }
 
   private tunnel(name: string, args: GatewayArgs, c: TunnelConnectivity): cloudflare.ZeroTrustTunnelCloudflared {
-    // Remotely managed tunnel: its ingress lives in Cloudflare (the config below), cloudflared only needs the token.
+    // Remotely managed tunnel: its ingress lives in Cloudflare (the config below), the connector only needs the token.
     const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
       `${name}-tunnel`,
       { accountId: args.accountId, name: `${args.scriptName}-tunnel`, configSrc: "cloudflare" },

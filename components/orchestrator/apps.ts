@@ -181,11 +181,11 @@ export interface ConnectorAppArgs {
   scale: Scale;
 }
 
-/** The Cloudflare Tunnel connector (tunnel mode): dials out to Cloudflare, so it needs no ingress at all. */
-export function cloudflaredApp(ctx: AppContext, args: ConnectorAppArgs): azure.app.ContainerApp {
+/** The connector (cloudflared) of the Cloudflare Tunnel (tunnel mode): it dials out, so it needs no ingress at all. */
+export function connectorApp(ctx: AppContext, args: ConnectorAppArgs): azure.app.ContainerApp {
   return app(
     ctx,
-    // "cloudflared" would overflow the 32-character app name in the longest region codes.
+    // "connector" or "cloudflared" would overflow the 32-character app name in the longest region codes.
     "tunnel",
     args.identity,
     { secrets: [keyVaultSecret("tunnel-token", args.tunnelTokenSecretUrl, args.identity)] },

@@ -7,7 +7,7 @@ import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import type { KeyVaultRef } from "../keyvault";
 import {
   type AppContext,
-  cloudflaredApp,
+  connectorApp,
   type ManagedIdentityRef,
   prefectServerApp,
   prefectWorkerApp,
@@ -161,11 +161,13 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
   }
 
   /**
-   * Tunnel mode: the cloudflared connector, reading the tunnel token the Gateway wrote to Key Vault. Added after
-   * construction because the Gateway's tunnel routes to this component's server app (and the connector needs the
-   * Gateway's token). The connector gets its own identity, allowed to read exactly one secret: the tunnel token.
+   * Tunnel mode: the connector (cloudflared) that runs the Gateway's tunnel, reading the tunnel token the Gateway
+   * wrote to Key Vault. Added after construction because the tunnel routes to this component's server app (and the
+   * connector needs the Gateway's token). The connector gets its own identity, allowed to read exactly one secret:
+   * the tunnel token. Its resources keep their first names (`-tunnel`, `-tunnel-id`, Azure `cloudflared`): renaming
+   * them would replace them in existing stacks.
    */
-  connectTunnel(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
+  addConnector(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
     if (this.connectorApp) throw new Error("orchestrator: the tunnel connector exists already");
     const { componentName: name, args } = this;
     const identity = new azure.managedidentity.UserAssignedIdentity(
@@ -190,7 +192,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       { parent: this },
     );
     const replicas = this.args.containerApps.serverMinReplicas;
-    this.connectorApp = cloudflaredApp(this.appContext([grant]), {
+    this.connectorApp = connectorApp(this.appContext([grant]), {
       identity: { id: identity.id, principalId: identity.principalId, clientId: identity.clientId },
       tunnelTokenSecretUrl: tunnelTokenSecretUri,
       scale: { minReplicas: replicas, maxReplicas: replicas },

@@ -47,7 +47,7 @@ const orchestrator = new Orchestrator("orch", {
   },
 });
 if (config.require("mode") === "tunnel") {
-  orchestrator.connectTunnel("https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
+  orchestrator.addConnector("https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
 }
 
 export const apiUrl = orchestrator.apiUrl;
