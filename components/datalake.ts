@@ -91,7 +91,7 @@ export class DataLake extends pulumi.ComponentResource implements CoreOutputs {
 
     for (const filesystem of args.filesystems) {
       const problem = namingViolation("blobContainer", filesystem);
-      if (problem) throw new Error(`DataLake ${name}: ${problem}`);
+      if (problem) throw new pulumi.ResourceError(`DataLake ${name}: ${problem}`, this);
       this.filesystems[filesystem] = new azure.storage.BlobContainer(
         `${name}-fs-${filesystem}`,
         {
@@ -125,7 +125,7 @@ export class DataLake extends pulumi.ComponentResource implements CoreOutputs {
   /** The container resource ID of one filesystem: the scope for roles that should reach that filesystem only. */
   filesystemId(filesystem: string): pulumi.Output<string> {
     const container = this.filesystems[filesystem];
-    if (!container) throw new Error(`DataLake has no filesystem "${filesystem}" (has ${Object.keys(this.filesystems).join(", ")})`);
+    if (!container) throw new pulumi.ResourceError(`DataLake has no filesystem "${filesystem}" (has ${Object.keys(this.filesystems).join(", ")})`, this);
     return container.id;
   }
 }

@@ -52,7 +52,7 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
     this.componentName = name;
     this.args = args;
     if (args.crossRegionRestore && args.redundancy !== "GeoRedundant") {
-      throw new Error(`backup: cross-region restore needs GeoRedundant storage, not ${args.redundancy}`);
+      throw new pulumi.ResourceError(`backup: cross-region restore needs GeoRedundant storage, not ${args.redundancy}`, this);
     }
 
     this.vault = new azure.dataprotection.BackupVault(
@@ -82,7 +82,7 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
     this.name = this.vault.name;
     this.location = this.vault.location;
     this.principalId = this.vault.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error("backup: the vault has no system-assigned identity");
+      if (!identity?.principalId) throw new pulumi.ResourceError("backup: the vault has no system-assigned identity", this);
       return identity.principalId;
     });
 

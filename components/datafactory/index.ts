@@ -57,7 +57,7 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
     this.name = this.factory.name;
     this.location = locationOf(this.factory, args.location);
     this.principalId = this.factory.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error(`Data Factory ${factoryName} has no system-assigned identity`);
+      if (!identity?.principalId) throw new pulumi.ResourceError(`Data Factory ${factoryName} has no system-assigned identity`, this);
       return identity.principalId;
     });
     const base = { factoryName: this.factory.name, resourceGroupName: args.resourceGroupName };

@@ -75,7 +75,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:gateway:Gateway", name, {}, opts);
 
-    const bundle = readBundle(args.bundlePath ?? GATEWAY_BUNDLE);
+    const bundle = readBundle(args.bundlePath ?? GATEWAY_BUNDLE, this);
     const bindings: pulumi.Input<cloudflare.types.input.WorkersScriptBinding>[] = [
       plainText("OIDC_ISSUER", args.oidc.issuer),
       plainText("OIDC_AUDIENCE", args.oidc.audience),
@@ -230,10 +230,10 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
   }
 }
 
-function readBundle(path: string): string {
+function readBundle(path: string, gateway: pulumi.Resource): string {
   try {
     return readFileSync(path, "utf8");
   } catch {
-    throw new Error(`Gateway bundle ${path} not found: run \`npm run build:gateway\` before the Pulumi program`);
+    throw new pulumi.ResourceError(`Gateway bundle ${path} not found: run \`npm run build:gateway\` before the Pulumi program`, gateway);
   }
 }

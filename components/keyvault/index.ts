@@ -130,7 +130,7 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
    * the value (e.g. the rotating client secret) own the secret resource too; its child is named after it.
    */
   secret(secretName: string, spec: SecretSpec, owner?: SecretOwner): azure.keyvault.Secret {
-    checkName("keyVaultSecret", secretName);
+    checkName("keyVaultSecret", secretName, this);
     const parent = owner?.parent ?? this;
     return new azure.keyvault.Secret(
       `${owner?.name ?? this.componentName}-secret-${secretName}`,
@@ -153,7 +153,7 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
   }
 
   private key(keyName: string, spec: KeySpec, protect: boolean | undefined): azure.keyvault.Key {
-    checkName("keyVaultKey", keyName);
+    checkName("keyVaultKey", keyName, this);
     const { expiryDays, rotateBeforeExpiryDays, notifyBeforeExpiryDays } = spec.rotation;
     // The first version's expiry, fixed at creation time and kept in state (a Date.now() here would diff every run).
     const firstExpiry = new time.Offset(`${this.componentName}-key-${keyName}-expiry`, { offsetDays: expiryDays }, { parent: this });
@@ -189,9 +189,9 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
   }
 }
 
-function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string): void {
+function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string, vault: pulumi.Resource): void {
   const problem = namingViolation(kind, name);
-  if (problem) throw new Error(`KeyVault: ${problem}`);
+  if (problem) throw new pulumi.ResourceError(`KeyVault: ${problem}`, vault);
 }
 
 function toUnixSeconds(rfc3339: string): number {

@@ -76,7 +76,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     this.name = this.environment.name;
     this.location = this.environment.location;
 
-    const serverIdentityName = resourceName(serverIdentity.id);
+    const serverIdentityName = resourceName(serverIdentity.id, this);
     const postgres = prefectPostgres(this, name, {
       ...args,
       settings: args.postgres,
@@ -110,7 +110,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     });
     this.apiUrl = this.serverApp.configuration.apply((c) => {
       const fqdn = c?.ingress?.fqdn;
-      if (!fqdn) throw new Error("orchestrator: the Prefect server app has no ingress FQDN");
+      if (!fqdn) throw new pulumi.ResourceError("orchestrator: the Prefect server app has no ingress FQDN", this);
       return `https://${fqdn}/api`;
     });
 
@@ -168,7 +168,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
    * them would replace them in existing stacks.
    */
   addConnector(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
-    if (this.connectorApp) throw new Error("orchestrator: the tunnel connector exists already");
+    if (this.connectorApp) throw new pulumi.ResourceError("orchestrator: the tunnel connector exists already", this);
     const { componentName: name, args } = this;
     const identity = new azure.managedidentity.UserAssignedIdentity(
       `${name}-tunnel-id`,
@@ -182,7 +182,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     );
     const grant = assignRole(
       `${name}-tunnel-token-ra`,
-      secretResourceId(args.keyVault.id, tunnelTokenSecretUri),
+      secretResourceId(args.keyVault.id, tunnelTokenSecretUri, this),
       {
         principalId: identity.principalId,
         principalType: "ServicePrincipal",
@@ -207,18 +207,18 @@ function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.O
 }
 
 /** The ARM ID of the secret a (versioned or versionless) secret URI names, in the given vault: a role scope. */
-function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>): pulumi.Output<string> {
+function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
   return pulumi.all([vaultId, secretUri]).apply(([vault, uri]) => {
     const name = /\/secrets\/([0-9A-Za-z-]+)/.exec(uri)?.[1];
-    if (!name) throw new Error(`orchestrator: "${uri}" is not a Key Vault secret URI`);
+    if (!name) throw new pulumi.ResourceError(`orchestrator: "${uri}" is not a Key Vault secret URI`, owner);
     return `${vault}/secrets/${name}`;
   });
 }
 
-function resourceName(id: pulumi.Input<string>): pulumi.Output<string> {
+function resourceName(id: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
   return pulumi.output(id).apply((value) => {
     const last = value.split("/").filter(Boolean).pop();
-    if (!last) throw new Error(`orchestrator: "${value}" is not a resource ID`);
+    if (!last) throw new pulumi.ResourceError(`orchestrator: "${value}" is not a resource ID`, owner);
     return last;
   });
 }

@@ -43,7 +43,7 @@ export interface PrefectPostgres {
 export function prefectPostgres(parent: pulumi.Resource, name: string, args: PostgresArgs): PrefectPostgres {
   const { settings } = args;
   if (settings.tier === "Burstable" && settings.highAvailability !== "Disabled") {
-    throw new Error(`orchestrator: Postgres high availability (${settings.highAvailability}) is not available on the Burstable tier`);
+    throw new pulumi.ResourceError(`orchestrator: Postgres high availability (${settings.highAvailability}) is not available on the Burstable tier`, parent);
   }
   const server = new azure.dbforpostgresql.Server(
     `${name}-psql`,

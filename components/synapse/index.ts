@@ -88,7 +88,7 @@ export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
     this.location = this.workspace.location;
     this.resourceGroupName = pulumi.output(args.resourceGroupName);
     this.principalId = this.workspace.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error(`Synapse ${workspaceName} has no system-assigned identity`);
+      if (!identity?.principalId) throw new pulumi.ResourceError(`Synapse ${workspaceName} has no system-assigned identity`, this);
       return identity.principalId;
     });
     this.connectivityEndpoints = this.workspace.connectivityEndpoints.apply((e) => ({ ...e }));
