@@ -102,13 +102,15 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
       resourceGroupName: args.keyVault.resourceGroupName,
       vaultName: args.keyVault.name,
     });
-    const synapse = args.synapse;
-    for (const group of synapse ? (args.synapseGroupIds ?? ["Sql", "SqlOnDemand"]) : []) {
-      this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse!.id, group, {
-        kind: "synapse",
-        resourceGroupName: synapse!.resourceGroupName,
-        workspaceName: synapse!.name,
-      });
+    if (args.synapse) {
+      const synapse = args.synapse;
+      for (const group of args.synapseGroupIds ?? ["Sql", "SqlOnDemand"]) {
+        this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse.id, group, {
+          kind: "synapse",
+          resourceGroupName: synapse.resourceGroupName,
+          workspaceName: synapse.name,
+        });
+      }
     }
 
     // Linked services authenticate as the factory's managed identity: no account key, SAS or client secret anywhere.
