@@ -106,7 +106,7 @@ export function diagnosticSetting(
   );
 }
 
-export function privateEndpoint(
+function privateEndpoint(
   name: string,
   placement: PlacementArgs,
   target: Target,
@@ -116,7 +116,7 @@ export function privateEndpoint(
 ): azure.network.PrivateEndpoint {
   const zoneName = PRIVATE_DNS_ZONES[group];
   const zoneId = where.dnsZoneIds[zoneName];
-  if (zoneId === undefined) throw new Error(`private endpoint ${name}: no private DNS zone ${zoneName} for group ${group}`);
+  if (zoneId === undefined) throw new pulumi.ResourceError(`private endpoint ${name}: no private DNS zone ${zoneName} for group ${group}`, opts.parent);
   const endpointName = placement.naming.name("privateEndpoint", `${target.purpose}-${group.toLowerCase()}`);
   const endpoint = new azure.network.PrivateEndpoint(
     name,

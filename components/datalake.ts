@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import type { CoreOutputs } from "./core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, diagnosticSetting, type PlacementArgs } from "./cross-cutting";
 import { namingViolation } from "./naming/rules";
 
@@ -19,15 +20,18 @@ export interface DataLakeArgs extends PlacementArgs, CrossCuttingArgs {
  * blobs), reachable only through its private endpoints (dfs, blob), soft delete for blobs and filesystems, and one
  * container per filesystem. Account diagnostics carry metrics only; the logs live on the blob service sub-resource.
  */
-export class DataLake extends pulumi.ComponentResource {
+export class DataLake extends pulumi.ComponentResource implements CoreOutputs {
   readonly account: azure.storage.StorageAccount;
-  readonly accountId: pulumi.Output<string>;
-  readonly accountName: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
   /** `https://<account>.dfs.core.windows.net/` */
   readonly dfsEndpoint: pulumi.Output<string>;
   readonly blobService: azure.storage.BlobServiceProperties;
   /** Filesystem name → container resource (its `id` is the narrowest scope for data-plane roles). */
   readonly filesystems: Record<string, azure.storage.BlobContainer> = {};
+  readonly filesystemNames: readonly string[];
 
   constructor(name: string, args: DataLakeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:datalake:DataLake", name, {}, opts);
@@ -64,8 +68,10 @@ export class DataLake extends pulumi.ComponentResource {
       // Infrastructure encryption and HNS can only be chosen at creation: a change replaces the account (and its data).
       { parent: this, protect: args.protect },
     );
-    this.accountId = this.account.id;
-    this.accountName = this.account.name;
+    this.id = this.account.id;
+    this.name = this.account.name;
+    this.location = this.account.location;
+    this.resourceGroupName = pulumi.output(args.resourceGroupName);
     this.dfsEndpoint = this.account.primaryEndpoints.dfs;
 
     // HNS accounts support blob and container soft delete but not versioning, change feed or point-in-time restore
@@ -85,7 +91,7 @@ export class DataLake extends pulumi.ComponentResource {
 
     for (const filesystem of args.filesystems) {
       const problem = namingViolation("blobContainer", filesystem);
-      if (problem) throw new Error(`DataLake ${name}: ${problem}`);
+      if (problem) throw new pulumi.ResourceError(`DataLake ${name}: ${problem}`, this);
       this.filesystems[filesystem] = new azure.storage.BlobContainer(
         `${name}-fs-${filesystem}`,
         {
@@ -97,6 +103,7 @@ export class DataLake extends pulumi.ComponentResource {
         { parent: this, protect: args.protect, dependsOn: [this.blobService] },
       );
     }
+    this.filesystemNames = [...args.filesystems];
 
     // Storage accounts emit metrics only at account level; read/write/delete logs belong to blobServices/default
     // (ADLS Gen2 dfs operations are logged there too).
@@ -112,13 +119,16 @@ export class DataLake extends pulumi.ComponentResource {
       });
     }
 
-    this.registerOutputs({ accountId: this.accountId, accountName: this.accountName, dfsEndpoint: this.dfsEndpoint });
+    this.registerOutputs({ id: this.id, name: this.name, location: this.location, dfsEndpoint: this.dfsEndpoint });
   }
 
   /** The container resource ID of one filesystem: the scope for roles that should reach that filesystem only. */
   filesystemId(filesystem: string): pulumi.Output<string> {
     const container = this.filesystems[filesystem];
-    if (!container) throw new Error(`DataLake has no filesystem "${filesystem}" (has ${Object.keys(this.filesystems).join(", ")})`);
+    if (!container) throw new pulumi.ResourceError(`DataLake has no filesystem "${filesystem}" (has ${Object.keys(this.filesystems).join(", ")})`, this);
     return container.id;
   }
 }
+
+/** What other components need from the lake: where it is, its dfs endpoint, and its filesystems' scopes. */
+export type DataLakeRef = Pick<DataLake, "id" | "name" | "resourceGroupName" | "dfsEndpoint" | "filesystemId">;

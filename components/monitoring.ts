@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import type { CoreOutputs } from "./core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "./cross-cutting";
 
 export interface MonitoringArgs extends PlacementArgs, Omit<CrossCuttingArgs, "diagnostics"> {
@@ -12,9 +13,11 @@ export interface MonitoringArgs extends PlacementArgs, Omit<CrossCuttingArgs, "d
  * The environment's Log Analytics workspace: local (shared-key) auth off so only Entra identities read or write it,
  * retention per environment, and its own audit logs sent to itself. Other components receive `diagnostics` from here.
  */
-export class Monitoring extends pulumi.ComponentResource {
+export class Monitoring extends pulumi.ComponentResource implements CoreOutputs {
   readonly workspace: azure.operationalinsights.Workspace;
-  readonly workspaceId: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   /** Pass as the `diagnostics` input of every other component. */
   readonly diagnostics: { workspaceId: pulumi.Output<string> };
 
@@ -39,7 +42,9 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect },
     );
-    this.workspaceId = this.workspace.id;
+    this.id = this.workspace.id;
+    this.name = this.workspace.name;
+    this.location = this.workspace.location;
     this.diagnostics = { workspaceId: this.workspace.id };
 
     attachCrossCutting(this, name, args, {
@@ -48,6 +53,6 @@ export class Monitoring extends pulumi.ComponentResource {
       diagnostics: { logs: "audit", metrics: true },
     }, { ...args, diagnostics: this.diagnostics });
 
-    this.registerOutputs({ workspaceId: this.workspaceId });
+    this.registerOutputs({ id: this.id, name: this.name, location: this.location });
   }
 }

@@ -12,20 +12,20 @@ const platform = new DataPlatform(`${config.project}-${config.environment}`, con
 
 export const environment = config.environment;
 export const resourceGroupName = platform.resourceGroup.name;
-export const logAnalyticsWorkspaceId = platform.monitoring.workspaceId;
-export const virtualNetworkId = platform.network.virtualNetwork.id;
-export const keyVaultName = platform.keyVault.vaultName;
-export const keyVaultUri = platform.keyVault.vaultUri;
-export const dataLakeAccountName = platform.dataLake.accountName;
+export const logAnalyticsWorkspaceId = platform.monitoring.id;
+export const virtualNetworkId = platform.network.id;
+export const keyVaultName = platform.keyVault.name;
+export const keyVaultUri = platform.keyVault.uri;
+export const dataLakeAccountName = platform.dataLake.name;
 export const dataLakeDfsEndpoint = platform.dataLake.dfsEndpoint;
-export const synapseWorkspaceName = platform.synapse.workspaceName;
+export const synapseWorkspaceName = platform.synapse.name;
 export const synapseEndpoints = platform.synapse.connectivityEndpoints;
-export const dataFactoryName = platform.dataFactory.factoryName;
+export const dataFactoryName = platform.dataFactory.name;
 /** The Prefect API inside the VNet (internal ingress only); operators and the tunnel reach it privately. */
 export const prefectApiUrl = platform.orchestrator.apiUrl;
-export const containerAppsEnvironmentId = platform.orchestrator.environment.id;
+export const containerAppsEnvironmentId = platform.orchestrator.id;
 export const postgresServerName = platform.orchestrator.postgresServer.name;
-export const backupVaultName = platform.backup.vaultName;
+export const backupVaultName = platform.backup.name;
 /** Client IDs for the CI workflows' azure/login (OIDC, no secret) and for the gateway Worker's AZURE_CLIENT_ID. */
 export const deployClientId = platform.identity.deploy.clientId;
 export const planClientId = platform.identity.plan.clientId;

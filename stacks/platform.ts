@@ -155,7 +155,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         diagnostics: this.monitoring.diagnostics,
         privateEndpoints: this.network.privateEndpoints,
         tenantId: config.entra.tenantId,
-        network: { containerAppsSubnetId: this.network.containerAppsSubnet.id, virtualNetworkId: this.network.virtualNetwork.id },
+        network: this.network,
         postgres: config.postgres,
         containerApps: config.containerApps,
         identities: { server: identity.prefectServer, worker: identity.orchestrator },
@@ -175,13 +175,8 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         ...config.backup,
-        lake: { id: this.dataLake.accountId, name: this.dataLake.accountName, location: this.dataLake.account.location, containers: [...LAKE_FILESYSTEMS] },
-        postgres: {
-          id: this.orchestrator.postgresServer.id,
-          name: this.orchestrator.postgresServer.name,
-          location: this.orchestrator.postgresServer.location,
-          resourceGroupId: this.resourceGroup.id,
-        },
+        lake: this.dataLake,
+        postgres: { server: this.orchestrator.postgresServer, resourceGroupId: this.resourceGroup.id },
       },
       { parent: this },
     );
@@ -196,14 +191,8 @@ export class DataPlatform extends pulumi.ComponentResource {
         privateEndpoints: this.network.privateEndpoints,
         tenantId: config.entra.tenantId,
         entraAdminGroup: { objectId: config.entra.groups.admins, displayName: `${config.project}-admins-${config.environment}` },
-        dataLake: {
-          accountId: this.dataLake.accountId,
-          accountName: this.dataLake.accountName,
-          resourceGroupName: this.resourceGroup.name,
-          dfsEndpoint: this.dataLake.dfsEndpoint,
-          filesystem: "synapse",
-          filesystemId: this.dataLake.filesystemId("synapse"),
-        },
+        dataLake: this.dataLake,
+        defaultFilesystem: "synapse",
         // Allowlist mode reaches Synapse over its public endpoint, narrowed by firewall rules (listed in notices).
         publicNetworkAccess: config.cloudflare.connectivity === "allowlist" ? "Enabled" : "Disabled",
         ...(dedicatedPool.enabled
@@ -212,11 +201,13 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...(sparkPool.enabled
           ? { sparkPool: { nodeSize: sparkPool.nodeSize, minNodes: 3, maxNodes: sparkPool.maxNodes, autoPauseMinutes: sparkPool.autoPauseMinutes, sparkVersion: "3.4" } }
           : {}),
+        // Orchestrator: Compute Operator runs pipelines and Spark jobs, Credential User lets pipelines use the workspace
+        // identity. Gateway: Synapse User, to call Synapse on behalf of authorized users.
         synapseRoleAssignments: [
-          { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator", description: "platform admins" },
-          { ...grantee(identity.orchestrator), role: "Synapse Compute Operator", description: "orchestrator: runs pipelines and Spark jobs" },
-          { ...grantee(identity.orchestrator), role: "Synapse Credential User", description: "orchestrator: pipelines use the workspace identity" },
-          { ...grantee(identity.gateway), role: "Synapse User", description: "gateway: calls Synapse on behalf of authorized users" },
+          { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator" },
+          { ...grantee(identity.orchestrator), role: "Synapse Compute Operator" },
+          { ...grantee(identity.orchestrator), role: "Synapse Credential User" },
+          { ...grantee(identity.gateway), role: "Synapse User" },
         ],
       },
       { parent: this },
@@ -235,21 +226,11 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         privateEndpoints: this.network.privateEndpoints,
-        keyVault: { id: this.keyVault.vaultId, uri: this.keyVault.vaultUri, name: this.keyVault.vaultName, resourceGroupName: this.resourceGroup.name },
-        dataLake: {
-          accountId: this.dataLake.accountId,
-          accountName: this.dataLake.accountName,
-          resourceGroupName: this.resourceGroup.name,
-          dfsEndpoint: this.dataLake.dfsEndpoint,
-          // The factory lands data in raw and publishes to curated; the synapse filesystem is the workspace's own.
-          filesystems: { raw: this.dataLake.filesystemId("raw"), curated: this.dataLake.filesystemId("curated") },
-        },
-        synapse: {
-          workspaceId: this.synapse.workspaceId,
-          workspaceName: this.synapse.workspaceName,
-          resourceGroupName: this.resourceGroup.name,
-          groupIds: ["Sql", "SqlOnDemand"],
-        },
+        keyVault: this.keyVault,
+        dataLake: this.dataLake,
+        // The factory lands data in raw and publishes to curated; the synapse filesystem is the workspace's own.
+        filesystems: ["raw", "curated"],
+        synapse: this.synapse,
       },
       { parent: this },
     );
@@ -293,21 +274,21 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...(tunnel ? { basicAuthSecrets: { [PREFECT_AUTH_BINDING]: orchestrator.apiAuthString } } : {}),
         ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
         ...(settings.logpushDestination ? { auditLogpush: { destinationConf: pulumi.secret(settings.logpushDestination) } } : {}),
+        keyVault: this.keyVault,
         connectivity: tunnel
           ? {
               mode: "tunnel",
-              keyVaultId: this.keyVault.vaultId,
-              // cloudflared runs in the VNet: the privatelink zones resolve these names to the private endpoints.
+              // The connector runs in the VNet: the privatelink zones resolve these names to the private endpoints.
               origins: [
                 { hostname: settings.tunnelHostnames.synapse, service: synapseDev, originServerName: hostOf(synapseDev) },
                 { hostname: settings.tunnelHostnames.prefect, service: prefectOrigin, originServerName: hostOf(prefectOrigin) },
               ],
             }
-          : { mode: "allowlist", synapseWorkspaceName: synapse.workspaceName, keyVaultId: this.keyVault.vaultId },
+          : { mode: "allowlist", synapse },
       },
       { parent: this },
     );
-    if (gateway.tunnelTokenSecretUri) orchestrator.connectTunnel(gateway.tunnelTokenSecretUri);
+    if (gateway.tunnelTokenSecretUri) orchestrator.addConnector(gateway.tunnelTokenSecretUri);
     return gateway;
   }
 

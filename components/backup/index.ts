@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { DATASOURCE, lakePolicy, postgresPolicy } from "./policies";
+import type { CoreOutputs } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import { assignRole, type RoleName } from "../identity/roles";
 
@@ -23,10 +24,10 @@ export interface BackupArgs extends PlacementArgs, CrossCuttingArgs {
   softDeleteRetentionDays: number;
   /** How long recovery points stay in the vault. */
   retentionDays: number;
-  /** The ADLS Gen2 lake account and the containers (filesystems) to back up. */
-  lake?: ProtectedResource & { containers: pulumi.Input<pulumi.Input<string>[]> };
+  /** The ADLS Gen2 lake account (the DataLake component): every one of its filesystems is backed up. */
+  lake?: ProtectedResource & { filesystemNames: readonly string[] };
   /** The Prefect Postgres flexible server and the ID of the resource group holding it. */
-  postgres?: ProtectedResource & { resourceGroupId: pulumi.Input<string> };
+  postgres?: { server: ProtectedResource; resourceGroupId: pulumi.Input<string> };
 }
 
 /**
@@ -35,10 +36,11 @@ export interface BackupArgs extends PlacementArgs, CrossCuttingArgs {
  * backup instances for the lake and the Prefect Postgres. An instance is only registered after its roles exist:
  * Azure Backup validates the vault identity's permissions when the instance is created.
  */
-export class Backup extends pulumi.ComponentResource {
+export class Backup extends pulumi.ComponentResource implements CoreOutputs {
   readonly vault: azure.dataprotection.BackupVault;
-  readonly vaultId: pulumi.Output<string>;
-  readonly vaultName: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   readonly principalId: pulumi.Output<string>;
   readonly instances: Record<string, azure.dataprotection.BackupInstance> = {};
 
@@ -50,7 +52,7 @@ export class Backup extends pulumi.ComponentResource {
     this.componentName = name;
     this.args = args;
     if (args.crossRegionRestore && args.redundancy !== "GeoRedundant") {
-      throw new Error(`backup: cross-region restore needs GeoRedundant storage, not ${args.redundancy}`);
+      throw new pulumi.ResourceError(`backup: cross-region restore needs GeoRedundant storage, not ${args.redundancy}`, this);
     }
 
     this.vault = new azure.dataprotection.BackupVault(
@@ -76,10 +78,11 @@ export class Backup extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect },
     );
-    this.vaultId = this.vault.id;
-    this.vaultName = this.vault.name;
+    this.id = this.vault.id;
+    this.name = this.vault.name;
+    this.location = this.vault.location;
     this.principalId = this.vault.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error("backup: the vault has no system-assigned identity");
+      if (!identity?.principalId) throw new pulumi.ResourceError("backup: the vault has no system-assigned identity", this);
       return identity.principalId;
     });
 
@@ -92,22 +95,22 @@ export class Backup extends pulumi.ComponentResource {
     if (args.lake) this.protectLake(args.lake);
     if (args.postgres) this.protectPostgres(args.postgres);
 
-    this.registerOutputs({ vaultId: this.vaultId, principalId: this.principalId });
+    this.registerOutputs({ id: this.id, name: this.name, location: this.location, principalId: this.principalId });
   }
 
   private protectLake(lake: NonNullable<BackupArgs["lake"]>): void {
     const role = this.grant("lake", lake.id, "Storage Account Backup Contributor", "Backup vault: vaulted backup of the lake's containers");
     const policy = this.policy("lake", lakePolicy(this.args.retentionDays));
     this.instance("lake", lake, DATASOURCE.lake, policy, [role], {
-      backupDatasourceParametersList: [{ objectType: "BlobBackupDatasourceParameters", containersList: lake.containers }],
+      backupDatasourceParametersList: [{ objectType: "BlobBackupDatasourceParameters", containersList: [...lake.filesystemNames] }],
     });
   }
 
-  private protectPostgres(server: NonNullable<BackupArgs["postgres"]>): void {
+  private protectPostgres({ server, resourceGroupId }: NonNullable<BackupArgs["postgres"]>): void {
     const roles = [
       this.grant("psql", server.id, "PostgreSQL Flexible Server Long Term Retention Backup Role", "Backup vault: long-term retention backups of the Prefect database"),
       // Azure Backup reads the server's resource group to discover the server (its PG-flex manifest lists Reader there).
-      this.grant("psql-rg", server.resourceGroupId, "Reader", "Backup vault: discover the Prefect Postgres server for long-term retention backup"),
+      this.grant("psql-rg", resourceGroupId, "Reader", "Backup vault: discover the Prefect Postgres server for long-term retention backup"),
     ];
     const policy = this.policy("psql", postgresPolicy(this.args.retentionDays));
     this.instance("psql", server, DATASOURCE.postgres, policy, roles);

@@ -10,7 +10,7 @@ export const DATASOURCE = {
 } as const;
 
 /** ADLS vaulted backup keeps daily recovery points 7-3650 days. */
-export const LAKE_MIN_RETENTION_DAYS = 7;
+const LAKE_MIN_RETENTION_DAYS = 7;
 
 const VAULT_STORE = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" } as const;
 /** A fixed anchor keeps the schedule stable between runs (a Date.now() here would diff every `up`). */

@@ -1,21 +1,22 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type CoreOutputs, locationOf } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import type { DataLakeRef } from "../datalake";
+import type { KeyVaultRef } from "../keyvault";
+import type { Synapse } from "../synapse";
 import { type ApprovalTarget, approveManagedPrivateEndpoint } from "../network/managed-pe-approval";
 import { assignRole } from "../identity/roles";
 
 export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
-  keyVault: { id: pulumi.Input<string>; uri: pulumi.Input<string>; name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
-  dataLake: {
-    accountId: pulumi.Input<string>;
-    accountName: pulumi.Input<string>;
-    resourceGroupName: pulumi.Input<string>;
-    dfsEndpoint: pulumi.Input<string>;
-    /** The filesystems the factory moves data between (name → container resource ID): its only data-plane scopes. */
-    filesystems: Record<string, pulumi.Input<string>>;
-  };
-  /** The Synapse workspace the factory reaches through managed private endpoints (group IDs: Sql, SqlOnDemand). */
-  synapse?: { workspaceId: pulumi.Input<string>; workspaceName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string>; groupIds: ("Sql" | "SqlOnDemand")[] };
+  keyVault: KeyVaultRef;
+  dataLake: DataLakeRef;
+  /** The lake filesystems the factory moves data between: its only data-plane scopes. */
+  filesystems: readonly string[];
+  /** The Synapse workspace the factory reaches through managed private endpoints. */
+  synapse?: Pick<Synapse, "id" | "name" | "resourceGroupName">;
+  /** Synapse endpoints that get a managed private endpoint; default both SQL endpoints (Sql, SqlOnDemand). */
+  synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
 }
 
 /** The Data Factory API version that knows `managedVirtualNetworks` (azure-native 3.x has no typed resource for it). */
@@ -28,10 +29,11 @@ const MANAGED_VNET = "default";
  * in code on the target side, linked services that authenticate with the factory's identity (no keys), a private
  * endpoint `dataFactory` for authoring, and the factory identity's roles on the vault and the filesystems it moves.
  */
-export class DataFactory extends pulumi.ComponentResource {
+export class DataFactory extends pulumi.ComponentResource implements CoreOutputs {
   readonly factory: azure.datafactory.Factory;
-  readonly factoryId: pulumi.Output<string>;
-  readonly factoryName: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   readonly principalId: pulumi.Output<string>;
   readonly integrationRuntimeName: string;
 
@@ -51,10 +53,11 @@ export class DataFactory extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect },
     );
-    this.factoryId = this.factory.id;
-    this.factoryName = this.factory.name;
+    this.id = this.factory.id;
+    this.name = this.factory.name;
+    this.location = locationOf(this.factory, args.location);
     this.principalId = this.factory.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error(`Data Factory ${factoryName} has no system-assigned identity`);
+      if (!identity?.principalId) throw new pulumi.ResourceError(`Data Factory ${factoryName} has no system-assigned identity`, this);
       return identity.principalId;
     });
     const base = { factoryName: this.factory.name, resourceGroupName: args.resourceGroupName };
@@ -89,23 +92,25 @@ export class DataFactory extends pulumi.ComponentResource {
       { parent: this, dependsOn: [managedVnet] },
     );
 
-    const lakeApproval = this.managedEndpoint(name, args, managedVnet, "lake-dfs", args.dataLake.accountId, "dfs", {
+    const lakeApproval = this.managedEndpoint(name, args, managedVnet, "lake-dfs", args.dataLake.id, "dfs", {
       kind: "storage",
       resourceGroupName: args.dataLake.resourceGroupName,
-      accountName: args.dataLake.accountName,
+      accountName: args.dataLake.name,
     });
     const vaultApproval = this.managedEndpoint(name, args, managedVnet, "vault", args.keyVault.id, "vault", {
       kind: "keyvault",
       resourceGroupName: args.keyVault.resourceGroupName,
       vaultName: args.keyVault.name,
     });
-    for (const group of args.synapse?.groupIds ?? []) {
-      const synapse = args.synapse!;
-      this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse.workspaceId, group, {
-        kind: "synapse",
-        resourceGroupName: synapse.resourceGroupName,
-        workspaceName: synapse.workspaceName,
-      });
+    if (args.synapse) {
+      const synapse = args.synapse;
+      for (const group of args.synapseGroupIds ?? ["Sql", "SqlOnDemand"]) {
+        this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse.id, group, {
+          kind: "synapse",
+          resourceGroupName: synapse.resourceGroupName,
+          workspaceName: synapse.name,
+        });
+      }
     }
 
     // Linked services authenticate as the factory's managed identity: no account key, SAS or client secret anywhere.
@@ -137,8 +142,8 @@ export class DataFactory extends pulumi.ComponentResource {
       role: "Key Vault Secrets User",
       description: `Data Factory ${factoryName}: reads linked-service secrets`,
     }, { parent: this });
-    for (const [filesystem, id] of Object.entries(args.dataLake.filesystems)) {
-      assignRole(`${name}-fs-${filesystem}-ra`, id, {
+    for (const filesystem of args.filesystems) {
+      assignRole(`${name}-fs-${filesystem}-ra`, args.dataLake.filesystemId(filesystem), {
         principalId: this.principalId,
         principalType: "ServicePrincipal",
         role: "Storage Blob Data Contributor",
@@ -153,7 +158,7 @@ export class DataFactory extends pulumi.ComponentResource {
       privateLinkGroups: ["dataFactory"],
     }, args);
 
-    this.registerOutputs({ factoryId: this.factoryId, factoryName: this.factoryName, principalId: this.principalId });
+    this.registerOutputs({ id: this.id, name: this.name, location: this.location, principalId: this.principalId });
   }
 
   /** A managed private endpoint from the factory's managed VNet to `targetId`, and its approval on the target. */

@@ -30,13 +30,6 @@ export function routesJson(routes: GatewayRoute[]): pulumi.Output<string> {
   );
 }
 
-/** `/subscriptions/…/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>` → its resource group and name. */
-export function parseVaultId(id: string): { resourceGroupName: string; vaultName: string } {
-  const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i.exec(id);
-  if (!match) throw new Error(`not a Key Vault resource ID: ${id}`);
-  return { resourceGroupName: match[1]!, vaultName: match[2]! };
-}
-
 /** A Synapse firewall rule needs a start and end address: the first and last address of an IPv4 CIDR. */
 export function cidrRange(cidr: string): { start: string; end: string } {
   const [ip, bitsText] = cidr.split("/") as [string, string];

@@ -5,28 +5,27 @@ import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CoreOutputs } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
-import { cidrRange, type GatewayRoute, parseVaultId, plainText, routesJson, secretText } from "./bindings";
+import type { KeyVaultRef } from "../keyvault";
+import { cidrRange, type GatewayRoute, plainText, routesJson, secretText } from "./bindings";
 
 export type { GatewayRoute } from "./bindings";
 
 export const GATEWAY_BUNDLE = join(__dirname, "..", "..", "gateway", "dist", "worker.js");
 
-/** Tunnel mode (default): a Cloudflare Tunnel into the VNet; cloudflared runs as a Container App with the token from KV. */
+/** Tunnel mode (default): a Cloudflare Tunnel into the VNet; its connector (cloudflared) is a Container App reading the token from KV. */
 export interface TunnelConnectivity {
   mode: "tunnel";
   /** Public tunnel host names the Worker's routes use, each mapped to a private origin (`https://<pe-fqdn>`). */
   origins: { hostname: string; service: pulumi.Input<string>; originServerName?: pulumi.Input<string> }[];
-  /** Vault that receives the tunnel token for the cloudflared connector app. */
-  keyVaultId: pulumi.Input<string>;
 }
 
 /** Allowlist mode: Synapse firewall opened to Cloudflare's published IPv4 ranges + a shared secret header. */
 export interface AllowlistConnectivity {
   mode: "allowlist";
-  synapseWorkspaceName: pulumi.Input<string>;
-  /** Vault that receives the shared secret, so the origin side can require it. */
-  keyVaultId: pulumi.Input<string>;
+  /** The workspace whose firewall admits Cloudflare's ranges (the Synapse component). */
+  synapse: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
 }
 
 export interface GatewayArgs extends PlacementArgs, Pick<CrossCuttingArgs, "tags"> {
@@ -48,6 +47,8 @@ export interface GatewayArgs extends PlacementArgs, Pick<CrossCuttingArgs, "tags
   /** Logpush of Workers Trace Events (the audit records); absent → only sampled Workers Logs. */
   auditLogpush?: { destinationConf: pulumi.Input<string> };
   connectivity: TunnelConnectivity | AllowlistConnectivity;
+  /** Receives the tunnel token (tunnel mode) or the shared secret (allowlist mode, so the origin side can require it). */
+  keyVault: KeyVaultRef;
   /** The Worker bundle; defaults to gateway/dist/worker.js (npm run build:gateway). */
   bundlePath?: string;
   /**
@@ -62,8 +63,11 @@ export interface GatewayArgs extends PlacementArgs, Pick<CrossCuttingArgs, "tags
  * audit log shipping, plus the path to the private origins — a Cloudflare Tunnel (default) or, in allowlist mode,
  * Synapse firewall rules for Cloudflare's IP ranges and a shared secret the Worker sends upstream.
  */
-export class Gateway extends pulumi.ComponentResource {
+export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutputs, "location"> {
   readonly script: cloudflare.WorkersScript;
+  /** The Worker script's; a Worker runs at every Cloudflare location, so the gateway has no `location`. */
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
   readonly url: pulumi.Output<string>;
   readonly tunnelId?: pulumi.Output<string>;
   readonly tunnelTokenSecretUri?: pulumi.Output<string>;
@@ -71,7 +75,7 @@ export class Gateway extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:gateway:Gateway", name, {}, opts);
 
-    const bundle = readBundle(args.bundlePath ?? GATEWAY_BUNDLE);
+    const bundle = readBundle(args.bundlePath ?? GATEWAY_BUNDLE, this);
     const bindings: pulumi.Input<cloudflare.types.input.WorkersScriptBinding>[] = [
       plainText("OIDC_ISSUER", args.oidc.issuer),
       plainText("OIDC_AUDIENCE", args.oidc.audience),
@@ -94,13 +98,12 @@ export class Gateway extends pulumi.ComponentResource {
     // Key Vault secrets carry an expiry (policy keyvault-secret-expiry); the next `up` after the deadline renews it.
     const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: args.secretRotationDays ?? 90 }, { parent: this });
     const expires = rotation.rotationRfc3339.apply((deadline) => Math.floor(Date.parse(deadline) / 1000) + 30 * 86_400);
-    const vaultSecret = (suffix: string, secretName: string, keyVaultId: pulumi.Input<string>, value: pulumi.Input<string>, contentType: string) => {
-      const vault = pulumi.output(keyVaultId).apply(parseVaultId);
+    const vaultSecret = (suffix: string, secretName: string, value: pulumi.Input<string>, contentType: string) => {
       return new azure.keyvault.Secret(
         `${name}-${suffix}`,
         {
-          resourceGroupName: vault.resourceGroupName,
-          vaultName: vault.vaultName,
+          resourceGroupName: args.keyVault.resourceGroupName,
+          vaultName: args.keyVault.name,
           secretName,
           properties: { value: pulumi.secret(value), contentType, attributes: { enabled: true, expires } },
           tags: args.tags,
@@ -117,7 +120,7 @@ export class Gateway extends pulumi.ComponentResource {
         { parent: this },
       );
       bindings.push(secretText("UPSTREAM_SHARED_SECRET", shared.result));
-      vaultSecret("shared-secret", "gateway-upstream-shared-secret", args.connectivity.keyVaultId, shared.result, "text/plain; gateway shared secret header X-Gateway-Secret");
+      vaultSecret("shared-secret", "gateway-upstream-shared-secret", shared.result, "text/plain; gateway shared secret header X-Gateway-Secret");
       this.allowCloudflareRanges(name, args, args.connectivity);
     }
 
@@ -164,17 +167,19 @@ export class Gateway extends pulumi.ComponentResource {
       const tunnel = this.tunnel(name, args, args.connectivity);
       this.tunnelId = tunnel.id;
       const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: args.accountId, tunnelId: tunnel.id }, { parent: this });
-      const secret = vaultSecret("tunnel-token", "cloudflared-tunnel-token", args.connectivity.keyVaultId, token.token, "text/plain; cloudflared TUNNEL_TOKEN");
+      const secret = vaultSecret("tunnel-token", "cloudflared-tunnel-token", token.token, "text/plain; cloudflared TUNNEL_TOKEN");
       // `properties` holds the value and is secret as a whole; the URI is not, and must not taint the connector's inputs.
       this.tunnelTokenSecretUri = pulumi.unsecret(secret.properties.secretUri);
     }
 
+    this.id = this.script.id;
+    this.name = this.script.scriptName;
     this.url = pulumi.interpolate`https://${args.hostname}`;
-    this.registerOutputs({ url: this.url, scriptName: this.script.scriptName, tunnelId: this.tunnelId });
+    this.registerOutputs({ id: this.id, name: this.name, url: this.url, tunnelId: this.tunnelId });
   }
 
   private tunnel(name: string, args: GatewayArgs, c: TunnelConnectivity): cloudflare.ZeroTrustTunnelCloudflared {
-    // Remotely managed tunnel: its ingress lives in Cloudflare (the config below), cloudflared only needs the token.
+    // Remotely managed tunnel: its ingress lives in Cloudflare (the config below), the connector only needs the token.
     const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
       `${name}-tunnel`,
       { accountId: args.accountId, name: `${args.scriptName}-tunnel`, configSrc: "cloudflare" },
@@ -217,7 +222,7 @@ export class Gateway extends pulumi.ComponentResource {
         const { start, end } = cidrRange(cidr);
         return new azure.synapse.IpFirewallRule(
           `${name}-cf-${i}`,
-          { resourceGroupName: args.resourceGroupName, workspaceName: c.synapseWorkspaceName, ruleName: `cloudflare-${i}`, startIpAddress: start, endIpAddress: end },
+          { resourceGroupName: c.synapse.resourceGroupName, workspaceName: c.synapse.name, ruleName: `cloudflare-${i}`, startIpAddress: start, endIpAddress: end },
           { parent: this },
         );
       }),
@@ -225,10 +230,10 @@ export class Gateway extends pulumi.ComponentResource {
   }
 }
 
-function readBundle(path: string): string {
+function readBundle(path: string, gateway: pulumi.Resource): string {
   try {
     return readFileSync(path, "utf8");
   } catch {
-    throw new Error(`Gateway bundle ${path} not found: run \`npm run build:gateway\` before the Pulumi program`);
+    throw new pulumi.ResourceError(`Gateway bundle ${path} not found: run \`npm run build:gateway\` before the Pulumi program`, gateway);
   }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GatewayRoute } from "./bindings";
 
 /** The Entra resource of the Synapse development endpoint (REST: artifacts, pipelines, Spark jobs). */
-export const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";
+const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";
 /** The Worker binding that holds Prefect's basic-auth string (`user:password`). */
 export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
 

@@ -3,6 +3,7 @@ import * as azure from "@pulumi/azure-native";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlacementArgs } from "../cross-cutting";
+import type { KeyVaultRef } from "../keyvault";
 import {
   constrainedRolesCondition,
   DEPLOY_ASSIGNABLE_ROLES,
@@ -41,16 +42,6 @@ export interface ManagedIdentity extends Principal {
   clientId: pulumi.Output<string>;
 }
 
-/** Somewhere secrets can be written with an expiry (the KeyVault component). */
-export interface SecretVault {
-  vaultId: pulumi.Input<string>;
-  secret(
-    secretName: string,
-    spec: { value: pulumi.Input<string>; contentType: string; expiresOn: pulumi.Input<string> },
-    owner?: { parent: pulumi.Resource; name: string },
-  ): azure.keyvault.Secret;
-}
-
 export interface IdentityArgs extends PlacementArgs {
   project: string;
   environment: string;
@@ -60,7 +51,7 @@ export interface IdentityArgs extends PlacementArgs {
   gatewayApiUri: string;
   /** The environment's resource group: the deploy and plan identities' (only) ARM scope. */
   resourceGroupId: pulumi.Input<string>;
-  keyVault: SecretVault;
+  keyVault: KeyVaultRef;
   gatewaySecret: { rotationDays: number; overlapDays: number };
   /** People: Entra group object IDs and what engineers may do here (`write` in dev, `read` elsewhere). */
   groups: { admins: string; engineers: string; analysts: string };
@@ -156,12 +147,12 @@ export class Identity extends pulumi.ComponentResource {
     }
 
     this.keyVaultGrants = [
-      assignRole(`${name}-prefect-server-kv-secrets`, args.keyVault.vaultId, {
+      assignRole(`${name}-prefect-server-kv-secrets`, args.keyVault.id, {
         ...grantee(this.prefectServer),
         role: "Key Vault Secrets User",
         description: `prefect-server-${env}: reads its database and API auth secrets`,
       }, { parent: this }),
-      assignRole(`${name}-orchestrator-kv-secrets`, args.keyVault.vaultId, {
+      assignRole(`${name}-orchestrator-kv-secrets`, args.keyVault.id, {
         ...grantee(this.orchestrator),
         role: "Key Vault Secrets User",
         description: `orchestrator-${env}: reads the secrets its flows need`,

@@ -52,10 +52,10 @@ export interface RoleAssignmentSpec {
 }
 
 /** The role definition's full ID in the subscription the scope lives in (ARM normalises to this form; anything else diffs forever). */
-export function roleDefinitionId(role: RoleName, scope: pulumi.Input<string>): pulumi.Output<string> {
+function roleDefinitionId(role: RoleName, scope: pulumi.Input<string>, owner: pulumi.Resource | undefined): pulumi.Output<string> {
   return pulumi.output(scope).apply((s) => {
     const subscription = /^\/subscriptions\/([^/]+)/i.exec(s)?.[1];
-    if (!subscription) throw new Error(`role "${role}": scope "${s}" is not inside a subscription`);
+    if (!subscription) throw new pulumi.ResourceError(`role "${role}": scope "${s}" is not inside a subscription`, owner);
     return `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_CATALOGUE[role]}`;
   });
 }
@@ -73,7 +73,7 @@ export function assignRole(
       scope,
       principalId: spec.principalId,
       principalType: spec.principalType,
-      roleDefinitionId: roleDefinitionId(spec.role, scope),
+      roleDefinitionId: roleDefinitionId(spec.role, scope, opts.parent),
       description: spec.description,
       ...(spec.condition ? { condition: spec.condition, conditionVersion: "2.0" } : {}),
     },

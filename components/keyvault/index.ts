@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
+import { type CoreOutputs, locationOf } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import type { KeyRotationSettings } from "./rotation";
 import { namingViolation } from "../naming/rules";
@@ -27,6 +28,25 @@ export interface SecretSpec {
   notBefore?: pulumi.Input<string>;
 }
 
+/** Who owns a secret resource: its parent, and the name its child resource is named after. */
+export interface SecretOwner {
+  parent: pulumi.Resource;
+  name: string;
+}
+
+/**
+ * The one way a component receives the environment's Key Vault (the KeyVault component satisfies it): where the
+ * vault is, for role scopes, references and private endpoints, and how to write a secret into it.
+ */
+export interface KeyVaultRef {
+  readonly id: pulumi.Input<string>;
+  readonly name: pulumi.Input<string>;
+  /** `https://<vault>.vault.azure.net/` */
+  readonly uri: pulumi.Input<string>;
+  readonly resourceGroupName: pulumi.Input<string>;
+  secret(secretName: string, spec: SecretSpec, owner?: SecretOwner): azure.keyvault.Secret;
+}
+
 export interface KeyVaultArgs extends PlacementArgs, CrossCuttingArgs {
   tenantId: pulumi.Input<string>;
   sku: "standard" | "premium";
@@ -44,11 +64,14 @@ export interface KeyVaultArgs extends PlacementArgs, CrossCuttingArgs {
  * Keys and secrets are created through ARM (Microsoft.KeyVault/vaults/keys|secrets), not the data plane: the data
  * plane is unreachable from CI runners once public access is off, while ARM writes are authorized by Azure RBAC.
  */
-export class KeyVault extends pulumi.ComponentResource {
+export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, KeyVaultRef {
   readonly vault: azure.keyvault.Vault;
-  readonly vaultId: pulumi.Output<string>;
-  readonly vaultName: pulumi.Output<string>;
-  readonly vaultUri: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
+  /** `https://<vault>.vault.azure.net/` */
+  readonly uri: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
   readonly keys: Record<string, azure.keyvault.Key> = {};
 
   private readonly componentName: string;
@@ -82,9 +105,11 @@ export class KeyVault extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect },
     );
-    this.vaultId = this.vault.id;
-    this.vaultName = this.vault.name;
-    this.vaultUri = this.vault.properties.apply((p) => p.vaultUri ?? "");
+    this.id = this.vault.id;
+    this.name = this.vault.name;
+    this.location = locationOf(this.vault, args.location);
+    this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
+    this.resourceGroupName = pulumi.output(args.resourceGroupName);
 
     attachCrossCutting(this, name, args, {
       purpose: "vault",
@@ -97,15 +122,15 @@ export class KeyVault extends pulumi.ComponentResource {
       this.keys[keyName] = this.key(keyName, spec, args.protect);
     }
 
-    this.registerOutputs({ vaultId: this.vaultId, vaultName: this.vaultName, vaultUri: this.vaultUri });
+    this.registerOutputs({ id: this.id, name: this.name, location: this.location, uri: this.uri });
   }
 
   /**
    * A secret in this vault, created through ARM with expiry and content type. `owner` lets the component that owns
    * the value (e.g. the rotating client secret) own the secret resource too; its child is named after it.
    */
-  secret(secretName: string, spec: SecretSpec, owner?: { parent: pulumi.Resource; name: string }): azure.keyvault.Secret {
-    checkName("keyVaultSecret", secretName);
+  secret(secretName: string, spec: SecretSpec, owner?: SecretOwner): azure.keyvault.Secret {
+    checkName("keyVaultSecret", secretName, this);
     const parent = owner?.parent ?? this;
     return new azure.keyvault.Secret(
       `${owner?.name ?? this.componentName}-secret-${secretName}`,
@@ -128,7 +153,7 @@ export class KeyVault extends pulumi.ComponentResource {
   }
 
   private key(keyName: string, spec: KeySpec, protect: boolean | undefined): azure.keyvault.Key {
-    checkName("keyVaultKey", keyName);
+    checkName("keyVaultKey", keyName, this);
     const { expiryDays, rotateBeforeExpiryDays, notifyBeforeExpiryDays } = spec.rotation;
     // The first version's expiry, fixed at creation time and kept in state (a Date.now() here would diff every run).
     const firstExpiry = new time.Offset(`${this.componentName}-key-${keyName}-expiry`, { offsetDays: expiryDays }, { parent: this });
@@ -164,12 +189,12 @@ export class KeyVault extends pulumi.ComponentResource {
   }
 }
 
-function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string): void {
+function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string, vault: pulumi.Resource): void {
   const problem = namingViolation(kind, name);
-  if (problem) throw new Error(`KeyVault: ${problem}`);
+  if (problem) throw new pulumi.ResourceError(`KeyVault: ${problem}`, vault);
 }
 
-export function toUnixSeconds(rfc3339: string): number {
+function toUnixSeconds(rfc3339: string): number {
   const ms = Date.parse(rfc3339);
   if (Number.isNaN(ms)) throw new Error(`"${rfc3339}" is not an RFC 3339 timestamp`);
   return Math.floor(ms / 1000);

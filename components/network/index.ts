@@ -1,14 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  attachCrossCutting,
-  type CrossCuttingArgs,
-  type PlacementArgs,
-  type PrivateEndpointPlacement,
-  privateEndpoint,
-  type Target,
-} from "../cross-cutting";
-import type { PrivateLinkGroup } from "./private-dns";
+import { type CoreOutputs, locationOf } from "../core-outputs";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs, type PrivateEndpointPlacement } from "../cross-cutting";
 
 export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "privateEndpoints" | "lock" | "protect"> {
   addressSpace: pulumi.Input<string>;
@@ -26,20 +19,19 @@ export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "priv
  * The environment's VNet: a delegated subnet for Container Apps, a subnet for private endpoints, an NSG on each,
  * and the private DNS zones (created and linked here, or brought from a hub) that private endpoints register in.
  */
-export class Network extends pulumi.ComponentResource {
+export class Network extends pulumi.ComponentResource implements CoreOutputs {
   readonly virtualNetwork: azure.network.VirtualNetwork;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   readonly containerAppsSubnet: azure.network.Subnet;
   readonly privateEndpointSubnet: azure.network.Subnet;
   readonly dnsZoneIds: Record<string, pulumi.Output<string>>;
   /** Pass as the `privateEndpoints` input of other components. */
   readonly privateEndpoints: PrivateEndpointPlacement;
 
-  private readonly placement: PlacementArgs;
-
-  constructor(private readonly componentName: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("dataplatform:network:Network", componentName, {}, opts);
-    const name = componentName;
-    this.placement = args;
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("dataplatform:network:Network", name, {}, opts);
     const base = { resourceGroupName: args.resourceGroupName, location: args.location };
 
     this.virtualNetwork = new azure.network.VirtualNetwork(
@@ -52,6 +44,9 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.id = this.virtualNetwork.id;
+    this.name = this.virtualNetwork.name;
+    this.location = locationOf(this.virtualNetwork, args.location);
 
     const acaNsg = this.nsg(name, args, "aca");
     const peNsg = this.nsg(name, args, "pe");
@@ -100,22 +95,12 @@ export class Network extends pulumi.ComponentResource {
     }, args);
 
     this.registerOutputs({
-      virtualNetworkId: this.virtualNetwork.id,
+      id: this.id,
+      name: this.name,
+      location: this.location,
       containerAppsSubnetId: this.containerAppsSubnet.id,
       privateEndpointSubnetId: this.privateEndpointSubnet.id,
     });
-  }
-
-  /** A private endpoint for `target` in this network's endpoint subnet, registered in the matching DNS zone. */
-  privateEndpoint(target: Target, group: PrivateLinkGroup, parent: pulumi.Resource = this): azure.network.PrivateEndpoint {
-    return privateEndpoint(
-      `${this.componentName}-${target.purpose}-${group.toLowerCase()}`,
-      this.placement,
-      target,
-      group,
-      this.privateEndpoints,
-      { parent },
-    );
   }
 
   private nsg(name: string, args: NetworkArgs, purpose: string): azure.network.NetworkSecurityGroup {

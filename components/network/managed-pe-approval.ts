@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type Connection, pickConnection } from "./pick-connection";
 
 /**
  * Approving a managed private endpoint (Data Factory / Synapse managed VNet) on the target side, in code.
@@ -23,11 +24,6 @@ export interface ManagedEndpointRequest {
   description: string;
 }
 
-interface Connection {
-  name: string;
-  privateEndpointId?: string;
-}
-
 const APPROVED = (description: string) => ({ status: "Approved", description });
 
 export function approveManagedPrivateEndpoint(
@@ -40,7 +36,13 @@ export function approveManagedPrivateEndpoint(
   const connections = targetConnections(target, readOpts);
   const connectionName = pulumi
     .all([connections, request.privateEndpointName])
-    .apply(([found, endpoint]) => pickConnection(found, endpoint, target.kind));
+    .apply(([found, endpoint]) => {
+      try {
+        return pickConnection(found, endpoint, target.kind);
+      } catch (e) {
+        throw new pulumi.ResourceError((e as Error).message, opts.parent);
+      }
+    });
   const state = APPROVED(request.description);
   switch (target.kind) {
     case "storage":
@@ -62,19 +64,6 @@ export function approveManagedPrivateEndpoint(
         opts,
       );
   }
-}
-
-/** The connection whose private endpoint is `endpoint` (the last ID segment, case-insensitive). */
-export function pickConnection(connections: Connection[], endpoint: string, kind: string): string {
-  const wanted = endpoint.toLowerCase();
-  const match = connections.find((c) => c.privateEndpointId?.split("/").pop()?.toLowerCase() === wanted);
-  if (!match) {
-    throw new Error(
-      `no private endpoint connection from ${endpoint} on the ${kind} target yet (found ${connections.map((c) => c.name).join(", ") || "none"}); ` +
-        "the managed private endpoint may still be provisioning: run `pulumi up` again",
-    );
-  }
-  return match.name;
 }
 
 function targetConnections(target: ApprovalTarget, opts: pulumi.InvokeOutputOptions): pulumi.Output<Connection[]> {

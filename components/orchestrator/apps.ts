@@ -4,18 +4,18 @@ import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from ".
 import { WORKLOAD_PROFILE } from "./environment";
 
 /** Pinned images: a tag that moves would change the running code without a diff in this program. */
-export const PREFECT_VERSION = "3.8.5";
-export const PREFECT_IMAGE = `docker.io/prefecthq/prefect:${PREFECT_VERSION}-python3.12`;
-export const CLOUDFLARED_IMAGE = "docker.io/cloudflare/cloudflared:2025.8.1";
+const PREFECT_VERSION = "3.8.5";
+const PREFECT_IMAGE = `docker.io/prefecthq/prefect:${PREFECT_VERSION}-python3.12`;
+const CLOUDFLARED_IMAGE = "docker.io/cloudflare/cloudflared:2025.8.1";
 /**
  * Installed by the Prefect image's entrypoint at start (`EXTRA_PIP_PACKAGES`): prefect-azure's database plugin fetches
  * an Entra token for the server's managed identity per new connection (PrefectHQ/prefect#22420), so Postgres needs no
  * password. Pin the first release that contains that plugin, or bake it into a derived image (see docs/components.md#orchestrator).
  */
-export const PREFECT_SERVER_EXTRA_PACKAGES = "prefect-azure";
-export const PREFECT_PORT = 4200;
+const PREFECT_SERVER_EXTRA_PACKAGES = "prefect-azure";
+const PREFECT_PORT = 4200;
 /** Work pool the worker polls; flows are deployed to it. */
-export const WORK_POOL = "platform";
+const WORK_POOL = "platform";
 
 export interface ManagedIdentityRef {
   id: pulumi.Input<string>;
@@ -181,11 +181,11 @@ export interface ConnectorAppArgs {
   scale: Scale;
 }
 
-/** The Cloudflare Tunnel connector (tunnel mode): dials out to Cloudflare, so it needs no ingress at all. */
-export function cloudflaredApp(ctx: AppContext, args: ConnectorAppArgs): azure.app.ContainerApp {
+/** The connector (cloudflared) of the Cloudflare Tunnel (tunnel mode): it dials out, so it needs no ingress at all. */
+export function connectorApp(ctx: AppContext, args: ConnectorAppArgs): azure.app.ContainerApp {
   return app(
     ctx,
-    // "cloudflared" would overflow the 32-character app name in the longest region codes.
+    // "connector" or "cloudflared" would overflow the 32-character app name in the longest region codes.
     "tunnel",
     args.identity,
     { secrets: [keyVaultSecret("tunnel-token", args.tunnelTokenSecretUrl, args.identity)] },

@@ -2,10 +2,12 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import type { CoreOutputs } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
+import type { KeyVaultRef } from "../keyvault";
 import {
   type AppContext,
-  cloudflaredApp,
+  connectorApp,
   type ManagedIdentityRef,
   prefectServerApp,
   prefectWorkerApp,
@@ -17,28 +19,17 @@ import { assignRole } from "../identity/roles";
 export type { ManagedIdentityRef } from "./apps";
 
 /** Key Vault secret holding Prefect's basic-auth string (`user:password`), shared by server, worker and gateway. */
-export const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
-
-/** What the orchestrator needs from the environment's Key Vault (the KeyVault component satisfies it). */
-export interface SecretStore {
-  vaultId: pulumi.Input<string>;
-  /** `https://<vault>.vault.azure.net/` */
-  vaultUri: pulumi.Input<string>;
-  secret(
-    secretName: string,
-    spec: { value: pulumi.Input<string>; contentType: string; expiresOn: pulumi.Input<string> },
-    owner?: { parent: pulumi.Resource; name: string },
-  ): azure.keyvault.Secret;
-}
+const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
 
 export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
   tenantId: pulumi.Input<string>;
-  network: { containerAppsSubnetId: pulumi.Input<string>; virtualNetworkId: pulumi.Input<string> };
+  /** The VNet (the Network component): its Container Apps subnet hosts the environment, its ID links the DNS zone. */
+  network: { id: pulumi.Input<string>; containerAppsSubnet: { id: pulumi.Input<string> } };
   postgres: PostgresSettings;
   containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
   /** User-assigned identities: `server` (prefect-server-<env>) and `worker` (orchestrator-<env>). */
   identities: { server: ManagedIdentityRef; worker: ManagedIdentityRef };
-  keyVault: SecretStore;
+  keyVault: KeyVaultRef;
   /** Role assignments the apps' identities need before the apps can read their Key Vault references. */
   identityGrants?: pulumi.Input<pulumi.Resource>[];
   /** Days between rotations of Prefect's basic-auth password. */
@@ -51,8 +42,12 @@ export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
  * carries the gateway's traffic into the VNet. Every secret an app sees is a Key Vault reference read with its own
  * managed identity; no secret value is an input of any app.
  */
-export class Orchestrator extends pulumi.ComponentResource {
+export class Orchestrator extends pulumi.ComponentResource implements CoreOutputs {
+  /** The Container Apps environment, the component's main resource (`id`, `name`, `location`). */
   readonly environment: azure.app.ManagedEnvironment;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
   readonly postgresServer: azure.dbforpostgresql.Server;
   readonly serverApp: azure.app.ContainerApp;
   readonly workerApp: azure.app.ContainerApp;
@@ -73,12 +68,15 @@ export class Orchestrator extends pulumi.ComponentResource {
 
     this.environment = containerAppsEnvironment(this, name, {
       ...args,
-      infrastructureSubnetId: args.network.containerAppsSubnetId,
-      virtualNetworkId: args.network.virtualNetworkId,
+      infrastructureSubnetId: args.network.containerAppsSubnet.id,
+      virtualNetworkId: args.network.id,
       zoneRedundant: args.containerApps.zoneRedundant,
     });
+    this.id = this.environment.id;
+    this.name = this.environment.name;
+    this.location = this.environment.location;
 
-    const serverIdentityName = resourceName(serverIdentity.id);
+    const serverIdentityName = resourceName(serverIdentity.id, this);
     const postgres = prefectPostgres(this, name, {
       ...args,
       settings: args.postgres,
@@ -89,7 +87,7 @@ export class Orchestrator extends pulumi.ComponentResource {
     const auth = this.apiAuth(name, args);
     this.apiAuthString = auth.value;
     this.apiAuthSecret = auth.secret;
-    const authStringSecretUrl = secretUrl(args.keyVault.vaultUri, API_AUTH_SECRET_NAME);
+    const authStringSecretUrl = secretUrl(args.keyVault.uri, API_AUTH_SECRET_NAME);
 
     const ctx = (extra: pulumi.Input<pulumi.Resource>[]): AppContext => ({
       parent: this,
@@ -112,7 +110,7 @@ export class Orchestrator extends pulumi.ComponentResource {
     });
     this.apiUrl = this.serverApp.configuration.apply((c) => {
       const fqdn = c?.ingress?.fqdn;
-      if (!fqdn) throw new Error("orchestrator: the Prefect server app has no ingress FQDN");
+      if (!fqdn) throw new pulumi.ResourceError("orchestrator: the Prefect server app has no ingress FQDN", this);
       return `https://${fqdn}/api`;
     });
 
@@ -128,7 +126,9 @@ export class Orchestrator extends pulumi.ComponentResource {
     this.appContext = ctx;
 
     this.registerOutputs({
-      environmentId: this.environment.id,
+      id: this.id,
+      name: this.name,
+      location: this.location,
       apiUrl: this.apiUrl,
       postgresServerId: this.postgresServer.id,
     });
@@ -161,12 +161,14 @@ export class Orchestrator extends pulumi.ComponentResource {
   }
 
   /**
-   * Tunnel mode: the cloudflared connector, reading the tunnel token the Gateway wrote to Key Vault. Added after
-   * construction because the Gateway's tunnel routes to this component's server app (and the connector needs the
-   * Gateway's token). The connector gets its own identity, allowed to read exactly one secret: the tunnel token.
+   * Tunnel mode: the connector (cloudflared) that runs the Gateway's tunnel, reading the tunnel token the Gateway
+   * wrote to Key Vault. Added after construction because the tunnel routes to this component's server app (and the
+   * connector needs the Gateway's token). The connector gets its own identity, allowed to read exactly one secret:
+   * the tunnel token. Its resources keep their first names (`-tunnel`, `-tunnel-id`, Azure `cloudflared`): renaming
+   * them would replace them in existing stacks.
    */
-  connectTunnel(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
-    if (this.connectorApp) throw new Error("orchestrator: the tunnel connector exists already");
+  addConnector(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
+    if (this.connectorApp) throw new pulumi.ResourceError("orchestrator: the tunnel connector exists already", this);
     const { componentName: name, args } = this;
     const identity = new azure.managedidentity.UserAssignedIdentity(
       `${name}-tunnel-id`,
@@ -180,7 +182,7 @@ export class Orchestrator extends pulumi.ComponentResource {
     );
     const grant = assignRole(
       `${name}-tunnel-token-ra`,
-      secretResourceId(args.keyVault.vaultId, tunnelTokenSecretUri),
+      secretResourceId(args.keyVault.id, tunnelTokenSecretUri, this),
       {
         principalId: identity.principalId,
         principalType: "ServicePrincipal",
@@ -190,7 +192,7 @@ export class Orchestrator extends pulumi.ComponentResource {
       { parent: this },
     );
     const replicas = this.args.containerApps.serverMinReplicas;
-    this.connectorApp = cloudflaredApp(this.appContext([grant]), {
+    this.connectorApp = connectorApp(this.appContext([grant]), {
       identity: { id: identity.id, principalId: identity.principalId, clientId: identity.clientId },
       tunnelTokenSecretUrl: tunnelTokenSecretUri,
       scale: { minReplicas: replicas, maxReplicas: replicas },
@@ -200,23 +202,23 @@ export class Orchestrator extends pulumi.ComponentResource {
 }
 
 /** Versionless Key Vault secret URL: Container Apps then follows new versions (it re-reads within 30 minutes). */
-export function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
+function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
   return pulumi.output(vaultUri).apply((uri) => `${uri.replace(/\/?$/, "/")}secrets/${secretName}`);
 }
 
 /** The ARM ID of the secret a (versioned or versionless) secret URI names, in the given vault: a role scope. */
-export function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>): pulumi.Output<string> {
+function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
   return pulumi.all([vaultId, secretUri]).apply(([vault, uri]) => {
     const name = /\/secrets\/([0-9A-Za-z-]+)/.exec(uri)?.[1];
-    if (!name) throw new Error(`orchestrator: "${uri}" is not a Key Vault secret URI`);
+    if (!name) throw new pulumi.ResourceError(`orchestrator: "${uri}" is not a Key Vault secret URI`, owner);
     return `${vault}/secrets/${name}`;
   });
 }
 
-function resourceName(id: pulumi.Input<string>): pulumi.Output<string> {
+function resourceName(id: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
   return pulumi.output(id).apply((value) => {
     const last = value.split("/").filter(Boolean).pop();
-    if (!last) throw new Error(`orchestrator: "${value}" is not a resource ID`);
+    if (!last) throw new pulumi.ResourceError(`orchestrator: "${value}" is not a resource ID`, owner);
     return last;
   });
 }

@@ -4,7 +4,7 @@ import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from ".
 
 export const PREFECT_DATABASE = "prefect";
 /** Extensions Prefect's migrations create; Azure refuses CREATE EXTENSION for anything not allow-listed here. */
-export const ALLOWED_EXTENSIONS = ["pg_trgm"] as const;
+const ALLOWED_EXTENSIONS = ["pg_trgm"] as const;
 
 export interface PostgresSettings {
   tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
@@ -43,7 +43,7 @@ export interface PrefectPostgres {
 export function prefectPostgres(parent: pulumi.Resource, name: string, args: PostgresArgs): PrefectPostgres {
   const { settings } = args;
   if (settings.tier === "Burstable" && settings.highAvailability !== "Disabled") {
-    throw new Error(`orchestrator: Postgres high availability (${settings.highAvailability}) is not available on the Burstable tier`);
+    throw new pulumi.ResourceError(`orchestrator: Postgres high availability (${settings.highAvailability}) is not available on the Burstable tier`, parent);
   }
   const server = new azure.dbforpostgresql.Server(
     `${name}-psql`,

@@ -1,6 +1,8 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import type { CoreOutputs } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import type { DataLakeRef } from "../datalake";
 import { approveManagedPrivateEndpoint } from "../network/managed-pe-approval";
 import { assignRole } from "../identity/roles";
 import { assignSynapseRoles, type SynapseRoleAssignmentSpec } from "./roles";
@@ -12,16 +14,10 @@ export interface SynapseArgs extends PlacementArgs, CrossCuttingArgs {
   tenantId: pulumi.Input<string>;
   /** Entra group that becomes the workspace's SQL Active Directory admin (there is no SQL login/password). */
   entraAdminGroup: { objectId: pulumi.Input<string>; displayName: pulumi.Input<string> };
-  /** The workspace's default data lake: the lake account and the filesystem the workspace owns. */
-  dataLake: {
-    accountId: pulumi.Input<string>;
-    accountName: pulumi.Input<string>;
-    resourceGroupName: pulumi.Input<string>;
-    dfsEndpoint: pulumi.Input<string>;
-    filesystem: pulumi.Input<string>;
-    /** The filesystem's container resource ID: the only scope the workspace identity gets data rights on. */
-    filesystemId: pulumi.Input<string>;
-  };
+  /** The workspace's default data lake. */
+  dataLake: DataLakeRef;
+  /** The lake filesystem the workspace owns: the only scope its identity gets data rights on. */
+  defaultFilesystem: string;
   /** "Disabled" (default). "Enabled" only for the gateway's allowlist mode, which then adds firewall rules. */
   publicNetworkAccess?: "Disabled" | "Enabled";
   /**
@@ -41,10 +37,12 @@ export interface SynapseArgs extends PlacementArgs, CrossCuttingArgs {
  * hub (Web) for Studio, its managed identity allowed to write only its own lake filesystem, optional pools, and Synapse
  * RBAC role assignments for the principals that run pipelines and queries.
  */
-export class Synapse extends pulumi.ComponentResource {
+export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
   readonly workspace: azure.synapse.Workspace;
-  readonly workspaceId: pulumi.Output<string>;
-  readonly workspaceName: pulumi.Output<string>;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
   /** The workspace's system-assigned managed identity. */
   readonly principalId: pulumi.Output<string>;
   readonly connectivityEndpoints: pulumi.Output<Record<string, string>>;
@@ -75,9 +73,9 @@ export class Synapse extends pulumi.ComponentResource {
         publicNetworkAccess: args.publicNetworkAccess ?? "Disabled",
         trustedServiceBypassEnabled: false,
         defaultDataLakeStorage: {
-          resourceId: args.dataLake.accountId,
+          resourceId: args.dataLake.id,
           accountUrl: args.dataLake.dfsEndpoint,
-          filesystem: args.dataLake.filesystem,
+          filesystem: args.defaultFilesystem,
           createManagedPrivateEndpoint: true,
         },
         tags: args.tags,
@@ -85,10 +83,12 @@ export class Synapse extends pulumi.ComponentResource {
       // Managed VNet, exfiltration protection and the default lake are fixed at creation: changing them replaces it.
       { parent: this, protect: args.protect },
     );
-    this.workspaceId = this.workspace.id;
-    this.workspaceName = this.workspace.name;
+    this.id = this.workspace.id;
+    this.name = this.workspace.name;
+    this.location = this.workspace.location;
+    this.resourceGroupName = pulumi.output(args.resourceGroupName);
     this.principalId = this.workspace.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error(`Synapse ${workspaceName} has no system-assigned identity`);
+      if (!identity?.principalId) throw new pulumi.ResourceError(`Synapse ${workspaceName} has no system-assigned identity`, this);
       return identity.principalId;
     });
     this.connectivityEndpoints = this.workspace.connectivityEndpoints.apply((e) => ({ ...e }));
@@ -107,7 +107,7 @@ export class Synapse extends pulumi.ComponentResource {
     );
 
     // The workspace reads and writes its own filesystem only (not the account, not the other filesystems).
-    assignRole(`${name}-workspace-lake-ra`, args.dataLake.filesystemId, {
+    assignRole(`${name}-workspace-lake-ra`, args.dataLake.filesystemId(args.defaultFilesystem), {
       principalId: this.principalId,
       principalType: "ServicePrincipal",
       role: "Storage Blob Data Contributor",
@@ -118,9 +118,9 @@ export class Synapse extends pulumi.ComponentResource {
     // lake: pending until approved on the lake's side, and with exfiltration protection the workspace has no other path.
     approveManagedPrivateEndpoint(
       `${name}-lake-mpe-approval`,
-      { kind: "storage", resourceGroupName: args.dataLake.resourceGroupName, accountName: args.dataLake.accountName },
+      { kind: "storage", resourceGroupName: args.dataLake.resourceGroupName, accountName: args.dataLake.name },
       {
-        privateEndpointName: pulumi.interpolate`${this.workspace.name}.synapse-ws-custstgacct--${this.workspace.name}-${args.dataLake.accountName}`,
+        privateEndpointName: pulumi.interpolate`${this.workspace.name}.synapse-ws-custstgacct--${this.workspace.name}-${args.dataLake.name}`,
         description: `Synapse workspace ${workspaceName}: default data lake (managed VNet)`,
       },
       { parent: this, dependsOn: [this.workspace] },
@@ -152,8 +152,9 @@ export class Synapse extends pulumi.ComponentResource {
     });
 
     this.registerOutputs({
-      workspaceId: this.workspaceId,
-      workspaceName: this.workspaceName,
+      id: this.id,
+      name: this.name,
+      location: this.location,
       principalId: this.principalId,
       connectivityEndpoints: this.connectivityEndpoints,
       privateLinkHubId: this.privateLinkHub.id,

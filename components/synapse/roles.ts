@@ -27,8 +27,6 @@ export interface SynapseRoleAssignmentSpec {
   principalId: pulumi.Input<string>;
   principalType: PrincipalType;
   role: SynapseRole;
-  /** Why this principal needs the role (shown in the plan's access table; Synapse itself stores no description). */
-  description: string;
 }
 
 /**
@@ -62,7 +60,7 @@ export function assignSynapseRoles(
 function classicProvider(name: string, workspaceId: pulumi.Input<string>, parent: pulumi.Resource): pulumi.ProviderResource {
   const subscriptionId = pulumi.output(workspaceId).apply((id) => {
     const match = /^\/subscriptions\/([^/]+)\//i.exec(id);
-    if (!match) throw new Error(`Synapse workspace ID "${id}" names no subscription`);
+    if (!match) throw new pulumi.ResourceError(`Synapse workspace ID "${id}" names no subscription`, parent);
     return match[1]!;
   });
   return new Provider(name, { subscriptionId, resourceProviderRegistrations: "none", features: {} }, { parent });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { pickConnection } from "../../../components/network/managed-pe-approval";
 import { ROLE_CATALOGUE } from "../../../components/identity/roles";
 import type { Graph, GraphResource } from "../../../tools/graph";
 import { allGraphs, ofType } from "../../support/graphs";
@@ -133,21 +132,5 @@ describe("Data Factory", () => {
       assertDiagnostics(graph, factory, { logs: "allLogs", metrics: true });
       assertDurability(graph, factory);
     }
-  });
-});
-
-describe("managed private endpoint approval lookup", () => {
-  const connections = [
-    { name: "st.aaa", privateEndpointId: "/subscriptions/x/resourceGroups/m/providers/Microsoft.Network/privateEndpoints/other.mpe-lake" },
-    { name: "st.bbb", privateEndpointId: "/subscriptions/x/resourceGroups/m/providers/Microsoft.Network/privateEndpoints/ADF-ONE.mpe-lake" },
-  ];
-
-  it("picks the connection whose private endpoint is <factory>.<managed endpoint>, case-insensitively", () => {
-    assert.equal(pickConnection(connections, "adf-one.mpe-lake", "storage"), "st.bbb");
-  });
-
-  it("fails loudly, naming what it found, when the endpoint's connection is not there", () => {
-    assert.throws(() => pickConnection(connections, "adf-two.mpe-lake", "storage"), /no private endpoint connection from adf-two\.mpe-lake .*st\.aaa, st\.bbb/);
-    assert.throws(() => pickConnection([], "adf-one.mpe", "keyvault"), /found none/);
   });
 });

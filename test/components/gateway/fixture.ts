@@ -36,17 +36,25 @@ const gateway = new Gateway("gw", {
   basicAuthSecrets: { PREFECT_AUTH: pulumi.secret("admin:prefect") },
   rateLimit: { namespaceId: "1001", limit: 600, period: 60 },
   auditLogpush: { destinationConf: pulumi.secret("r2://audit-logs/gateway?account-id=x&access-key-id=y&secret-access-key=z") },
+  keyVault: {
+    id: vaultId,
+    name: "kv-dp-dev",
+    uri: "https://kv-dp-dev.vault.azure.net/",
+    resourceGroupName: "rg-dp-dev",
+    secret: () => {
+      throw new Error("the Gateway writes its secrets itself");
+    },
+  },
   connectivity:
     mode === "tunnel"
       ? {
           mode: "tunnel",
-          keyVaultId: vaultId,
           origins: [
             { hostname: "synapse-dev.tunnel.example.com", service: "https://synw-dp-dev.dev.azuresynapse.net", originServerName: "synw-dp-dev.dev.azuresynapse.net" },
             { hostname: "prefect-dev.tunnel.example.com", service: "http://ca-prefect-server" },
           ],
         }
-      : { mode: "allowlist", synapseWorkspaceName: "synw-dp-dev", keyVaultId: vaultId },
+      : { mode: "allowlist", synapse: { name: "synw-dp-dev", resourceGroupName: "rg-dp-dev" } },
 });
 
 export const url = gateway.url;

@@ -26,15 +26,17 @@ const orchestrator = new Orchestrator("orch", {
   ...placement,
   tenantId: "11111111-2222-4333-8444-555555555555",
   network: {
-    containerAppsSubnetId: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aca`,
-    virtualNetworkId: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet`,
+    id: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet`,
+    containerAppsSubnet: { id: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aca` },
   },
   postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
   containerApps: { serverMinReplicas: 1, workerMinReplicas: 0, maxReplicas: 2, zoneRedundant: false },
   identities: { server: identity("prefect-server"), worker: identity("orchestrator") },
   keyVault: {
-    vaultId,
-    vaultUri: "https://kv-dp-dev.vault.azure.net/",
+    id: vaultId,
+    name: "kv-dp-dev",
+    uri: "https://kv-dp-dev.vault.azure.net/",
+    resourceGroupName: rg,
     secret: (secretName, spec, owner) =>
       new azure.keyvault.Secret(`${owner?.name ?? "kv"}-secret-${secretName}`, {
         resourceGroupName: rg,
@@ -45,7 +47,7 @@ const orchestrator = new Orchestrator("orch", {
   },
 });
 if (config.require("mode") === "tunnel") {
-  orchestrator.connectTunnel("https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
+  orchestrator.addConnector("https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
 }
 
 export const apiUrl = orchestrator.apiUrl;

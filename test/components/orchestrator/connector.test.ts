@@ -22,7 +22,7 @@ describe("cloudflared connector (Orchestrator component)", () => {
 
   it("runs pinned cloudflared with the token from Key Vault, as its own identity allowed to read only that secret", () => {
     const app = appByImage(tunnel, CLOUDFLARED);
-    assert.ok(app, "connectTunnel adds the connector");
+    assert.ok(app, "addConnector adds the connector");
     assert.match(String(containers(app)[0]!["image"]), /cloudflared:\d{4}\.\d+\.\d+$/, "pinned");
     assert.equal((app.inputs["configuration"] as Props)["ingress"], undefined, "dials out; no ingress");
     assert.equal(env(app, "TUNNEL_TOKEN")?.["secretRef"], "tunnel-token");

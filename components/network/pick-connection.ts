@@ -1,0 +1,18 @@
+/** A private endpoint connection on an approval target, as read from the target (no Pulumi types: pure). */
+export interface Connection {
+  name: string;
+  privateEndpointId?: string;
+}
+
+/** The connection whose private endpoint is `endpoint` (the last ID segment, case-insensitive). */
+export function pickConnection(connections: Connection[], endpoint: string, kind: string): string {
+  const wanted = endpoint.toLowerCase();
+  const match = connections.find((c) => c.privateEndpointId?.split("/").pop()?.toLowerCase() === wanted);
+  if (!match) {
+    throw new Error(
+      `no private endpoint connection from ${endpoint} on the ${kind} target yet (found ${connections.map((c) => c.name).join(", ") || "none"}); ` +
+        "the managed private endpoint may still be provisioning: run `pulumi up` again",
+    );
+  }
+  return match.name;
+}
