@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { tryParseResourceId } from "../../lib/resource-id";
 
 /**
  * Approving a managed private endpoint (Data Factory / Synapse managed VNet) on the target side, in code.
@@ -64,10 +65,10 @@ export function approveManagedPrivateEndpoint(
   }
 }
 
-/** The connection whose private endpoint is `endpoint` (the last ID segment, case-insensitive). */
+/** The connection whose private endpoint is named `endpoint` (case-insensitive, as ARM compares names). */
 export function pickConnection(connections: Connection[], endpoint: string, kind: string): string {
   const wanted = endpoint.toLowerCase();
-  const match = connections.find((c) => c.privateEndpointId?.split("/").pop()?.toLowerCase() === wanted);
+  const match = connections.find((c) => tryParseResourceId(c.privateEndpointId)?.name.toLowerCase() === wanted);
   if (!match) {
     throw new Error(
       `no private endpoint connection from ${endpoint} on the ${kind} target yet (found ${connections.map((c) => c.name).join(", ") || "none"}); ` +
@@ -78,7 +79,7 @@ export function pickConnection(connections: Connection[], endpoint: string, kind
 }
 
 function targetConnections(target: ApprovalTarget, opts: pulumi.InvokeOutputOptions): pulumi.Output<Connection[]> {
-  const lastSegment = (id: string) => id.split("/").pop() ?? id;
+  const nameOf = (id: string | undefined) => tryParseResourceId(id)?.name ?? "";
   switch (target.kind) {
     case "storage":
       return azure.storage
@@ -88,7 +89,7 @@ function targetConnections(target: ApprovalTarget, opts: pulumi.InvokeOutputOpti
       return azure.keyvault
         .getVaultOutput({ resourceGroupName: target.resourceGroupName, vaultName: target.vaultName }, opts)
         .apply((v) =>
-          (v.properties.privateEndpointConnections ?? []).map((c) => ({ name: lastSegment(c.id ?? ""), privateEndpointId: c.privateEndpoint?.id })),
+          (v.properties.privateEndpointConnections ?? []).map((c) => ({ name: nameOf(c.id), privateEndpointId: c.privateEndpoint?.id })),
         );
     case "synapse":
       return azure.synapse

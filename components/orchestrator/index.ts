@@ -13,6 +13,8 @@ import {
 import { containerAppsEnvironment } from "./environment";
 import { PREFECT_DATABASE, type PostgresSettings, prefectPostgres } from "./postgres";
 import { assignRole } from "../identity/roles";
+import { addDays } from "../../lib/dates";
+import { parseResourceId } from "../../lib/resource-id";
 
 export type { ManagedIdentityRef } from "./apps";
 
@@ -214,13 +216,5 @@ export function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulum
 }
 
 function resourceName(id: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(id).apply((value) => {
-    const last = value.split("/").filter(Boolean).pop();
-    if (!last) throw new Error(`orchestrator: "${value}" is not a resource ID`);
-    return last;
-  });
-}
-
-function addDays(rfc3339: string, days: number): string {
-  return new Date(Date.parse(rfc3339) + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+  return pulumi.output(id).apply((value) => parseResourceId(value).name);
 }
