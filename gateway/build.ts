@@ -1,10 +1,11 @@
 import { build } from "esbuild";
 import { join } from "node:path";
+import { GATEWAY_BUNDLE_PATH } from "../contracts/gateway-bundle";
 
 /** Bundles the Worker into ONE ES module, `gateway/dist/worker.js`, the file the Gateway component deploys. */
 const here = __dirname;
 
-export const WORKER_BUNDLE = join(here, "dist", "worker.js");
+export const WORKER_BUNDLE = join(here, "..", GATEWAY_BUNDLE_PATH);
 
 export async function buildGateway(): Promise<void> {
   await build({

@@ -6,11 +6,14 @@ import * as time from "@pulumiverse/time";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
-import { cidrRange, type GatewayRoute, parseVaultId, plainText, routesJson, secretText } from "./bindings";
+import { GATEWAY_BUNDLE_PATH, GATEWAY_MAIN_MODULE } from "../../contracts/gateway-bundle";
+import { addDays, unixSeconds } from "../../lib/dates";
+import { cidrRange } from "../../lib/ipv4";
+import { type GatewayRoute, parseVaultId, plainText, routesJson, secretText } from "./bindings";
 
 export type { GatewayRoute } from "./bindings";
 
-export const GATEWAY_BUNDLE = join(__dirname, "..", "..", "gateway", "dist", "worker.js");
+export const GATEWAY_BUNDLE = join(__dirname, "..", "..", GATEWAY_BUNDLE_PATH);
 
 /** Tunnel mode (default): a Cloudflare Tunnel into the VNet; cloudflared runs as a Container App with the token from KV. */
 export interface TunnelConnectivity {
@@ -93,7 +96,7 @@ export class Gateway extends pulumi.ComponentResource {
 
     // Key Vault secrets carry an expiry (policy keyvault-secret-expiry); the next `up` after the deadline renews it.
     const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: args.secretRotationDays ?? 90 }, { parent: this });
-    const expires = rotation.rotationRfc3339.apply((deadline) => Math.floor(Date.parse(deadline) / 1000) + 30 * 86_400);
+    const expires = rotation.rotationRfc3339.apply((deadline) => unixSeconds(addDays(deadline, 30)));
     const vaultSecret = (suffix: string, secretName: string, keyVaultId: pulumi.Input<string>, value: pulumi.Input<string>, contentType: string) => {
       const vault = pulumi.output(keyVaultId).apply(parseVaultId);
       return new azure.keyvault.Secret(
@@ -128,7 +131,7 @@ export class Gateway extends pulumi.ComponentResource {
         scriptName: args.scriptName,
         // `content`, not `contentFile`: an absolute file path would differ between machines and cause a diff.
         content: bundle,
-        mainModule: "worker.js",
+        mainModule: GATEWAY_MAIN_MODULE,
         compatibilityDate: args.compatibilityDate,
         bindings,
         // Workers Logs are sampled and only for debugging; the audit trail is shipped by Logpush.
