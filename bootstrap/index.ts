@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../components/naming";
+import { ROLE_CATALOGUE, type RoleName } from "../contracts/roles";
 import { regionShortCode } from "../stacks/config/regions";
 
 /**
@@ -139,16 +140,10 @@ const resourceGroupWriter = new azure.authorization.RoleDefinition("bootstrap-rg
   assignableScopes: [subscriptionScope],
 });
 
-const BUILT_IN = {
-  "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-  "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-  "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
-} as const;
-
 function grant(name: string, scope: pulumi.Input<string>, principalId: string, roleDefinitionId: pulumi.Input<string>, description: string) {
   return new azure.authorization.RoleAssignment(name, { scope, principalId, principalType: "ServicePrincipal", roleDefinitionId, description });
 }
-const builtIn = (role: keyof typeof BUILT_IN) => pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN[role]}`;
+const builtIn = (role: RoleName) => pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_CATALOGUE[role]}`;
 
 for (const [env, ids] of Object.entries(ciPrincipals)) {
   grant(`bootstrap-${env}-deploy-state`, container.id, ids.deploy, builtIn("Storage Blob Data Contributor"), `deploy-${env}: reads and writes Pulumi state`);

@@ -1,11 +1,12 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { GATEWAY_BUNDLE_PATH } from "../contracts/gateway-bundle";
 
 /** Bundles the Worker into ONE ES module, `gateway/dist/worker.js`, the file the Gateway component deploys. */
 const here = __dirname;
 
-export const WORKER_BUNDLE = join(here, "dist", "worker.js");
+export const WORKER_BUNDLE = join(here, "..", GATEWAY_BUNDLE_PATH);
 
 /**
  * Rewrites the bundle only when it changed, and then by rename: `npm run plan` builds on every run, and a concurrent

@@ -1,4 +1,4 @@
-/** IPv4 CIDR parsing and subnet carving, exact and dependency-free. */
+/** IPv4 CIDR parsing, formatting and subnet carving, exact and dependency-free. */
 
 export interface Ipv4Cidr {
   /** Network address as an unsigned 32-bit integer. */
@@ -32,8 +32,20 @@ export function describeCidrProblem(text: string): string | undefined {
 }
 
 export function formatCidr(cidr: Ipv4Cidr): string {
-  const n = cidr.network;
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${cidr.prefixLength}`;
+  return `${formatAddress(cidr.network)}/${cidr.prefixLength}`;
+}
+
+/** An unsigned 32-bit address in dotted-quad form. */
+export function formatAddress(address: number): string {
+  return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join(".");
+}
+
+/** The first and last address of a CIDR, as firewall rules that take ranges want them. Throws on a malformed CIDR. */
+export function cidrRange(cidr: string): { start: string; end: string } {
+  const parsed = parseCidr(cidr);
+  if (!parsed) throw new Error(describeCidrProblem(cidr) ?? `"${cidr}" is not a valid CIDR`);
+  const size = 2 ** (32 - parsed.prefixLength);
+  return { start: formatAddress(parsed.network), end: formatAddress(parsed.network + size - 1) };
 }
 
 /** The `index`-th subnet of size `/newPrefix` inside `parent`. Throws when it does not fit. */

@@ -1,12 +1,13 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
+import { ENVIRONMENTS, type Environment } from "../contracts/environments";
 
 /**
  * The only way a rule may differ per environment: the `environment` property of the policy's config, set by
  * policy/config/<env>.json (passed to `pulumi preview|up --policy-pack-config`). Without config a rule applies its
  * strictest (prod) form, so forgetting the config can only make the pack stricter.
  */
-export const POLICY_ENVIRONMENTS = ["dev", "test", "prod"] as const;
-export type PolicyEnvironment = (typeof POLICY_ENVIRONMENTS)[number];
+export const POLICY_ENVIRONMENTS = ENVIRONMENTS;
+export type PolicyEnvironment = Environment;
 
 export interface EnvironmentConfig {
   environment?: PolicyEnvironment;

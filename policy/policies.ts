@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
-import { containerAppInternalIngress, containerAppsEnvironmentInternal, containerAppsEnvironmentZoneRedundant, backupVaultGeo, backupVaultProtection, postgresEntraAuth, postgresPrivate, postgresProdResilience } from "./rules/orchestrator";
+import { containerAppInternalIngress, containerAppsEnvironmentInternal, containerAppsEnvironmentZoneRedundant, postgresEntraAuth, postgresPrivate, postgresProdResilience } from "./rules/orchestrator";
 import { roleAssignmentCatalogue, roleAssignmentInEnvironment, roleAssignmentNoBroadScope } from "./rules/access";
+import { backupVaultGeo, backupVaultProtection } from "./rules/backup";
 import { dataFactoryManagedIdentity, dataFactoryNoPublicAccess, logAnalyticsNoLocalAuth, logAnalyticsRetention, synapseEntraOnly, synapseManagedNetwork, synapsePublicAccess } from "./rules/analytics";
 import { noPublicNetworkAccess } from "./rules/exposure";
 import { keyVaultKeyRotation, keyVaultNetwork, keyVaultRbac, keyVaultRecoverable, keyVaultSecretHygiene } from "./rules/keyvault";

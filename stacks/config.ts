@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { REQUIRED_TAG_KEYS } from "../contracts/tags";
 import { carveSubnet, formatCidr, parseCidr } from "../lib/ipv4";
 import { rotationProblems } from "../components/keyvault/rotation";
 import { defaultSettings, GATEWAY_RATE_LIMIT_DEFAULTS, KEY_VAULT_DEFAULTS, type IdentitySettings, type KeyVaultSettings } from "./config/defaults";
@@ -11,8 +12,7 @@ import { configSchema, type RawPlatformConfig } from "./config/schema";
 export { ConfigError } from "./config/errors";
 export type { Environment } from "./config/environments";
 
-/** Tags the platform owns; config may add others but not override these. */
-export const REQUIRED_TAG_KEYS = ["environment", "project", "owner", "cost-center", "managed-by"] as const;
+export { REQUIRED_TAG_KEYS } from "../contracts/tags";
 
 /** The validated, defaulted, environment-resolved configuration that components are built from. */
 export interface PlatformConfig extends EnvironmentProfile {

@@ -7,12 +7,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CoreOutputs } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
+import { GATEWAY_BUNDLE_PATH, GATEWAY_MAIN_MODULE } from "../../contracts/gateway-bundle";
+import { addDays, unixSeconds } from "../../lib/dates";
+import { cidrRange } from "../../lib/ipv4";
 import type { KeyVaultRef } from "../keyvault";
-import { cidrRange, type GatewayRoute, plainText, routesJson, secretText } from "./bindings";
+import { type GatewayRoute, plainText, routesJson, secretText } from "./bindings";
 
 export type { GatewayRoute } from "./bindings";
 
-export const GATEWAY_BUNDLE = join(__dirname, "..", "..", "gateway", "dist", "worker.js");
+export const GATEWAY_BUNDLE = join(__dirname, "..", "..", GATEWAY_BUNDLE_PATH);
 
 /** Tunnel mode (default): a Cloudflare Tunnel into the VNet; its connector (cloudflared) is a Container App reading the token from KV. */
 export interface TunnelConnectivity {
@@ -97,7 +100,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
 
     // Key Vault secrets carry an expiry (policy keyvault-secret-expiry); the next `up` after the deadline renews it.
     const rotation = new time.Rotating(`${name}-secret-rotation`, { rotationDays: args.secretRotationDays ?? 90 }, { parent: this });
-    const expires = rotation.rotationRfc3339.apply((deadline) => Math.floor(Date.parse(deadline) / 1000) + 30 * 86_400);
+    const expires = rotation.rotationRfc3339.apply((deadline) => unixSeconds(addDays(deadline, 30)));
     const vaultSecret = (suffix: string, secretName: string, value: pulumi.Input<string>, contentType: string) => {
       return new azure.keyvault.Secret(
         `${name}-${suffix}`,
@@ -131,7 +134,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
         scriptName: args.scriptName,
         // `content`, not `contentFile`: an absolute file path would differ between machines and cause a diff.
         content: bundle,
-        mainModule: "worker.js",
+        mainModule: GATEWAY_MAIN_MODULE,
         compatibilityDate: args.compatibilityDate,
         bindings,
         // Workers Logs are sampled and only for debugging; the audit trail is shipped by Logpush.

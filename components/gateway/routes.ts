@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PREFECT_AUTH_BINDING } from "../../contracts/gateway";
 import type { GatewayRoute } from "./bindings";
+
+export { PREFECT_AUTH_BINDING } from "../../contracts/gateway";
 
 /** The Entra resource of the Synapse development endpoint (REST: artifacts, pipelines, Spark jobs). */
 const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";
-/** The Worker binding that holds Prefect's basic-auth string (`user:password`). */
-export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
 
 export interface PlatformRouteArgs {
   /** People groups (Entra object IDs) as they appear in the callers' `groups` claim. */

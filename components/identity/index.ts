@@ -10,9 +10,8 @@ import {
   ENTRA_TOKEN_EXCHANGE_AUDIENCE,
   GITHUB_OIDC_ISSUER,
   githubSubject,
-  GRAPH_APPLICATION_READWRITE_OWNEDBY,
-  MICROSOFT_GRAPH_APP_ID,
 } from "./rbac-condition";
+import { GRAPH_APPLICATION_READWRITE_OWNEDBY, MICROSOFT_GRAPH_APP_ID } from "../../contracts/microsoft-graph";
 import { assignRole, type RoleAssignmentSpec } from "./roles";
 import { RotatingClientSecret } from "./rotation";
 

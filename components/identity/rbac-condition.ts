@@ -1,4 +1,4 @@
-import { ROLE_CATALOGUE, type RoleName } from "./roles";
+import { ROLE_CATALOGUE, type RoleName } from "../../contracts/roles";
 
 /**
  * Roles the deploy identity may hand out (and remove) as Role Based Access Control Administrator: the catalogue
@@ -46,11 +46,6 @@ export function conditionRoleGuids(condition: string): { write: string[]; delete
   };
   return { write: pick("Request"), delete: pick("Resource") };
 }
-
-/** Microsoft Graph and the application permission the deploy identity holds on it (not Application.ReadWrite.All). */
-export const MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
-/** https://learn.microsoft.com/graph/permissions-reference#applicationreadwriteownedby */
-export const GRAPH_APPLICATION_READWRITE_OWNEDBY = "18a4783c-866b-4cc7-a460-3d5e5662c884";
 
 /** GitHub Actions' OIDC issuer and the audience Entra expects for workload identity federation. */
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";

@@ -2,6 +2,7 @@ import * as azuread from "@pulumi/azuread";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
+import { addDays } from "../../lib/dates";
 
 export interface RotatingClientSecretArgs {
   /** The application's resource ID (`/applications/<objectId>`), i.e. `Application.id`. */
@@ -58,10 +59,4 @@ export class RotatingClientSecret extends pulumi.ComponentResource {
 
     this.registerOutputs({ expiresOn: this.expiresOn });
   }
-}
-
-export function addDays(rfc3339: string, days: number): string {
-  const ms = Date.parse(rfc3339);
-  if (Number.isNaN(ms)) throw new Error(`"${rfc3339}" is not an RFC 3339 timestamp`);
-  return new Date(ms + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }

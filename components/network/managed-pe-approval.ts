@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { tryParseResourceId } from "../../lib/resource-id";
 import { type Connection, pickConnection } from "./pick-connection";
 
 /**
@@ -67,7 +68,7 @@ export function approveManagedPrivateEndpoint(
 }
 
 function targetConnections(target: ApprovalTarget, opts: pulumi.InvokeOutputOptions): pulumi.Output<Connection[]> {
-  const lastSegment = (id: string) => id.split("/").pop() ?? id;
+  const nameOf = (id: string | undefined) => tryParseResourceId(id)?.name ?? "";
   switch (target.kind) {
     case "storage":
       return azure.storage
@@ -77,7 +78,7 @@ function targetConnections(target: ApprovalTarget, opts: pulumi.InvokeOutputOpti
       return azure.keyvault
         .getVaultOutput({ resourceGroupName: target.resourceGroupName, vaultName: target.vaultName }, opts)
         .apply((v) =>
-          (v.properties.privateEndpointConnections ?? []).map((c) => ({ name: lastSegment(c.id ?? ""), privateEndpointId: c.privateEndpoint?.id })),
+          (v.properties.privateEndpointConnections ?? []).map((c) => ({ name: nameOf(c.id), privateEndpointId: c.privateEndpoint?.id })),
         );
     case "synapse":
       return azure.synapse

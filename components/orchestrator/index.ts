@@ -15,6 +15,8 @@ import {
 import { containerAppsEnvironment } from "./environment";
 import { PREFECT_DATABASE, type PostgresSettings, prefectPostgres } from "./postgres";
 import { assignRole } from "../identity/roles";
+import { addDays } from "../../lib/dates";
+import { tryParseResourceId } from "../../lib/resource-id";
 
 export type { ManagedIdentityRef } from "./apps";
 
@@ -217,12 +219,8 @@ function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input
 
 function resourceName(id: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
   return pulumi.output(id).apply((value) => {
-    const last = value.split("/").filter(Boolean).pop();
-    if (!last) throw new pulumi.ResourceError(`orchestrator: "${value}" is not a resource ID`, owner);
-    return last;
+    const parsed = tryParseResourceId(value);
+    if (!parsed) throw new pulumi.ResourceError(`orchestrator: "${value}" is not a resource ID`, owner);
+    return parsed.name;
   });
-}
-
-function addDays(rfc3339: string, days: number): string {
-  return new Date(Date.parse(rfc3339) + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
 }

@@ -1,15 +1,10 @@
+import type { RouteEntry, UpstreamAuth } from "../../contracts/gateway";
 import type { Env } from "./env";
 
-export type UpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; secret: string };
+export type { UpstreamAuth } from "../../contracts/gateway";
 
-export interface Route {
-  prefix: string;
-  upstream: string;
-  methods: string[];
-  /** Any one of these, found in the token's `groups` or `roles` claim, grants access. */
-  groups: string[];
-  upstreamAuth: UpstreamAuth;
-}
+/** A ROUTES entry after parsing: prefix and upstream without trailing slashes, methods upper-case. */
+export type Route = RouteEntry;
 
 export interface GatewayConfig {
   issuer: string;

@@ -1,3 +1,5 @@
+import type { GatewayBinding } from "../../contracts/gateway";
+
 /** The Worker's bindings as Cloudflare passes them (docs/gateway.md#bindings). Everything is a string unless noted. */
 export interface Env {
   OIDC_ISSUER?: string;
@@ -23,3 +25,11 @@ export interface Env {
   /** Basic-auth secrets named by routes (`upstreamAuth.secret`) are looked up dynamically. */
   [binding: string]: unknown;
 }
+
+/** The bindings Env declares by name (without the index signature for route-named secrets). */
+type DeclaredBinding = keyof { [K in keyof Env as string extends K ? never : K]: Env[K] };
+
+// The contract and the Worker name the same bindings: a name added on one side only fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type BindingsMatchContract = Assert<Same<DeclaredBinding, GatewayBinding>>;

@@ -1,23 +1,29 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../components/identity/roles";
+import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../contracts/roles";
+import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
 import { resourceRule, stackRule } from "../rule";
 import { T } from "../tokens";
 
 const CATALOGUE_IDS = new Set(Object.values(ROLE_CATALOGUE).map((id) => id.toLowerCase()));
 
+/** The GUID a role definition ID ends in; the value itself when it is no resource ID (a bare GUID). */
 function roleGuid(roleDefinitionId: unknown): string {
-  return String(roleDefinitionId ?? "").split("/").pop()!.toLowerCase();
+  const raw = String(roleDefinitionId ?? "");
+  return (tryParseResourceId(raw)?.name ?? raw).toLowerCase();
 }
 
-/** `/`, a management group, or a subscription itself: scopes that reach beyond one environment. */
+/**
+ * `/`, the tenant, a management group or a subscription itself: scopes that reach beyond one environment. A scope
+ * that is no resource ID at all counts as broad, since nothing shows it is narrow.
+ */
 function isBroadScope(scope: string): boolean {
-  const s = scope.toLowerCase().replace(/\/+$/, "");
-  return s === "" || s.startsWith("/providers/microsoft.management/managementgroups/") || /^\/subscriptions\/[^/]+$/.test(s);
+  const id = tryParseResourceId(scope.replace(/\/+$/, ""));
+  return id === undefined || id.subscriptionId === undefined || isResourceType(id, "Microsoft.Resources/subscriptions");
 }
 
 export const roleAssignmentCatalogue = resourceRule({
   name: "role-assignment-catalogue-only",
-  description: "Every role assignment uses a role from the catalogue in components/identity/roles.ts (the same list the deploy identity's RBAC-administrator condition allows).",
+  description: "Every role assignment uses a role from the catalogue in contracts/roles.ts (the same list the deploy identity's RBAC-administrator condition allows).",
   severity: "high",
   benchmarks: { mcsb: ["PA-7"] },
   remediationSteps: "Assign through assignRole() with a catalogue role; add a new built-in role to ROLE_CATALOGUE (with its verified GUID) if truly needed.",
@@ -57,7 +63,7 @@ export const roleAssignmentInEnvironment = stackRule({
       .filter(Boolean);
     for (const ra of resources.filter((r: PolicyResource) => r.type === T.roleAssignment)) {
       const scope = String(ra.props["scope"] ?? "").toLowerCase();
-      const rg = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)/.exec(scope)?.[1];
+      const rg = tryParseResourceId(scope)?.resourceGroupName;
       if (!rg || !groups.includes(rg)) report(`role assignment ${ra.name} scope ${scope || "(none)"} is outside the environment's resource groups (${groups.join(", ") || "none"})`, ra.urn);
     }
   },

@@ -1,4 +1,4 @@
-import { REQUIRED_TAG_KEYS } from "../../stacks/config";
+import { REQUIRED_TAG_KEYS } from "../../contracts/tags";
 import { resourceRule } from "../rule";
 
 /**

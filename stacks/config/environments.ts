@@ -1,10 +1,12 @@
+import type { Environment } from "../../contracts/environments";
+
+export { ENVIRONMENTS, type Environment } from "../../contracts/environments";
+
 /**
  * What differs per environment (docs/environments.md), as data. dev is cheap and disposable, prod is durable.
  * Every value here is a default: the stack file may override it under the same section name, and
  * `stacks/config.ts` merges the two in one place.
  */
-export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
 
 export type StorageRedundancy = "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGRS" | "RAGZRS";
 export type LockLevel = "CanNotDelete" | "ReadOnly";

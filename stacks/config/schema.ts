@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { describeCidrProblem, isPrivateRange, parseCidr } from "../../lib/ipv4";
+import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
 import { ENVIRONMENTS } from "./environments";
 import { isAzureRegion } from "./regions";
 
@@ -41,8 +42,12 @@ const addressSpace = z.string().superRefine((value, ctx) => {
   }
 });
 
-const armId = z.string().regex(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/.+/i, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an Azure resource ID`,
+/** An existing private DNS zone the VNet links to instead of creating its own. */
+const privateDnsZoneId = z.string().superRefine((value, ctx) => {
+  const zone = tryParseResourceId(value);
+  if (!zone?.resourceGroupName || !isResourceType(zone, "Microsoft.Network/privateDnsZones")) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} is not the Azure resource ID of a private DNS zone` });
+  }
 });
 
 const httpsUrl = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i, {
@@ -69,7 +74,7 @@ export const configSchema = z.strictObject({
   network: z.strictObject({
     addressSpace,
     /** Bring-your-own private DNS zones (zone name → zone resource ID), e.g. from a hub subscription. */
-    privateDnsZoneIds: z.record(z.string().regex(/^privatelink\./), armId).optional(),
+    privateDnsZoneIds: z.record(z.string().regex(/^privatelink\./), privateDnsZoneId).optional(),
   }),
   monitoring: z
     .strictObject({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
 import { type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../tools/graph";
-import { ofType, one } from "../support/graphs";
+import { ofType, one, roleGuid } from "../support/graphs";
 import { join } from "node:path";
 
 const BOOTSTRAP = { dir: "bootstrap", main: "index.ts" };
@@ -67,7 +67,6 @@ describe("bootstrap project (evaluated from bootstrap/Pulumi.org.yaml under mock
     const key = one(phase2, "azure-native:keyvault:Key");
     const role = one(phase2, "azure-native:authorization:RoleDefinition");
     const by = (principal: string) => grants.filter((g) => g.inputs["principalId"] === principal);
-    const guid = (g: GraphResource) => String(g.inputs["roleDefinitionId"]).split("/").pop();
     const deploy = by(CI.dev.deploy);
     const plan = by(CI.dev.plan);
     const target = (g: GraphResource) => {
@@ -76,12 +75,12 @@ describe("bootstrap project (evaluated from bootstrap/Pulumi.org.yaml under mock
     };
     const customRole = (g: GraphResource) => g.propertyDependencies["roleDefinitionId"]?.includes(role.urn) ?? false;
     assert.deepEqual(
-      deploy.map((g) => `${customRole(g) ? "rg-writer" : guid(g)}@${target(g)}`).sort(),
+      deploy.map((g) => `${customRole(g) ? "rg-writer" : roleGuid(g)}@${target(g)}`).sort(),
       ["12338af0-0e69-4776-bea7-57ae8d297424@key", "ba92f5b4-2d11-453d-a403-e96b0029c9fe@container", "rg-writer@subscription"].sort(),
     );
-    assert.deepEqual(plan.map(guid).sort(), ["12338af0-0e69-4776-bea7-57ae8d297424", "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"].sort());
+    assert.deepEqual(plan.map(roleGuid).sort(), ["12338af0-0e69-4776-bea7-57ae8d297424", "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"].sort());
     for (const g of grants) {
-      assert.ok(!["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "b24988ac-6180-42a0-ab88-20f7382dd24c", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"].includes(guid(g)!));
+      assert.ok(!["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "b24988ac-6180-42a0-ab88-20f7382dd24c", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"].includes(roleGuid(g)));
     }
   });
 });

@@ -70,7 +70,4 @@ export function assertDurability(graph: Graph, target: GraphResource, opts: { lo
   }
 }
 
-/** The role definition GUID at the end of a role assignment's `roleDefinitionId`. */
-export function roleGuid(assignment: GraphResource): string {
-  return String(assignment.inputs["roleDefinitionId"]).split("/").pop()!;
-}
+export { roleGuid } from "../support/graphs";

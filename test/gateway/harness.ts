@@ -3,10 +3,11 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
+import { GATEWAY_BUNDLE_PATH } from "../../contracts/gateway-bundle";
 import { closedPort, json, LoopbackServer } from "./loopback";
 import { AUDIENCE, TENANT, TestIdp } from "./idp";
 
-export const BUNDLE = join(__dirname, "..", "..", "gateway", "dist", "worker.js");
+export const BUNDLE = join(__dirname, "..", "..", GATEWAY_BUNDLE_PATH);
 export const GATEWAY_TENANT = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
 export const SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default";
 export const PREFECT_AUTH = "admin:prefect-basic-secret";

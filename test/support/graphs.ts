@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseResourceId } from "../../lib/resource-id";
 import { type Graph, type GraphResource, listStacks, stackGraph } from "../../tools/graph";
 
 export const STACKS = listStacks();
@@ -37,4 +38,9 @@ export function byId(graph: Graph, id: unknown): GraphResource | undefined {
 
 export function byUrn(graph: Graph, urn: string | undefined): GraphResource | undefined {
   return graph.resources.find((r) => r.urn === urn);
+}
+
+/** The role definition GUID a role assignment's `roleDefinitionId` names. */
+export function roleGuid(assignment: GraphResource): string {
+  return parseResourceId(String(assignment.inputs["roleDefinitionId"]), "Microsoft.Authorization/roleDefinitions").name;
 }

@@ -1,3 +1,5 @@
+import { isResourceType, parseResourceId, providerResourceId, resourceGroupId, tryParseResourceId } from "../../lib/resource-id";
+
 /**
  * Offline stand-in for what Azure does when a managed private endpoint (Data Factory or Synapse managed VNet) is
  * created: a *Pending* private endpoint connection appears on the target, named by Azure, whose private endpoint is
@@ -20,16 +22,21 @@ function request(targetId: unknown, privateEndpointName: string): void {
   requested.push({ targetId, privateEndpointName });
 }
 
-function connectionsOn(targetSuffix: string, connectionPrefix: string): Inputs[] {
+/** The connections requested on the `type` resource `name` in `resourceGroupName` (compared as ARM does: ignoring case). */
+function connectionsOn(type: string, resourceGroupName: unknown, name: unknown): Inputs[] {
+  const same = (a: string | undefined, b: unknown) => a?.toLowerCase() === String(b).toLowerCase();
   return requested
-    .filter((r) => r.targetId.toLowerCase().endsWith(targetSuffix.toLowerCase()))
+    .filter((r) => {
+      const target = tryParseResourceId(r.targetId);
+      return target !== undefined && isResourceType(target, type) && same(target.resourceGroupName, resourceGroupName) && same(target.name, name);
+    })
     .map((r, i) => {
-      const name = `${connectionPrefix}.mock-connection-${i}`;
+      const connection = `${String(name)}.mock-connection-${i}`;
       return {
-        id: `${r.targetId}/privateEndpointConnections/${name}`,
-        name,
+        id: `${r.targetId}/privateEndpointConnections/${connection}`,
+        name: connection,
         privateEndpoint: {
-          id: `/subscriptions/${MANAGED_SUBSCRIPTION}/resourceGroups/managed-rg/providers/Microsoft.Network/privateEndpoints/${r.privateEndpointName}`,
+          id: providerResourceId(resourceGroupId(MANAGED_SUBSCRIPTION, "managed-rg"), "Microsoft.Network", [["privateEndpoints", r.privateEndpointName]]),
         },
         privateLinkServiceConnectionState: { status: "Pending", description: "requested by a managed private endpoint" },
       };
@@ -46,7 +53,7 @@ export const PRIVATE_LINK_STATE: Record<string, (inputs: Inputs, id: string) => 
     const workspace = String(i["workspaceName"]);
     const lake = i["defaultDataLakeStorage"] as { resourceId?: string; createManagedPrivateEndpoint?: boolean } | undefined;
     if (lake?.createManagedPrivateEndpoint && lake.resourceId) {
-      request(lake.resourceId, `${workspace}.synapse-ws-custstgacct--${workspace}-${lake.resourceId.split("/").pop()}`);
+      request(lake.resourceId, `${workspace}.synapse-ws-custstgacct--${workspace}-${parseResourceId(lake.resourceId).name}`);
     }
     return {
       connectivityEndpoints: {
@@ -62,17 +69,17 @@ export const PRIVATE_LINK_STATE: Record<string, (inputs: Inputs, id: string) => 
 export const PRIVATE_LINK_INVOKES: Record<string, (inputs: Inputs) => Inputs> = {
   "azure-native:storage:getStorageAccount": (i) => ({
     name: i["accountName"],
-    privateEndpointConnections: connectionsOn(`/resourceGroups/${String(i["resourceGroupName"])}/providers/Microsoft.Storage/storageAccounts/${String(i["accountName"])}`, String(i["accountName"])),
+    privateEndpointConnections: connectionsOn("Microsoft.Storage/storageAccounts", i["resourceGroupName"], i["accountName"]),
   }),
   "azure-native:keyvault:getVault": (i) => ({
     name: i["vaultName"],
     properties: {
-      privateEndpointConnections: connectionsOn(`/resourceGroups/${String(i["resourceGroupName"])}/providers/Microsoft.KeyVault/vaults/${String(i["vaultName"])}`, String(i["vaultName"])),
+      privateEndpointConnections: connectionsOn("Microsoft.KeyVault/vaults", i["resourceGroupName"], i["vaultName"]),
     },
   }),
   "azure-native:synapse:getWorkspace": (i) => ({
     name: i["workspaceName"],
-    privateEndpointConnections: connectionsOn(`/resourceGroups/${String(i["resourceGroupName"])}/providers/Microsoft.Synapse/workspaces/${String(i["workspaceName"])}`, String(i["workspaceName"])),
+    privateEndpointConnections: connectionsOn("Microsoft.Synapse/workspaces", i["resourceGroupName"], i["workspaceName"]),
   }),
 };
 

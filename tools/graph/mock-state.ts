@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { addDays } from "../../lib/dates";
+import { resourceGroupId } from "../../lib/resource-id";
 import { genericResourceId, PRIVATE_LINK_CHILD_TYPES, PRIVATE_LINK_INVOKES, PRIVATE_LINK_STATE } from "./mock-private-link";
 
 /**
@@ -55,7 +57,7 @@ const EXTENSION_TYPES: Record<string, [string, string]> = {
 export function mockResourceId(type: string, name: string, inputs: Record<string, unknown>): string {
   if (!type.startsWith("azure-native:")) return mockUuid(`${type}::${name}`);
   const azureName = String(guessAzureName(type, inputs) ?? name);
-  const rg = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(inputs["resourceGroupName"] ?? "rg-unknown")}`;
+  const rg = resourceGroupId(MOCK_SUBSCRIPTION_ID, String(inputs["resourceGroupName"] ?? "rg-unknown"));
   if (type === "azure-native:resources:ResourceGroup") return rg;
   if (type === "azure-native:resources:Resource") return genericResourceId(rg, inputs);
   const extension = EXTENSION_TYPES[type];
@@ -146,10 +148,6 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
 
 /** A fixed "now" for the time provider's resources, so graphs stay deterministic. */
 export const MOCK_NOW = "2026-01-01T00:00:00Z";
-
-function addDays(rfc3339: string, days: number): string {
-  return new Date(Date.parse(rfc3339) + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
-}
 
 /** Offset: `rfc3339`/`unix` are the shifted time. Rotating: `rfc3339` is the start, `rotationRfc3339` the deadline. */
 function timestamps(start: string, shifted: string, kind: "offset" | "rotation" | "static"): Record<string, unknown> {

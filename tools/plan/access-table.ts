@@ -1,9 +1,10 @@
-import { NAMING_RULES, type NamingRule } from "../../components/naming/rules";
-import { ROLE_CATALOGUE } from "../../components/identity/roles";
+import { GRAPH_APP_ROLE_NAMES } from "../../contracts/microsoft-graph";
+import { NAMING_RULES, type NamingRule } from "../../contracts/naming-rules";
+import { ROLE_CATALOGUE } from "../../contracts/roles";
+import { tryParseResourceId } from "../../lib/resource-id";
 import type { Graph, GraphResource } from "../graph/types";
 
 const ROLE_NAMES: Record<string, string> = Object.fromEntries(Object.entries(ROLE_CATALOGUE).map(([name, guid]) => [guid, name]));
-const GRAPH_APP_ROLES: Record<string, string> = { "18a4783c-866b-4cc7-a460-3d5e5662c884": "Microsoft Graph Application.ReadWrite.OwnedBy" };
 
 interface AccessRow {
   principal: string;
@@ -21,7 +22,8 @@ export function accessTable(graph: Graph): string {
   const rows: AccessRow[] = [];
   for (const r of graph.resources) {
     if (r.type === "azure-native:authorization:RoleAssignment") {
-      const guid = String(r.inputs["roleDefinitionId"]).split("/").pop() ?? "";
+      const roleDefinitionId = String(r.inputs["roleDefinitionId"]);
+      const guid = tryParseResourceId(roleDefinitionId)?.name ?? roleDefinitionId;
       const condition = r.inputs["condition"] ? " (conditioned)" : "";
       rows.push({
         principal: principal(graph, r, "principalId"),
@@ -38,7 +40,7 @@ export function accessTable(graph: Graph): string {
       });
     } else if (r.type === "azuread:index/appRoleAssignment:AppRoleAssignment") {
       const id = String(r.inputs["appRoleId"]);
-      rows.push({ principal: principal(graph, r, "principalObjectId"), role: GRAPH_APP_ROLES[id] ?? `app role ${id}`, scope: "Entra tenant", why: "" });
+      rows.push({ principal: principal(graph, r, "principalObjectId"), role: GRAPH_APP_ROLE_NAMES[id] ?? `app role ${id}`, scope: "Entra tenant", why: "" });
     }
   }
   rows.sort((a, b) => a.principal.localeCompare(b.principal) || a.scope.localeCompare(b.scope) || a.role.localeCompare(b.role));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
 import { ROLE_CATALOGUE } from "../../../components/identity/roles";
 import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
-import { allGraphs, byId, byUrn, ofType } from "../../support/graphs";
+import { allGraphs, byId, byUrn, ofType, roleGuid } from "../../support/graphs";
 
 const VAULT = "azure-native:dataprotection:BackupVault";
 const POLICY = "azure-native:dataprotection:BackupPolicy";
@@ -37,10 +37,6 @@ function instanceFor(graph: Graph, datasourceType: string): GraphResource {
   );
   assert.equal(found.length, 1, `${graph.stack}: one backup instance for ${datasourceType}`);
   return found[0]!;
-}
-
-function roleOf(assignment: GraphResource): string {
-  return String(assignment.inputs["roleDefinitionId"]).split("/").pop()!;
 }
 
 /** The role assignments an instance explicitly waits for. */
@@ -144,7 +140,7 @@ describe("lake backup", () => {
       const accountId = (instance.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"];
       const roles = awaitedRoles(graph, instance);
       assert.equal(roles.length, 1, `${graph.stack}: the lake instance waits for its role assignment`);
-      assert.equal(roleOf(roles[0]!), ROLE_CATALOGUE["Storage Account Backup Contributor"]);
+      assert.equal(roleGuid(roles[0]!), ROLE_CATALOGUE["Storage Account Backup Contributor"]);
       assert.equal(roles[0]!.inputs["scope"], accountId, "scoped to the lake account only");
       assert.equal(roles[0]!.inputs["principalId"], vaultPrincipal, "granted to the vault's own identity");
       assert.equal(roles[0]!.inputs["principalType"], "ServicePrincipal");
@@ -177,7 +173,7 @@ describe("Postgres long-term retention backup", () => {
       const serverId = (instance.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"];
       const server = byId(graph, serverId)!;
       const roles = awaitedRoles(graph, instance);
-      const byRole = new Map(roles.map((r) => [roleOf(r), r]));
+      const byRole = new Map(roles.map((r) => [roleGuid(r), r]));
       const ltr = byRole.get(ROLE_CATALOGUE["PostgreSQL Flexible Server Long Term Retention Backup Role"]);
       assert.ok(ltr, `${graph.stack}: instance waits for the LTR role`);
       assert.equal(ltr.inputs["scope"], serverId);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, test } from "vitest";
 import { CLOUDFLARE_IP_RANGES } from "../../../tools/graph/mock-state";
 import { type Graph, type GraphResource, PROJECT_ROOT, stackGraph } from "../../../tools/graph";
-import { cidrRange } from "../../../components/gateway/bindings";
+import { cidrRange } from "../../../lib/ipv4";
 import { ofType, one } from "../../support/graphs";
 
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { GRAPH_APPLICATION_READWRITE_OWNEDBY } from "../../../components/identity/rbac-condition";
+import { GRAPH_APPLICATION_READWRITE_OWNEDBY } from "../../../contracts/microsoft-graph";
 import type { Graph, GraphResource } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { configOf, principalLabel, sourceOf } from "./principals";

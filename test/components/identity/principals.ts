@@ -1,7 +1,7 @@
 import { ROLE_CATALOGUE } from "../../../components/identity/roles";
 import { resolvePlatformConfig } from "../../../stacks/config";
 import { type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
-import { byUrn, ofType } from "../../support/graphs";
+import { byUrn, ofType, roleGuid } from "../../support/graphs";
 
 const ROLE_NAMES: Record<string, string> = Object.fromEntries(Object.entries(ROLE_CATALOGUE).map(([name, guid]) => [guid, name]));
 
@@ -9,9 +9,7 @@ export function configOf(graph: Graph) {
   return resolvePlatformConfig(graph.project, graph.stack, readStackConfig(graph.stack));
 }
 
-export function roleGuid(assignment: GraphResource): string {
-  return String(assignment.inputs["roleDefinitionId"]).split("/").pop()!;
-}
+export { roleGuid };
 
 export function roleName(assignment: GraphResource): string {
   return ROLE_NAMES[roleGuid(assignment)] ?? `<not in catalogue: ${roleGuid(assignment)}>`;

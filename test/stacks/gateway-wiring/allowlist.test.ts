@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { cidrRange } from "../../../components/gateway/bindings";
+import { cidrRange } from "../../../lib/ipv4";
 import { runPoliciesOnGraph } from "../../../policy/run-on-graph";
 import { PROJECT_ROOT, type Graph, stackGraph } from "../../../tools/graph";
 import { CLOUDFLARE_IP_RANGES } from "../../../tools/graph/mock-state";

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, it } from "vitest";
+
+const ROOT = join(__dirname, "..", "..");
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  return [...text.matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) => m[1]!);
+}
+
+describe("contracts/ is data only", () => {
+  for (const file of sources("contracts")) {
+    it(`${file} imports nothing but sibling contracts and defines no behaviour`, () => {
+      assert.deepEqual(importsOf(file).filter((spec) => !spec.startsWith("./")), []);
+      assert.doesNotMatch(readFileSync(join(ROOT, file), "utf8"), /^\s*(export\s+)?(async\s+)?(function|class)\s/m);
+    });
+  }
+});
+
+describe("who may import the program", () => {
+  const program = /(^|\/)(components|stacks)\//;
+
+  it("the policy pack and the plan's helpers import no components/ or stacks/ (only contracts/ and lib/)", () => {
+    const offenders = [...sources("policy"), ...sources("tools/plan")].flatMap((file) =>
+      importsOf(file).filter((spec) => program.test(spec)).map((spec) => `${file}: ${spec}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
+  it("from outside its own folder, the Worker imports only the gateway contract (not the index, which would bundle the rest)", () => {
+    const outside = sources("gateway/src").flatMap((file) =>
+      importsOf(file).filter((spec) => spec.startsWith("../")).map((spec) => `${file}: ${spec}`),
+    );
+    assert.ok(outside.length > 0, "the Worker reads the gateway contract");
+    for (const entry of outside) assert.match(entry, /: \.\.\/\.\.\/contracts\/gateway$/);
+  });
+});
