@@ -1,5 +1,5 @@
 import type { PolicyPackConfig } from "@pulumi/policy";
-import type { PolicyEnvironment } from "./environment";
+import type { Environment } from "../contracts/environments";
 import { platformPolicies } from "./policies";
 
 /**
@@ -7,7 +7,7 @@ import { platformPolicies } from "./policies";
  * rule behave differently per environment. Written to policy/config/<env>.json (tests keep the files in sync) and
  * passed as `--policy-pack-config policy/config/<env>.json`.
  */
-export function policyConfigFor(environment: PolicyEnvironment): PolicyPackConfig {
+export function policyConfigFor(environment: Environment): PolicyPackConfig {
   const config: PolicyPackConfig = {};
   for (const policy of platformPolicies) config[policy.name] = { environment };
   return config;

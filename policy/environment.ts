@@ -6,17 +6,14 @@ import { ENVIRONMENTS, type Environment } from "../contracts/environments";
  * policy/config/<env>.json (passed to `pulumi preview|up --policy-pack-config`). Without config a rule applies its
  * strictest (prod) form, so forgetting the config can only make the pack stricter.
  */
-export const POLICY_ENVIRONMENTS = ENVIRONMENTS;
-export type PolicyEnvironment = Environment;
-
 export interface EnvironmentConfig {
-  environment?: PolicyEnvironment;
+  environment?: Environment;
 }
 
 export const ENVIRONMENT_PROPERTY = {
   environment: {
     type: "string" as const,
-    enum: [...POLICY_ENVIRONMENTS],
+    enum: [...ENVIRONMENTS],
     default: "prod",
     description: "The stack's environment; rules with per-environment behaviour read it. Default: prod (strictest).",
   },
@@ -27,7 +24,7 @@ export function configSchema(properties: PolicyConfigSchema["properties"] = {}):
   return { properties: { ...ENVIRONMENT_PROPERTY, ...properties } };
 }
 
-export function environmentOf(args: { getConfig<T extends object>(): T }): PolicyEnvironment {
+export function environmentOf(args: { getConfig<T extends object>(): T }): Environment {
   const env = args.getConfig<EnvironmentConfig>().environment;
-  return env && (POLICY_ENVIRONMENTS as readonly string[]).includes(env) ? env : "prod";
+  return env && (ENVIRONMENTS as readonly string[]).includes(env) ? env : "prod";
 }

@@ -9,7 +9,8 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { benchmarkTags, benchmarkText, type Benchmarks } from "./benchmarks";
-import { configSchema, environmentOf, type PolicyEnvironment } from "./environment";
+import { configSchema, environmentOf } from "./environment";
+import type { Environment } from "../contracts/environments";
 import { secretPathsOf, type Props } from "./props";
 
 interface RuleMeta {
@@ -26,7 +27,7 @@ interface RuleMeta {
 }
 
 export interface ResourceRuleContext {
-  env: PolicyEnvironment;
+  env: Environment;
   config: Record<string, unknown>;
   args: ResourceValidationArgs;
   /** Secret input paths when known (graph runner); undefined under the real engine, which unwraps secrets. */
@@ -40,7 +41,7 @@ export interface ResourceRuleSpec extends RuleMeta {
 }
 
 export interface StackRuleContext {
-  env: PolicyEnvironment;
+  env: Environment;
   config: Record<string, unknown>;
 }
 

@@ -3,16 +3,16 @@ import { REQUIRED_TAG_KEYS } from "../contracts/tags";
 import { carveSubnet, formatCidr, parseCidr } from "../lib/ipv4";
 import { rotationProblems } from "../components/keyvault/rotation";
 import { defaultSettings, GATEWAY_RATE_LIMIT_DEFAULTS, KEY_VAULT_DEFAULTS, type IdentitySettings, type KeyVaultSettings } from "./config/defaults";
-import { ENVIRONMENTS, type Environment, type EnvironmentProfile } from "./config/environments";
+import { type EnvironmentProfile } from "./config/environments";
+import { ENVIRONMENTS, type Environment } from "../contracts/environments";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
 import { orderedSettingProblems } from "./config/ordered-settings";
 import type { AzureRegion } from "./config/regions";
 import { configSchema, type RawPlatformConfig } from "./config/schema";
 
 export { ConfigError } from "./config/errors";
-export type { Environment } from "./config/environments";
+export type { Environment } from "../contracts/environments";
 
-export { REQUIRED_TAG_KEYS } from "../contracts/tags";
 
 /** The validated, defaulted, environment-resolved configuration that components are built from. */
 export interface PlatformConfig extends EnvironmentProfile {

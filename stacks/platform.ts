@@ -5,7 +5,8 @@ import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cuttin
 import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
 import { Gateway } from "../components/gateway";
-import { hostOf, PREFECT_AUTH_BINDING, platformRoutes } from "../components/gateway/routes";
+import { hostOf, platformRoutes } from "../components/gateway/routes";
+import { PREFECT_AUTH_BINDING } from "../contracts/gateway";
 import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";

@@ -1,4 +1,4 @@
-import { ConfigError } from "../stacks/config";
+import { ConfigError } from "../stacks/config/errors";
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";

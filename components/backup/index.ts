@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DATASOURCE, lakePolicy, postgresPolicy } from "./policies";
 import type { CoreOutputs } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
-import { assignRole, type RoleName } from "../identity/roles";
+import { assignRole } from "../identity/roles";
+import { type RoleName } from "../../contracts/roles";
 
 /** A resource the vault protects: Azure Backup needs its ID, name and region (same region as the vault). */
 export interface ProtectedResource {

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { PREFECT_AUTH_BINDING } from "../../contracts/gateway";
 import type { GatewayRoute } from "./bindings";
 
-export { PREFECT_AUTH_BINDING } from "../../contracts/gateway";
 
 /** The Entra resource of the Synapse development endpoint (REST: artifacts, pipelines, Spark jobs). */
 const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";

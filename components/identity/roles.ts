@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { ROLE_CATALOGUE, type RoleName } from "../../contracts/roles";
 import { providerResourceId, tryParseResourceId } from "../../lib/resource-id";
 
-export { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE, type RoleName } from "../../contracts/roles";
 
 export type PrincipalType = "ServicePrincipal" | "Group" | "User";
 

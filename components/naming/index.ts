@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { NAMING_RULES, type NamingRule, namingViolation, type ResourceKind } from "./rules";
+import { namingViolation } from "./rules";
+import { NAMING_RULES, type NamingRule, type ResourceKind } from "../../contracts/naming-rules";
 
 export interface NamingContext {
   /** Long workload name, e.g. the Pulumi project `dataplatform`. */

@@ -1,6 +1,5 @@
 import { NAMING_RULES, type NamingRule, type ResourceKind } from "../../contracts/naming-rules";
 
-export { NAMING_RULES, UNNAMED_TYPES, type NamingRule, type ResourceKind } from "../../contracts/naming-rules";
 
 /** Checks one name against its kind's rule; returns what is wrong, or undefined. */
 export function namingViolation(kind: ResourceKind, name: string): string | undefined {

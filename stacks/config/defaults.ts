@@ -1,4 +1,5 @@
-import { ENVIRONMENT_DEFAULTS, type Environment, type EnvironmentProfile } from "./environments";
+import { ENVIRONMENT_DEFAULTS, type EnvironmentProfile } from "./environments";
+import { type Environment } from "../../contracts/environments";
 
 export interface KeyVaultSettings {
   sku: "standard" | "premium";

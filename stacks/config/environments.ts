@@ -1,6 +1,5 @@
 import type { Environment } from "../../contracts/environments";
 
-export { ENVIRONMENTS, type Environment } from "../../contracts/environments";
 
 /**
  * What differs per environment (docs/environments.md), as data. dev is cheap and disposable, prod is durable.

@@ -1,5 +1,5 @@
 import { defaultSettings } from "./defaults";
-import type { Environment } from "./environments";
+import type { Environment } from "../../contracts/environments";
 import { CONFIG_NAMESPACE, type ConfigProblem } from "./errors";
 import { configSchema } from "./schema";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { describeCidrProblem, isPrivateRange, parseCidr } from "../../lib/ipv4";
 import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
-import { ENVIRONMENTS } from "./environments";
+import { ENVIRONMENTS } from "../../contracts/environments";
 import { isAzureRegion } from "./regions";
 
 /**

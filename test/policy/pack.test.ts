@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "vitest";
 import { parse } from "yaml";
 import { policyConfigFor } from "../../policy/config";
-import { POLICY_ENVIRONMENTS } from "../../policy/environment";
+import { ENVIRONMENTS } from "../../contracts/environments";
 import { platformPolicies } from "../../policy/policies";
 import { configFileText } from "../../policy/write-config";
 import { PROJECT_ROOT } from "../../tools/graph";
@@ -36,7 +36,7 @@ describe("policy pack metadata and config", () => {
   });
 
   it("policy/config/<env>.json is what policyConfigFor generates (run `npx tsx policy/write-config.ts` after changing rules)", () => {
-    for (const env of POLICY_ENVIRONMENTS) {
+    for (const env of ENVIRONMENTS) {
       assert.equal(readFileSync(join(POLICY_DIR, "config", `${env}.json`), "utf8"), configFileText(env), env);
       const config = policyConfigFor(env);
       assert.deepEqual(Object.keys(config).sort(), platformPolicies.map((p) => p.name).sort());

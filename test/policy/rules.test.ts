@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import { policyConfigFor } from "../../policy/config";
-import type { PolicyEnvironment } from "../../policy/environment";
+import type { Environment } from "../../contracts/environments";
 import { platformPolicies } from "../../policy/policies";
 import { runPoliciesOnGraph, type Violation } from "../../policy/run-on-graph";
 import { PROJECT_ROOT, stackGraph, type GraphResource } from "../../tools/graph";
@@ -19,14 +19,14 @@ const one = (graph: GraphResource[], type: string) => {
 };
 const good = (type: string) => goodResources().find((r) => r.type === type)!;
 
-async function violations(resources: GraphResource[], env: PolicyEnvironment): Promise<Violation[]> {
+async function violations(resources: GraphResource[], env: Environment): Promise<Violation[]> {
   return runPoliciesOnGraph(resources, { config: policyConfigFor(env) });
 }
 
 interface Case {
   policy: string;
   title: string;
-  env: PolicyEnvironment;
+  env: Environment;
   resources: () => GraphResource[];
   fires: RegExp;
   /** The fixture also breaks another check of the same rule (by default every violation of the rule must match `fires`). */

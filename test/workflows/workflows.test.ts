@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
 import { parse } from "yaml";
-import { ENVIRONMENTS } from "../../stacks/config/environments";
+import { ENVIRONMENTS } from "../../contracts/environments";
 import { PROJECT_ROOT, listStacks } from "../../tools/graph";
 
 interface Step {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
 import { allGraphs, byId, byUrn, ofType, roleGuid } from "../../support/graphs";
 

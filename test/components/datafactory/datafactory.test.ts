@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import type { Graph, GraphResource } from "../../../tools/graph";
 import { allGraphs, ofType } from "../../support/graphs";
 import { assertDiagnostics, assertDurability, assertPrivateEndpoints, only, roleGuid } from "../data-services";

@@ -1,4 +1,4 @@
-import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { resolvePlatformConfig } from "../../../stacks/config";
 import { type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
 import { byUrn, ofType, roleGuid } from "../../support/graphs";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { Naming, type NamingContext } from "../../../components/naming";
-import { NAMING_RULES, type NamingRule, namingViolation, type ResourceKind } from "../../../components/naming/rules";
+import { namingViolation } from "../../../components/naming/rules";
+import { NAMING_RULES, type NamingRule, type ResourceKind } from "../../../contracts/naming-rules";
 
 const DEV: NamingContext = { workload: "dataplatform", workloadShort: "dp", environment: "dev", location: "westeurope", locationCode: "weu" };
 const naming = (overrides: Partial<NamingContext> = {}) => new Naming({ ...DEV, ...overrides });

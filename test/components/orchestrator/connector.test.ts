@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { type Graph, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { appByImage, containers, env, identityOf, prefectServer, prefectWorker, type Props } from "./helpers";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { ROLE_CATALOGUE } from "../../../components/identity/roles";
+import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { SYNAPSE_ROLES } from "../../../components/synapse/roles";
 import { type Graph, type GraphResource, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { defaultSettings } from "../../../stacks/config/defaults";
-import { ENVIRONMENTS } from "../../../stacks/config/environments";
+import { ENVIRONMENTS } from "../../../contracts/environments";
 import { configProblems, stackConfigWith } from "../../support/stack-config";
 
 describe("the defaults", () => {
