@@ -4,6 +4,8 @@ import type { Naming } from "./naming";
 import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./network/private-dns";
 import { assignRole, type RoleAssignmentSpec } from "./identity/roles";
 
+export type LockLevel = "CanNotDelete" | "ReadOnly";
+
 /**
  * The optional inputs every platform component accepts, like Azure Verified Modules: where its diagnostics go,
  * whether it is locked and protected, where its private endpoints live, who gets which role on it, extra tags.
@@ -12,7 +14,7 @@ export interface CrossCuttingArgs {
   /** Send allLogs/audit and AllMetrics to this Log Analytics workspace. */
   diagnostics?: { workspaceId: pulumi.Input<string> };
   /** Management lock on the component's stateful resources (prod: CanNotDelete). */
-  lock?: "CanNotDelete" | "ReadOnly";
+  lock?: LockLevel;
   /** Pulumi `protect` on the component's stateful resources, so `up`/`destroy` cannot delete them. */
   protect?: boolean;
   /** Subnet and private DNS zones (zone name → zone ID) for the component's private endpoints. */

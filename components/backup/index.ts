@@ -13,7 +13,8 @@ export interface ProtectedResource {
   location: pulumi.Input<string>;
 }
 
-export interface BackupArgs extends PlacementArgs, CrossCuttingArgs {
+/** The vault's durability settings: what differs per environment (stacks/config/environments.ts). */
+export interface BackupVaultSettings {
   /** Vault storage redundancy (cannot change once the vault holds backups). */
   redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
   /** Restore in the paired region; needs GeoRedundant storage. */
@@ -25,6 +26,9 @@ export interface BackupArgs extends PlacementArgs, CrossCuttingArgs {
   softDeleteRetentionDays: number;
   /** How long recovery points stay in the vault. */
   retentionDays: number;
+}
+
+export interface BackupArgs extends PlacementArgs, CrossCuttingArgs, BackupVaultSettings {
   /** The ADLS Gen2 lake account (the DataLake component): every one of its filesystems is backed up. */
   lake?: ProtectedResource & { filesystemNames: readonly string[] };
   /** The Prefect Postgres flexible server and the ID of the resource group holding it. */

@@ -1,5 +1,7 @@
+import type { BackupVaultSettings } from "../../components/backup";
+import type { LockLevel } from "../../components/cross-cutting";
+import type { PostgresSettings } from "../../components/orchestrator/postgres";
 import type { Environment } from "../../contracts/environments";
-
 
 /**
  * What differs per environment (docs/environments.md), as data. dev is cheap and disposable, prod is durable.
@@ -8,29 +10,14 @@ import type { Environment } from "../../contracts/environments";
  */
 
 export type StorageRedundancy = "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGRS" | "RAGZRS";
-export type LockLevel = "CanNotDelete" | "ReadOnly";
 
 export interface EnvironmentProfile {
   monitoring: { retentionInDays: number; dailyQuotaGb: number };
   /** softDeleteRetentionDays: how long deleted lake files and filesystems stay recoverable. */
   storage: { redundancy: StorageRedundancy; softDeleteRetentionDays: number };
   durability: { protectStateful: boolean; lock: LockLevel | "none" };
-  backup: {
-    redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
-    crossRegionRestore: boolean;
-    immutability: "Disabled" | "Unlocked" | "Locked";
-    softDelete: "Off" | "On" | "AlwaysOn";
-    softDeleteRetentionDays: number;
-    retentionDays: number;
-  };
-  postgres: {
-    tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
-    sku: string;
-    storageSizeGb: number;
-    highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
-    geoRedundantBackup: boolean;
-    backupRetentionDays: number;
-  };
+  backup: BackupVaultSettings;
+  postgres: PostgresSettings;
   containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
   /** Dedicated SQL pools cannot auto-pause; Spark pools auto-pause after `autoPauseMinutes` idle. */
   synapse: {
