@@ -7,5 +7,6 @@ export * from "./gateway";
 export * from "./gateway-bundle";
 export * from "./microsoft-graph";
 export * from "./naming-rules";
+export * from "./resource-types";
 export * from "./roles";
 export * from "./tags";

@@ -2,7 +2,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../contracts/roles";
 import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
 import { resourceRule, stackRule } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 const CATALOGUE_IDS = new Set(Object.values(ROLE_CATALOGUE).map((id) => id.toLowerCase()));
 

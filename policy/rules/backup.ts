@@ -1,6 +1,6 @@
 import { asArray, get, is } from "../props";
 import { resourceRule } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 export const backupVaultProtection = resourceRule({
   name: "backupvault-immutable-soft-delete",

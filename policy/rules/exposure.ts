@@ -1,6 +1,6 @@
 import { asArray, get, is, type Props } from "../props";
 import { resourceRule } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 /**
  * Public endpoints the platform intends, with the reason. Anything else with public network access enabled fails.

@@ -1,6 +1,6 @@
 import { asArray, get, is } from "../props";
 import { resourceRule } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 export const keyVaultRbac = resourceRule({
   name: "keyvault-rbac-authorization",

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { get, is } from "../props";
 import { stackRule } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 /**
  * Resource types that support Azure Monitor diagnostic settings (logs and/or metrics), per

@@ -1,6 +1,6 @@
 import { get, is } from "../props";
 import { resourceRule } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 export const containerAppInternalIngress = resourceRule({
   name: "containerapp-internal-ingress",

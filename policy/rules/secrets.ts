@@ -1,6 +1,6 @@
 import { asArray, get, isSecretPath, type Props } from "../props";
 import { resourceRule, type ResourceRuleContext } from "../rule";
-import { T } from "../tokens";
+import { T } from "../../contracts/resource-types";
 
 /** Input keys that carry credentials whatever the resource. */
 const CREDENTIAL_KEY = /(password|secret|secretvalue|connectionstring|apikey|accesskey|authstring|token|privatekey)$/i;

@@ -3,9 +3,9 @@ import { beforeAll, describe, it } from "vitest";
 import { type Graph, readStackConfig, stackGraph } from "../../tools/graph";
 import { allGraphs, byId, ofType } from "../support/graphs";
 import { assertDiagnostics, assertDurability, assertPrivateEndpoints, diagnosticsOf, only } from "./data-services";
+import { T } from "../../contracts/resource-types";
 
-const ACCOUNT = "azure-native:storage:StorageAccount";
-const lakeOf = (graph: Graph) => only(graph, ACCOUNT, (r) => r.name.endsWith("-datalake-account"));
+const lakeOf = (graph: Graph) => only(graph, T.storageAccount, (r) => r.name.endsWith("-datalake-account"));
 
 let graphs: Graph[];
 beforeAll(async () => {

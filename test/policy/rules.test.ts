@@ -9,6 +9,7 @@ import { runPoliciesOnGraph, type Violation } from "../../policy/run-on-graph";
 import { PROJECT_ROOT, stackGraph, type GraphResource } from "../../tools/graph";
 import { RG_ID, diagnosticsFor, lockFor, mutate, res, resourceGroup, tracked } from "./fixtures";
 import { goodResources } from "./good";
+import { T } from "../../contracts/resource-types";
 
 let dev: GraphResource[];
 let prod: GraphResource[];
@@ -33,31 +34,26 @@ interface Case {
   several?: true;
 }
 
-const VAULT = "azure-native:keyvault:Vault";
-const ACCOUNT = "azure-native:storage:StorageAccount";
-const BACKUP = "azure-native:dataprotection:BackupVault";
-const LAW = "azure-native:operationalinsights:Workspace";
-const RA = "azure-native:authorization:RoleAssignment";
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
 /** One failing fixture per rule: a real resource from a stack graph with one setting broken, or a hand-made one. */
 const CASES: Case[] = [
-  { policy: "keyvault-rbac-authorization", title: "access policies instead of RBAC", env: "dev", fires: /enableRbacAuthorization/, resources: () => [mutate(one(dev, VAULT), "properties.enableRbacAuthorization", false)] },
-  { policy: "keyvault-recoverable", title: "purge protection off", env: "dev", fires: /purge protection/, resources: () => [mutate(one(dev, VAULT), "properties.enablePurgeProtection", false)] },
-  { policy: "keyvault-recoverable", title: "soft delete 7 days", env: "dev", fires: /retention is 7 days/, resources: () => [mutate(one(dev, VAULT), "properties.softDeleteRetentionInDays", 7)] },
-  { policy: "keyvault-network-isolation", title: "SDK default publicNetworkAccess=enabled", env: "dev", fires: /publicNetworkAccess is "enabled"/, resources: () => [mutate(one(dev, VAULT), "properties.publicNetworkAccess", "enabled")] },
-  { policy: "keyvault-network-isolation", title: "firewall Allow", env: "dev", fires: /defaultAction is not Deny/, resources: () => [mutate(one(dev, VAULT), "properties.networkAcls.defaultAction", "Allow")] },
+  { policy: "keyvault-rbac-authorization", title: "access policies instead of RBAC", env: "dev", fires: /enableRbacAuthorization/, resources: () => [mutate(one(dev, T.vault), "properties.enableRbacAuthorization", false)] },
+  { policy: "keyvault-recoverable", title: "purge protection off", env: "dev", fires: /purge protection/, resources: () => [mutate(one(dev, T.vault), "properties.enablePurgeProtection", false)] },
+  { policy: "keyvault-recoverable", title: "soft delete 7 days", env: "dev", fires: /retention is 7 days/, resources: () => [mutate(one(dev, T.vault), "properties.softDeleteRetentionInDays", 7)] },
+  { policy: "keyvault-network-isolation", title: "SDK default publicNetworkAccess=enabled", env: "dev", fires: /publicNetworkAccess is "enabled"/, resources: () => [mutate(one(dev, T.vault), "properties.publicNetworkAccess", "enabled")] },
+  { policy: "keyvault-network-isolation", title: "firewall Allow", env: "dev", fires: /defaultAction is not Deny/, resources: () => [mutate(one(dev, T.vault), "properties.networkAcls.defaultAction", "Allow")] },
   { policy: "keyvault-secret-expiry", title: "no expiry", env: "dev", fires: /no expiry/, resources: () => [mutate(good("azure-native:keyvault:Secret"), "properties.attributes", undefined)] },
   { policy: "keyvault-key-rotation", title: "no rotate action", env: "dev", fires: /rotate action/, resources: () => [mutate(one(dev, "azure-native:keyvault:Key"), "properties.rotationPolicy", undefined)] },
-  { policy: "storage-secure-transport", title: "TLS 1.0", env: "dev", fires: /minimumTlsVersion/, resources: () => [mutate(one(dev, ACCOUNT), "minimumTlsVersion", "TLS1_0")] },
-  { policy: "storage-secure-transport", title: "http allowed", env: "dev", fires: /enableHttpsTrafficOnly/, resources: () => [mutate(one(dev, ACCOUNT), "enableHttpsTrafficOnly", false)] },
-  { policy: "storage-no-shared-key", title: "shared key allowed", env: "dev", fires: /allowSharedKeyAccess/, resources: () => [mutate(one(dev, ACCOUNT), "allowSharedKeyAccess", true)] },
-  { policy: "storage-no-public-access", title: "anonymous blob access", env: "dev", fires: /allowBlobPublicAccess/, resources: () => [mutate(one(dev, ACCOUNT), "allowBlobPublicAccess", true)] },
-  { policy: "storage-no-public-access", title: "firewall Allow", env: "dev", fires: /defaultAction is not Deny/, resources: () => [mutate(one(dev, ACCOUNT), "networkRuleSet.defaultAction", "Allow")] },
+  { policy: "storage-secure-transport", title: "TLS 1.0", env: "dev", fires: /minimumTlsVersion/, resources: () => [mutate(one(dev, T.storageAccount), "minimumTlsVersion", "TLS1_0")] },
+  { policy: "storage-secure-transport", title: "http allowed", env: "dev", fires: /enableHttpsTrafficOnly/, resources: () => [mutate(one(dev, T.storageAccount), "enableHttpsTrafficOnly", false)] },
+  { policy: "storage-no-shared-key", title: "shared key allowed", env: "dev", fires: /allowSharedKeyAccess/, resources: () => [mutate(one(dev, T.storageAccount), "allowSharedKeyAccess", true)] },
+  { policy: "storage-no-public-access", title: "anonymous blob access", env: "dev", fires: /allowBlobPublicAccess/, resources: () => [mutate(one(dev, T.storageAccount), "allowBlobPublicAccess", true)] },
+  { policy: "storage-no-public-access", title: "firewall Allow", env: "dev", fires: /defaultAction is not Deny/, resources: () => [mutate(one(dev, T.storageAccount), "networkRuleSet.defaultAction", "Allow")] },
   { policy: "storage-no-public-access", title: "public container", env: "dev", fires: /container publicAccess/, resources: () => [mutate(one(dev, "azure-native:storage:BlobContainer"), "publicAccess", "Blob")] },
-  { policy: "storage-lake-hierarchical-namespace", title: "lake without HNS", env: "dev", fires: /hierarchical namespace/, resources: () => [mutate(one(dev, ACCOUNT), "isHnsEnabled", false)] },
-  { policy: "storage-geo-redundancy", title: "LRS in prod", env: "prod", fires: /not geo-redundant/, resources: () => [mutate(one(prod, ACCOUNT), "sku.name", "Standard_LRS")] },
+  { policy: "storage-lake-hierarchical-namespace", title: "lake without HNS", env: "dev", fires: /hierarchical namespace/, resources: () => [mutate(one(dev, T.storageAccount), "isHnsEnabled", false)] },
+  { policy: "storage-geo-redundancy", title: "LRS in prod", env: "prod", fires: /not geo-redundant/, resources: () => [mutate(one(prod, T.storageAccount), "sku.name", "Standard_LRS")] },
   { policy: "synapse-managed-network", title: "no exfiltration protection", env: "dev", fires: /exfiltration/, resources: () => [mutate(good("azure-native:synapse:Workspace"), "managedVirtualNetworkSettings.preventDataExfiltration", false)] },
   { policy: "synapse-managed-network", title: "no managed VNet", env: "dev", fires: /managed virtual network/, resources: () => [mutate(good("azure-native:synapse:Workspace"), "managedVirtualNetwork", undefined)] },
   { policy: "synapse-entra-only", title: "SQL password", env: "dev", fires: /password/, resources: () => [mutate(good("azure-native:synapse:Workspace"), "sqlAdministratorLoginPassword", "P@ss")] },
@@ -71,51 +67,51 @@ const CASES: Case[] = [
   { policy: "postgres-entra-auth", title: "password auth on", env: "dev", fires: /password authentication/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "authConfig.passwordAuth", "Enabled")] },
   { policy: "postgres-prod-resilience", title: "no HA in prod", env: "prod", fires: /zone-redundant HA/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "highAvailability.mode", "Disabled")] },
   { policy: "postgres-prod-resilience", title: "local backups in prod", env: "prod", fires: /geo-redundant/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "backup.geoRedundantBackup", "Disabled")] },
-  { policy: "backupvault-immutable-soft-delete", title: "immutability disabled in dev", env: "dev", fires: /immutability is "Disabled"/, resources: () => [mutate(one(dev, BACKUP), "properties.securitySettings.immutabilitySettings.state", "Disabled")] },
-  { policy: "backupvault-immutable-soft-delete", title: "dev settings in prod", env: "prod", fires: /Locked required in prod/, resources: () => [one(dev, BACKUP)], several: true },
-  { policy: "backupvault-prod-geo-redundant", title: "LocallyRedundant in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [one(dev, BACKUP)], several: true },
-  { policy: "loganalytics-no-local-auth", title: "local auth on", env: "dev", fires: /disableLocalAuth/, resources: () => [mutate(one(dev, LAW), "features.disableLocalAuth", false)] },
-  { policy: "loganalytics-retention", title: "7 days", env: "dev", fires: /retentionInDays is 7/, resources: () => [mutate(one(dev, LAW), "retentionInDays", 7)] },
-  { policy: "no-public-network-access", title: "unintended public endpoint", env: "dev", fires: /publicNetworkAccess is Enabled/, resources: () => [mutate(one(dev, ACCOUNT), "publicNetworkAccess", "Enabled")] },
+  { policy: "backupvault-immutable-soft-delete", title: "immutability disabled in dev", env: "dev", fires: /immutability is "Disabled"/, resources: () => [mutate(one(dev, T.backupVault), "properties.securitySettings.immutabilitySettings.state", "Disabled")] },
+  { policy: "backupvault-immutable-soft-delete", title: "dev settings in prod", env: "prod", fires: /Locked required in prod/, resources: () => [one(dev, T.backupVault)], several: true },
+  { policy: "backupvault-prod-geo-redundant", title: "LocallyRedundant in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [one(dev, T.backupVault)], several: true },
+  { policy: "loganalytics-no-local-auth", title: "local auth on", env: "dev", fires: /disableLocalAuth/, resources: () => [mutate(one(dev, T.logAnalytics), "features.disableLocalAuth", false)] },
+  { policy: "loganalytics-retention", title: "7 days", env: "dev", fires: /retentionInDays is 7/, resources: () => [mutate(one(dev, T.logAnalytics), "retentionInDays", 7)] },
+  { policy: "no-public-network-access", title: "unintended public endpoint", env: "dev", fires: /publicNetworkAccess is Enabled/, resources: () => [mutate(one(dev, T.storageAccount), "publicNetworkAccess", "Enabled")] },
   { policy: "no-public-network-access", title: "Synapse allow-all firewall rule", env: "dev", fires: /whole IPv4 internet/, resources: () => [res("azure-native:synapse:IpFirewallRule", "all", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })] },
-  { policy: "required-tags", title: "tags dropped", env: "dev", fires: /missing required tags: .*cost-center/, resources: () => [mutate(one(dev, LAW), "tags.cost-center", undefined)] },
-  { policy: "required-tags", title: "prod tag in dev config", env: "dev", fires: /environment tag is "prod"/, resources: () => [one(prod, LAW)] },
-  { policy: "role-assignment-catalogue-only", title: "Owner", env: "dev", fires: /not in the role catalogue/, resources: () => [mutate(one(dev, RA), "roleDefinitionId", `/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/${OWNER}`)] },
-  { policy: "role-assignment-no-broad-scope", title: "Contributor at subscription", env: "dev", fires: /privileged role .* broad scope/, resources: () => [res(RA, "sub-contrib", { scope: "/subscriptions/00000000-0000-4000-8000-00000000c0de", principalId: "p", principalType: "ServicePrincipal", roleDefinitionId: "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c" })] },
-  { policy: "role-assignment-scope-in-environment", title: "scope in another resource group", env: "dev", fires: /outside the environment/, resources: () => [resourceGroup(), mutate(one(dev, RA), "scope", "/subscriptions/x/resourceGroups/rg-someone-else/providers/Microsoft.Storage/storageAccounts/other")] },
+  { policy: "required-tags", title: "tags dropped", env: "dev", fires: /missing required tags: .*cost-center/, resources: () => [mutate(one(dev, T.logAnalytics), "tags.cost-center", undefined)] },
+  { policy: "required-tags", title: "prod tag in dev config", env: "dev", fires: /environment tag is "prod"/, resources: () => [one(prod, T.logAnalytics)] },
+  { policy: "role-assignment-catalogue-only", title: "Owner", env: "dev", fires: /not in the role catalogue/, resources: () => [mutate(one(dev, T.roleAssignment), "roleDefinitionId", `/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/${OWNER}`)] },
+  { policy: "role-assignment-no-broad-scope", title: "Contributor at subscription", env: "dev", fires: /privileged role .* broad scope/, resources: () => [res(T.roleAssignment, "sub-contrib", { scope: "/subscriptions/00000000-0000-4000-8000-00000000c0de", principalId: "p", principalType: "ServicePrincipal", roleDefinitionId: "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c" })] },
+  { policy: "role-assignment-scope-in-environment", title: "scope in another resource group", env: "dev", fires: /outside the environment/, resources: () => [resourceGroup(), mutate(one(dev, T.roleAssignment), "scope", "/subscriptions/x/resourceGroups/rg-someone-else/providers/Microsoft.Storage/storageAccounts/other")] },
   { policy: "secrets-never-plaintext", title: "plaintext Key Vault secret", env: "dev", fires: /Key Vault secret value .* plaintext/, resources: () => [{ ...good("azure-native:keyvault:Secret"), secretPaths: [] }] },
   { policy: "secrets-never-plaintext", title: "plaintext container app secret", env: "dev", fires: /container app secret db .* plaintext/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.secrets", [{ name: "db", value: "postgres://u:p@h/db" }])] },
   { policy: "secrets-never-plaintext", title: "credential env var as plain value", env: "dev", fires: /PREFECT_API_AUTH_STRING is a plain value/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "template.containers", [{ name: "worker", image: "i", env: [{ name: "PREFECT_API_AUTH_STRING", value: "admin:pw" }] }])] },
   { policy: "secrets-never-plaintext", title: "Worker secret_text not a Pulumi secret", env: "dev", fires: /Worker secret AZURE_CLIENT_SECRET .* plaintext/, resources: () => [{ ...good("cloudflare:index/workersScript:WorkersScript"), secretPaths: [] }] },
   { policy: "secrets-never-plaintext", title: "credential as plain_text binding", env: "dev", fires: /plain_text/, resources: () => [mutate(good("cloudflare:index/workersScript:WorkersScript"), "bindings", [{ name: "UPSTREAM_PASSWORD", type: "plain_text", text: "pw" }])] },
   { policy: "secrets-never-plaintext", title: "plaintext password input", env: "dev", fires: /sqlAdministratorLoginPassword\) is plaintext/, resources: () => [mutate(good("azure-native:synapse:Workspace"), "sqlAdministratorLoginPassword", "P@ss")] },
-  { policy: "diagnostics-on-supported-resources", title: "vault without diagnostic setting", env: "dev", fires: /Vault .* no diagnostic setting/, resources: () => dev.filter((r) => !(r.type === "azure-native:monitor:DiagnosticSetting" && r.propertyDependencies["resourceUri"]?.includes(one(dev, VAULT).urn))) },
-  { policy: "stateful-durability", title: "unprotected vault", env: "dev", fires: /Vault .* is not protected/, resources: () => dev.map((r) => (r.type === VAULT ? { ...r, protect: false } : r)) },
+  { policy: "diagnostics-on-supported-resources", title: "vault without diagnostic setting", env: "dev", fires: /Vault .* no diagnostic setting/, resources: () => dev.filter((r) => !(r.type === "azure-native:monitor:DiagnosticSetting" && r.propertyDependencies["resourceUri"]?.includes(one(dev, T.vault).urn))) },
+  { policy: "stateful-durability", title: "unprotected vault", env: "dev", fires: /Vault .* is not protected/, resources: () => dev.map((r) => (r.type === T.vault ? { ...r, protect: false } : r)) },
   { policy: "stateful-durability", title: "no lock in prod", env: "prod", fires: /no CanNotDelete lock in prod/, resources: () => prod.filter((r) => r.type !== "azure-native:authorization:ManagementLockByScope") },
 
   // One failing fixture per CHECK of a multi-check rule, each breaking only that check of an otherwise compliant resource.
-  { policy: "keyvault-rbac-authorization", title: "RBAC on but access policies present", env: "dev", fires: /vault has access policies/, resources: () => [mutate(one(dev, VAULT), "properties.accessPolicies", [{ tenantId: "t", objectId: "o", permissions: { secrets: ["get"] } }])] },
-  { policy: "keyvault-recoverable", title: "soft delete off", env: "dev", fires: /soft delete is disabled/, resources: () => [mutate(one(dev, VAULT), "properties.enableSoftDelete", false)] },
-  { policy: "keyvault-recoverable", title: "retention unset", env: "dev", fires: /retention is undefined days/, resources: () => [mutate(one(dev, VAULT), "properties.softDeleteRetentionInDays", undefined)] },
+  { policy: "keyvault-rbac-authorization", title: "RBAC on but access policies present", env: "dev", fires: /vault has access policies/, resources: () => [mutate(one(dev, T.vault), "properties.accessPolicies", [{ tenantId: "t", objectId: "o", permissions: { secrets: ["get"] } }])] },
+  { policy: "keyvault-recoverable", title: "soft delete off", env: "dev", fires: /soft delete is disabled/, resources: () => [mutate(one(dev, T.vault), "properties.enableSoftDelete", false)] },
+  { policy: "keyvault-recoverable", title: "retention unset", env: "dev", fires: /retention is undefined days/, resources: () => [mutate(one(dev, T.vault), "properties.softDeleteRetentionInDays", undefined)] },
   { policy: "keyvault-secret-expiry", title: "no content type", env: "dev", fires: /no content type/, resources: () => [mutate(good("azure-native:keyvault:Secret"), "properties.contentType", undefined)] },
-  { policy: "storage-no-public-access", title: "public network access on", env: "dev", fires: /^publicNetworkAccess is "Enabled"; must be Disabled/, resources: () => [mutate(one(dev, ACCOUNT), "publicNetworkAccess", "Enabled")] },
-  { policy: "storage-lake-hierarchical-namespace", title: "lake of kind BlobStorage", env: "dev", fires: /kind is "BlobStorage"; must be StorageV2/, resources: () => [mutate(one(dev, ACCOUNT), "kind", "BlobStorage")] },
+  { policy: "storage-no-public-access", title: "public network access on", env: "dev", fires: /^publicNetworkAccess is "Enabled"; must be Disabled/, resources: () => [mutate(one(dev, T.storageAccount), "publicNetworkAccess", "Enabled")] },
+  { policy: "storage-lake-hierarchical-namespace", title: "lake of kind BlobStorage", env: "dev", fires: /kind is "BlobStorage"; must be StorageV2/, resources: () => [mutate(one(dev, T.storageAccount), "kind", "BlobStorage")] },
   { policy: "synapse-entra-only", title: "SQL authentication allowed", env: "dev", fires: /azureADOnlyAuthentication is not true/, resources: () => [mutate(good("azure-native:synapse:Workspace"), "azureADOnlyAuthentication", false)] },
   { policy: "containerapp-internal-ingress", title: "insecure HTTP allowed", env: "dev", fires: /allows insecure HTTP/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.ingress.allowInsecure", true)] },
   { policy: "containerapps-environment-internal", title: "not VNet-injected", env: "dev", fires: /not VNet-injected/, resources: () => [mutate(good("azure-native:app:ManagedEnvironment"), "vnetConfiguration.infrastructureSubnetId", undefined)] },
   { policy: "containerapps-environment-internal", title: "public network access on", env: "dev", fires: /^publicNetworkAccess is Enabled$/, resources: () => [mutate(good("azure-native:app:ManagedEnvironment"), "publicNetworkAccess", "Enabled")] },
   { policy: "postgres-entra-auth", title: "Entra auth off", env: "dev", fires: /Entra ID authentication is not enabled/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "authConfig.activeDirectoryAuth", "Disabled")] },
   { policy: "postgres-entra-auth", title: "administrator password set", env: "dev", fires: /an administrator password is set/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "administratorLoginPassword", "P@ss")] },
-  { policy: "backupvault-immutable-soft-delete", title: "soft delete off in dev", env: "dev", fires: /soft delete is "Off"; On or AlwaysOn required in dev/, resources: () => [mutate(one(dev, BACKUP), "properties.securitySettings.softDeleteSettings.state", "Off")] },
-  { policy: "backupvault-immutable-soft-delete", title: "soft delete On (not AlwaysOn) in prod", env: "prod", fires: /soft delete is "On"; AlwaysOn required in prod/, resources: () => [mutate(one(prod, BACKUP), "properties.securitySettings.softDeleteSettings.state", "On")] },
-  { policy: "backupvault-immutable-soft-delete", title: "immutability Unlocked in prod", env: "prod", fires: /immutability is "Unlocked"; Locked required in prod/, resources: () => [mutate(one(prod, BACKUP), "properties.securitySettings.immutabilitySettings.state", "Unlocked")] },
-  { policy: "backupvault-prod-geo-redundant", title: "no cross-region restore in prod", env: "prod", fires: /no cross-region restore/, resources: () => [mutate(one(prod, BACKUP), "properties.featureSettings.crossRegionRestoreSettings.state", "Disabled")] },
-  { policy: "backupvault-prod-geo-redundant", title: "one LocallyRedundant store in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [mutate(one(prod, BACKUP), "properties.storageSettings", [{ datastoreType: "VaultStore", type: "GeoRedundant" }, { datastoreType: "VaultStore", type: "LocallyRedundant" }])] },
-  { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/0", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, VAULT), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/0" }])] },
-  { policy: "no-public-network-access", title: "storage IP rule *", env: "dev", fires: /networkRuleSet\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, ACCOUNT), "networkRuleSet.ipRules", [{ iPAddressOrRange: "*", action: "Allow" }])] },
+  { policy: "backupvault-immutable-soft-delete", title: "soft delete off in dev", env: "dev", fires: /soft delete is "Off"; On or AlwaysOn required in dev/, resources: () => [mutate(one(dev, T.backupVault), "properties.securitySettings.softDeleteSettings.state", "Off")] },
+  { policy: "backupvault-immutable-soft-delete", title: "soft delete On (not AlwaysOn) in prod", env: "prod", fires: /soft delete is "On"; AlwaysOn required in prod/, resources: () => [mutate(one(prod, T.backupVault), "properties.securitySettings.softDeleteSettings.state", "On")] },
+  { policy: "backupvault-immutable-soft-delete", title: "immutability Unlocked in prod", env: "prod", fires: /immutability is "Unlocked"; Locked required in prod/, resources: () => [mutate(one(prod, T.backupVault), "properties.securitySettings.immutabilitySettings.state", "Unlocked")] },
+  { policy: "backupvault-prod-geo-redundant", title: "no cross-region restore in prod", env: "prod", fires: /no cross-region restore/, resources: () => [mutate(one(prod, T.backupVault), "properties.featureSettings.crossRegionRestoreSettings.state", "Disabled")] },
+  { policy: "backupvault-prod-geo-redundant", title: "one LocallyRedundant store in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [mutate(one(prod, T.backupVault), "properties.storageSettings", [{ datastoreType: "VaultStore", type: "GeoRedundant" }, { datastoreType: "VaultStore", type: "LocallyRedundant" }])] },
+  { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/0", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/0" }])] },
+  { policy: "no-public-network-access", title: "storage IP rule *", env: "dev", fires: /networkRuleSet\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.storageAccount), "networkRuleSet.ipRules", [{ iPAddressOrRange: "*", action: "Allow" }])] },
   { policy: "no-public-network-access", title: "NSG inbound allow from Internet", env: "dev", fires: /NSG rule open-https allows inbound from the internet/, resources: () => [mutate(one(dev, "azure-native:network:NetworkSecurityGroup"), "securityRules", [{ name: "open-https", direction: "Inbound", access: "Allow", sourceAddressPrefix: "Internet", destinationPortRange: "443", protocol: "Tcp", priority: 100 }])] },
   { policy: "no-public-network-access", title: "Postgres network.publicNetworkAccess", env: "dev", fires: /^network\.publicNetworkAccess is Enabled/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "network.publicNetworkAccess", "Enabled")] },
-  { policy: "role-assignment-no-broad-scope", title: "catalogue role at management group scope", env: "dev", fires: /^role .* assigned at broad scope \/providers\/Microsoft\.Management/, resources: () => [mutate(one(dev, RA), "scope", "/providers/Microsoft.Management/managementGroups/contoso")] },
+  { policy: "role-assignment-no-broad-scope", title: "catalogue role at management group scope", env: "dev", fires: /^role .* assigned at broad scope \/providers\/Microsoft\.Management/, resources: () => [mutate(one(dev, T.roleAssignment), "scope", "/providers/Microsoft.Management/managementGroups/contoso")] },
   { policy: "secrets-never-plaintext", title: "Key Vault reference without identity", env: "dev", fires: /references Key Vault without an identity/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.secrets", [{ name: "auth", keyVaultUrl: "https://kv-dp-dev.vault.azure.net/secrets/prefect-auth" }])] },
   { policy: "stateful-durability", title: "unprotected resource group", env: "dev", fires: /resource group .* holds stateful resources but is not protected/, resources: () => dev.map((r) => (r.type === "azure-native:resources:ResourceGroup" ? { ...r, protect: false } : r)) },
 ];
@@ -180,8 +176,8 @@ describe("policy rules on failing fixtures", () => {
     const devOnly = [
       mutate(good("azure-native:dbforpostgresql:Server"), "highAvailability.mode", "Disabled"),
       mutate(good("azure-native:app:ManagedEnvironment"), "zoneRedundant", false),
-      one(dev, BACKUP),
-      one(dev, ACCOUNT),
+      one(dev, T.backupVault),
+      one(dev, T.storageAccount),
     ];
     // Resource rules only: the stack rules (diagnostics, durability) need the rest of the graph.
     const stackRules = ["diagnostics-on-supported-resources", "stateful-durability", "role-assignment-scope-in-environment"];
@@ -196,12 +192,12 @@ describe("policy rules on failing fixtures", () => {
   });
 
   it("without policy config the strictest (prod) form applies", async () => {
-    const found = await runPoliciesOnGraph([one(dev, BACKUP)]);
+    const found = await runPoliciesOnGraph([one(dev, T.backupVault)]);
     assert.ok(found.some((v) => v.policy === "backupvault-prod-geo-redundant"));
   });
 
   it("a diagnostic setting on a sub-service (blobServices/default) counts for its account", async () => {
-    const account = one(dev, ACCOUNT);
+    const account = one(dev, T.storageAccount);
     const setting = { ...diagnosticsFor(account), propertyDependencies: {}, inputs: { resourceUri: `${account.id}/blobServices/default`, workspaceId: `${RG_ID}/w` } };
     const found = (await violations([account, setting], "dev")).filter((v) => v.policy === "diagnostics-on-supported-resources");
     assert.deepEqual(found, []);

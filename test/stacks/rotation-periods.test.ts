@@ -4,6 +4,7 @@ import { ConfigError, resolvePlatformConfig } from "../../stacks/config";
 import { type Graph, type GraphResource, readStackConfig, stackGraph } from "../../tools/graph";
 import { byUrn, graphOf, ofType, one, STACKS } from "../support/graphs";
 import { withCloudflareConnectivity } from "./gateway-wiring/helpers";
+import { T } from "../../contracts/resource-types";
 
 /**
  * The longest a rotated secret may live before it is replaced. Deliberately a literal, never read from the config or
@@ -11,14 +12,9 @@ import { withCloudflareConnectivity } from "./gateway-wiring/helpers";
  */
 const MAX_ROTATION_DAYS = 90;
 
-const ROTATING = "time:index/rotating:Rotating";
-const SECRET = "azure-native:keyvault:Secret";
-const APP_PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
-const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
-const WORKER = "cloudflare:index/workersScript:WorkersScript";
 
 /** The input whose change replaces the generated value (a replace-only input of the generator). */
-const REPLACE_TRIGGER: Record<string, string> = { [APP_PASSWORD]: "rotateWhenChanged", [RANDOM_PASSWORD]: "keepers" };
+const REPLACE_TRIGGER: Record<string, string> = { [T.entraApplicationPassword]: "rotateWhenChanged", [T.randomPassword]: "keepers" };
 
 interface RotatedSecret {
   what: string;
@@ -29,9 +25,9 @@ interface RotatedSecret {
   binding?: string;
 }
 
-const CLIENT_SECRET: RotatedSecret = { what: "gateway Entra client secret", vaultSecretName: "gateway-client-secret", generator: APP_PASSWORD, binding: "AZURE_CLIENT_SECRET" };
-const PREFECT_AUTH: RotatedSecret = { what: "Prefect API auth string", vaultSecretName: "prefect-api-auth-string", generator: RANDOM_PASSWORD };
-const SHARED_SECRET: RotatedSecret = { what: "allowlist shared secret", vaultSecretName: "gateway-upstream-shared-secret", generator: RANDOM_PASSWORD, binding: "UPSTREAM_SHARED_SECRET" };
+const CLIENT_SECRET: RotatedSecret = { what: "gateway Entra client secret", vaultSecretName: "gateway-client-secret", generator: T.entraApplicationPassword, binding: "AZURE_CLIENT_SECRET" };
+const PREFECT_AUTH: RotatedSecret = { what: "Prefect API auth string", vaultSecretName: "prefect-api-auth-string", generator: T.randomPassword };
+const SHARED_SECRET: RotatedSecret = { what: "allowlist shared secret", vaultSecretName: "gateway-upstream-shared-secret", generator: T.randomPassword, binding: "UPSTREAM_SHARED_SECRET" };
 
 /** The longest period a `time.Rotating` can take, in days, from whichever rotation input it sets. */
 function periodDays(rotating: GraphResource): number {
@@ -54,13 +50,13 @@ function periodDays(rotating: GraphResource): number {
 /** The Rotating resources whose change replaces `generator` (through its replace trigger input). */
 function rotationsOf(graph: Graph, generator: GraphResource): GraphResource[] {
   const trigger = REPLACE_TRIGGER[generator.type]!;
-  return (generator.propertyDependencies[trigger] ?? []).map((urn) => byUrn(graph, urn)).filter((r): r is GraphResource => r?.type === ROTATING);
+  return (generator.propertyDependencies[trigger] ?? []).map((urn) => byUrn(graph, urn)).filter((r): r is GraphResource => r?.type === T.rotating);
 }
 
 /** Key Vault secret → the generated value in it → the Rotating that replaces that value; asserts the period. */
 function assertRotated(graph: Graph, secret: RotatedSecret): void {
   const label = `${graph.stack}: ${secret.what}`;
-  const vaultSecret = one(graph, SECRET, (s) => s.inputs["secretName"] === secret.vaultSecretName);
+  const vaultSecret = one(graph, T.vaultSecret, (s) => s.inputs["secretName"] === secret.vaultSecretName);
   const generators = (vaultSecret.propertyDependencies["properties"] ?? [])
     .map((urn) => byUrn(graph, urn))
     .filter((r): r is GraphResource => r?.type === secret.generator);
@@ -73,7 +69,7 @@ function assertRotated(graph: Graph, secret: RotatedSecret): void {
     assert.ok(days <= MAX_ROTATION_DAYS, `${label}: ${rotation.name} rotates every ${days} days; at most ${MAX_ROTATION_DAYS}`);
   }
   if (secret.binding) {
-    const worker = one(graph, WORKER);
+    const worker = one(graph, T.workersScript);
     assert.ok((worker.inputs["bindings"] as { name: string }[]).some((b) => b.name === secret.binding), `${label}: Worker binding ${secret.binding}`);
     assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(generator.urn), `${label}: the Worker's ${secret.binding} is the rotated value`);
   }
@@ -81,7 +77,7 @@ function assertRotated(graph: Graph, secret: RotatedSecret): void {
 
 /** No generated credential anywhere in the graph escapes rotation, whatever it is for. */
 function assertEveryGeneratedSecretRotated(graph: Graph): void {
-  const generated = [...ofType(graph, APP_PASSWORD), ...ofType(graph, RANDOM_PASSWORD)];
+  const generated = [...ofType(graph, T.entraApplicationPassword), ...ofType(graph, T.randomPassword)];
   assert.ok(generated.length > 0);
   for (const generator of generated) {
     const rotations = rotationsOf(graph, generator);

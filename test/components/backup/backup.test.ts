@@ -3,13 +3,8 @@ import { beforeAll, describe, it } from "vitest";
 import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
 import { allGraphs, byId, byUrn, ofType, roleGuid } from "../../support/graphs";
+import { T } from "../../../contracts/resource-types";
 
-const VAULT = "azure-native:dataprotection:BackupVault";
-const POLICY = "azure-native:dataprotection:BackupPolicy";
-const INSTANCE = "azure-native:dataprotection:BackupInstance";
-const ROLE = "azure-native:authorization:RoleAssignment";
-const LOCK = "azure-native:authorization:ManagementLockByScope";
-const DIAG = "azure-native:monitor:DiagnosticSetting";
 
 let graphs: Graph[];
 beforeAll(async () => {
@@ -26,13 +21,13 @@ const EXPECTED = {
 type Props = Record<string, any>;
 
 function theVault(graph: Graph): GraphResource {
-  const vaults = ofType(graph, VAULT);
+  const vaults = ofType(graph, T.backupVault);
   assert.equal(vaults.length, 1, `${graph.stack}: one backup vault`);
   return vaults[0]!;
 }
 
 function instanceFor(graph: Graph, datasourceType: string): GraphResource {
-  const found = ofType(graph, INSTANCE).filter(
+  const found = ofType(graph, T.backupInstance).filter(
     (i) => (i.inputs["properties"] as Props)["dataSourceInfo"]["datasourceType"] === datasourceType,
   );
   assert.equal(found.length, 1, `${graph.stack}: one backup instance for ${datasourceType}`);
@@ -41,7 +36,7 @@ function instanceFor(graph: Graph, datasourceType: string): GraphResource {
 
 /** The role assignments an instance explicitly waits for. */
 function awaitedRoles(graph: Graph, instance: GraphResource): GraphResource[] {
-  return instance.dependsOn.map((urn) => byUrn(graph, urn)).filter((r): r is GraphResource => r?.type === ROLE);
+  return instance.dependsOn.map((urn) => byUrn(graph, urn)).filter((r): r is GraphResource => r?.type === T.roleAssignment);
 }
 
 describe("backup vault", () => {
@@ -61,7 +56,7 @@ describe("backup vault", () => {
     for (const graph of graphs) {
       const vault = theVault(graph);
       assert.equal((vault.inputs["identity"] as Props)["type"], "SystemAssigned");
-      const diag = ofType(graph, DIAG).filter((d) => d.inputs["resourceUri"] === vault.id);
+      const diag = ofType(graph, T.diagnosticSetting).filter((d) => d.inputs["resourceUri"] === vault.id);
       assert.equal(diag.length, 1, `${graph.stack}: a diagnostic setting on the vault`);
       const workspace = byId(graph, diag[0]!.inputs["workspaceId"]);
       assert.equal(workspace?.type, "azure-native:operationalinsights:Workspace");
@@ -73,8 +68,8 @@ describe("backup vault", () => {
     for (const graph of graphs) {
       const vault = theVault(graph);
       assert.equal(vault.protect, true, `${graph.stack}: vault protected`);
-      for (const instance of ofType(graph, INSTANCE)) assert.equal(instance.protect, true, `${graph.stack}: ${instance.name} protected`);
-      const locks = ofType(graph, LOCK).filter((l) => l.inputs["scope"] === vault.id);
+      for (const instance of ofType(graph, T.backupInstance)) assert.equal(instance.protect, true, `${graph.stack}: ${instance.name} protected`);
+      const locks = ofType(graph, T.lockByScope).filter((l) => l.inputs["scope"] === vault.id);
       if (EXPECTED[graph.stack as keyof typeof EXPECTED].lock) {
         assert.equal(locks.length, 1, `${graph.stack}: vault locked`);
         assert.equal(locks[0]!.inputs["level"], "CanNotDelete");
@@ -111,7 +106,7 @@ describe("lake backup", () => {
       assert.deepEqual([...parameters.containersList].sort(), containers, `${graph.stack}: every filesystem is protected`);
 
       const policy = byId(graph, p["policyInfo"]["policyId"]);
-      assert.equal(policy?.type, POLICY);
+      assert.equal(policy?.type, T.backupPolicy);
       const rules = (policy!.inputs["properties"] as Props)["policyRules"] as Props[];
       const backup = rules.find((r) => r["objectType"] === "AzureBackupRule")!;
       assert.equal(backup["dataStore"]["dataStoreType"], "VaultStore", "vaulted, not operational (HNS accounts)");

@@ -4,22 +4,17 @@ import { GRAPH_APPLICATION_READWRITE_OWNEDBY } from "../../../contracts/microsof
 import type { Graph, GraphResource } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { configOf, principalLabel, sourceOf } from "./principals";
+import { T } from "../../../contracts/resource-types";
 
 let graphs: Graph[];
 beforeAll(async () => {
   graphs = await allGraphs();
 });
 
-const APP = "azuread:index/application:Application";
-const SP = "azuread:index/servicePrincipal:ServicePrincipal";
-const FIC = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
-const PASSWORD = "azuread:index/applicationPassword:ApplicationPassword";
-const UAMI = "azure-native:managedidentity:UserAssignedIdentity";
-const ROTATING = "time:index/rotating:Rotating";
 
 function app(graph: Graph, role: string): GraphResource {
   const { project, environment } = configOf(graph);
-  const found = ofType(graph, APP).filter((a) => a.inputs["displayName"] === `${project}-${role}-${environment}`);
+  const found = ofType(graph, T.entraApplication).filter((a) => a.inputs["displayName"] === `${project}-${role}-${environment}`);
   assert.equal(found.length, 1, `${graph.stack}: one ${role} application`);
   return found[0]!;
 }
@@ -32,13 +27,13 @@ describe("identities per environment", () => {
   it("creates plan, deploy and gateway apps with service principals, named per environment and distinct across stacks", () => {
     const seen = new Map<string, string>();
     for (const graph of graphs) {
-      assert.equal(ofType(graph, APP).length, 3, `${graph.stack}: exactly three Entra applications`);
+      assert.equal(ofType(graph, T.entraApplication).length, 3, `${graph.stack}: exactly three Entra applications`);
       for (const role of ["plan", "deploy", "gateway"]) {
         const a = app(graph, role);
         assert.equal(a.inputs["signInAudience"], "AzureADMyOrg");
         assert.equal(a.inputs["preventDuplicateNames"], true);
         assert.equal(a.inputs["password"], undefined, "no inline password");
-        const sps = ofType(graph, SP).filter((sp) => dependsOnUrn(sp, "clientId", a.urn));
+        const sps = ofType(graph, T.entraServicePrincipal).filter((sp) => dependsOnUrn(sp, "clientId", a.urn));
         assert.equal(sps.length, 1, `${graph.stack}: ${role} has one service principal`);
         assert.equal(sps[0]!.inputs["appRoleAssignmentRequired"], role !== "gateway", "only the gateway API admits unassigned callers");
         const name = String(a.inputs["displayName"]);
@@ -53,7 +48,7 @@ describe("identities per environment", () => {
     const seen = new Set<string>();
     for (const graph of graphs) {
       const identity = ofType(graph, "dataplatform:identity:Identity")[0]!;
-      const names = ofType(graph, UAMI)
+      const names = ofType(graph, T.userAssignedIdentity)
         .filter((u) => u.parent === identity.urn)
         .map((u) => String(u.inputs["resourceName"]))
         .sort();
@@ -72,7 +67,7 @@ describe("identities per environment", () => {
   it("federates GitHub Actions: pull requests to plan-<env>, the <env> environment to deploy-<env>, nothing else", () => {
     for (const graph of graphs) {
       const { github, environment } = configOf(graph);
-      const fics = ofType(graph, FIC);
+      const fics = ofType(graph, T.entraFederatedCredential);
       assert.equal(fics.length, 2, `${graph.stack}: two federated credentials`);
       const expected: Record<string, string> = {
         plan: `repo:${github.repository}:pull_request`,
@@ -121,7 +116,7 @@ describe("identities per environment", () => {
 
   it("has exactly one client secret in the graph: the gateway's (federation and managed identities serve the rest)", () => {
     for (const graph of graphs) {
-      const passwords = ofType(graph, PASSWORD);
+      const passwords = ofType(graph, T.entraApplicationPassword);
       assert.equal(passwords.length, 1);
       assert.ok(dependsOnUrn(passwords[0]!, "applicationId", app(graph, "gateway").urn));
       assert.equal(ofType(graph, "azuread:index/servicePrincipalPassword:ServicePrincipalPassword").length, 0);
@@ -131,7 +126,7 @@ describe("identities per environment", () => {
 
   it("makes the deploy identity an owner of all three apps and grants it Graph Application.ReadWrite.OwnedBy only", () => {
     for (const graph of graphs) {
-      const deploySp = ofType(graph, SP).find((sp) => dependsOnUrn(sp, "clientId", app(graph, "deploy").urn))!;
+      const deploySp = ofType(graph, T.entraServicePrincipal).find((sp) => dependsOnUrn(sp, "clientId", app(graph, "deploy").urn))!;
       const owners = ofType(graph, "azuread:index/applicationOwner:ApplicationOwner");
       for (const role of ["plan", "deploy", "gateway"]) {
         const own = owners.filter((o) => dependsOnUrn(o, "applicationId", app(graph, role).urn));
@@ -152,8 +147,8 @@ describe("gateway client secret rotation", () => {
   it("replaces the password when the Rotating schedule is recreated, with overlap past the deadline", () => {
     for (const graph of graphs) {
       const { identity } = configOf(graph);
-      const password = ofType(graph, PASSWORD)[0]!;
-      const rotating = ofType(graph, ROTATING).filter((r) => byUrn(graph, r.parent)?.urn === byUrn(graph, password.parent)?.urn);
+      const password = ofType(graph, T.entraApplicationPassword)[0]!;
+      const rotating = ofType(graph, T.rotating).filter((r) => byUrn(graph, r.parent)?.urn === byUrn(graph, password.parent)?.urn);
       assert.equal(rotating.length, 1, "one schedule beside the password");
       assert.equal(rotating[0]!.inputs["rotationDays"], identity.gatewaySecretRotationDays);
       // rotateWhenChanged is a replace-only input: a new Rotating (new ID) after the deadline replaces the password.
@@ -169,7 +164,7 @@ describe("gateway client secret rotation", () => {
 
   it("stores the value in Key Vault as a Pulumi secret, expiring with the password, and exposes it only as a secret", () => {
     for (const graph of graphs) {
-      const password = ofType(graph, PASSWORD)[0]!;
+      const password = ofType(graph, T.entraApplicationPassword)[0]!;
       const stored = ofType(graph, "azure-native:keyvault:Secret").filter((s) => s.inputs["secretName"] === "gateway-client-secret");
       assert.equal(stored.length, 1);
       const s = stored[0]!;

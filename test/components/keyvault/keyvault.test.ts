@@ -3,18 +3,16 @@ import { beforeAll, describe, it } from "vitest";
 import { resolvePlatformConfig } from "../../../stacks/config";
 import { type Graph, readStackConfig } from "../../../tools/graph";
 import { allGraphs, byId, ofType } from "../../support/graphs";
+import { T } from "../../../contracts/resource-types";
 
 let graphs: Graph[];
 beforeAll(async () => {
   graphs = await allGraphs();
 });
 
-const VAULT = "azure-native:keyvault:Vault";
-const KEY = "azure-native:keyvault:Key";
-const SECRET = "azure-native:keyvault:Secret";
 
 function theVault(graph: Graph) {
-  const vaults = ofType(graph, VAULT);
+  const vaults = ofType(graph, T.vault);
   assert.equal(vaults.length, 1, `${graph.stack}: exactly one Key Vault`);
   return vaults[0]!;
 }
@@ -90,7 +88,7 @@ describe("Key Vault", () => {
   it("creates every key with a rotation policy: expiry set, rotate before expiry, notify ahead, first version expiring", () => {
     for (const graph of graphs) {
       const config = resolvePlatformConfig(graph.project, graph.stack, readStackConfig(graph.stack)).keyVault;
-      const keys = ofType(graph, KEY);
+      const keys = ofType(graph, T.vaultKey);
       assert.ok(keys.length >= 1, `${graph.stack}: at least one key`);
       for (const key of keys) {
         assert.equal(key.inputs["vaultName"], theVault(graph).inputs["vaultName"], "key lives in the platform vault");
@@ -120,8 +118,8 @@ describe("Key Vault", () => {
 
   it("creates every secret with an expiry and a content type, its value a Pulumi secret", () => {
     for (const graph of graphs) {
-      assert.ok(ofType(graph, SECRET).length >= 1, `${graph.stack}: at least one secret (the gateway client secret)`);
-      for (const secret of ofType(graph, SECRET)) {
+      assert.ok(ofType(graph, T.vaultSecret).length >= 1, `${graph.stack}: at least one secret (the gateway client secret)`);
+      for (const secret of ofType(graph, T.vaultSecret)) {
         const props = secret.inputs["properties"] as Record<string, any>;
         assert.equal(typeof props["attributes"]?.["expires"], "number", `${secret.name}: expiry`);
         assert.ok(typeof props["contentType"] === "string" && props["contentType"].length > 0, `${secret.name}: content type`);

@@ -4,9 +4,9 @@ import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { type Graph, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { appByImage, containers, env, identityOf, prefectServer, prefectWorker, type Props } from "./helpers";
+import { T } from "../../../contracts/resource-types";
 
 const CLOUDFLARED = /(^|\/)cloudflare\/cloudflared:/;
-const TUNNEL = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
 
 /** Evaluates test/components/orchestrator/connector-fixture.ts (only this component) under the mocks, through the same harness as the stacks. */
 function fixture(mode: "tunnel" | "none"): Promise<Graph> {
@@ -49,7 +49,7 @@ describe("cloudflared connector (Orchestrator component)", () => {
 describe("cloudflared connector in the stacks", () => {
   it("exists exactly when the stack has a Cloudflare tunnel", async () => {
     for (const graph of await allGraphs()) {
-      const hasTunnel = ofType(graph, TUNNEL).length > 0;
+      const hasTunnel = ofType(graph, T.cloudflareTunnel).length > 0;
       assert.equal(appByImage(graph, CLOUDFLARED) !== undefined, hasTunnel, `${graph.stack}: connector iff tunnel`);
     }
   });
@@ -60,7 +60,7 @@ describe("cloudflared connector in the stacks", () => {
     config["dataplatform:cloudflare"] = JSON.stringify({ ...cloudflare, connectivity: "allowlist" });
     const graph = await stackGraph("dev", { config });
     assert.equal(appByImage(graph, CLOUDFLARED), undefined);
-    assert.equal(ofType(graph, TUNNEL).length, 0);
+    assert.equal(ofType(graph, T.cloudflareTunnel).length, 0);
     assert.ok(prefectServer(graph) && prefectWorker(graph), "the rest of the orchestrator is unchanged");
   });
 });

@@ -5,9 +5,9 @@ import { SYNAPSE_ROLES } from "../../../components/synapse/roles";
 import { type Graph, type GraphResource, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { assertDiagnostics, assertDurability, assertPrivateEndpoints, locksOn, only, roleGuid } from "../data-services";
+import { T } from "../../../contracts/resource-types";
 
-const WORKSPACE = "azure-native:synapse:Workspace";
-const workspaceOf = (graph: Graph) => only(graph, WORKSPACE);
+const workspaceOf = (graph: Graph) => only(graph, T.synapseWorkspace);
 const lakeOf = (graph: Graph) => only(graph, "azure-native:storage:StorageAccount", (r) => r.name.endsWith("-datalake-account"));
 const filesystem = (graph: Graph, name: string) =>
   only(graph, "azure-native:storage:BlobContainer", (c) => c.inputs["containerName"] === name && c.inputs["accountName"] === lakeOf(graph).inputs["accountName"]);

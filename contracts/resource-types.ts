@@ -1,4 +1,7 @@
-/** Pulumi type tokens the rules name (docs/extending.md#add-a-resource-type). */
+/**
+ * Pulumi type tokens of the resources the platform creates, as the engine reports them: named once for the program's
+ * checks, the policy pack, the plan tools and the tests (docs/extending.md#add-a-resource-type).
+ */
 export const T = {
   resourceGroup: "azure-native:resources:ResourceGroup",
   vault: "azure-native:keyvault:Vault",
@@ -23,4 +26,14 @@ export const T = {
   lockAtResourceLevel: "azure-native:authorization:ManagementLockAtResourceLevel",
   diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
   workersScript: "cloudflare:index/workersScript:WorkersScript",
+  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  backupPolicy: "azure-native:dataprotection:BackupPolicy",
+  backupInstance: "azure-native:dataprotection:BackupInstance",
+  entraApplication: "azuread:index/application:Application",
+  entraServicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
+  entraFederatedCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+  entraApplicationPassword: "azuread:index/applicationPassword:ApplicationPassword",
+  rotating: "time:index/rotating:Rotating",
+  randomPassword: "random:index/randomPassword:RandomPassword",
+  cloudflareTunnel: "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared",
 } as const;
