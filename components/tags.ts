@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
  * It is a stack transformation rather than a `transforms` hook because transformations run inside the SDK (so they
  * hold under `pulumi.runtime.setMocks` and are proven by the graph tests), while `transforms` run in the engine.
  * azure-native constructors always set a `tags` key on taggable resources (undefined when not given), so the key's
- * presence is the exact test of "accepts tags"; tags a resource sets itself win over the defaults, except the
- * required ones.
+ * presence is the exact test of "accepts tags". The platform's tags (the required keys and the config's extra tags)
+ * are merged last, so they win over a tag of the same key that the resource sets itself; its other tags are kept.
  */
 export function registerPlatformTags(tags: Record<string, string>): void {
   pulumi.runtime.registerStackTransformation((args) => {

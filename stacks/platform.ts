@@ -250,7 +250,7 @@ export class DataPlatform extends pulumi.ComponentResource {
     const settings = config.gateway;
     const tunnel = config.cloudflare.connectivity === "tunnel";
     const synapseDev = synapse.connectivityEndpoints.apply((endpoints) => {
-      if (!endpoints["dev"]) throw new Error("gateway: the Synapse workspace has no dev endpoint");
+      if (!endpoints["dev"]) throw new pulumi.ResourceError("gateway: the Synapse workspace has no dev endpoint", synapse);
       return endpoints["dev"];
     });
     const prefectOrigin = orchestrator.apiUrl.apply((url) => new URL(url).origin);

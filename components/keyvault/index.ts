@@ -5,6 +5,7 @@ import { type CoreOutputs, locationOf } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import type { KeyRotationSettings } from "./rotation";
 import { namingViolation } from "../naming/rules";
+import { unixSeconds } from "../../lib/dates";
 
 export type { KeyRotationSettings } from "./rotation";
 
@@ -143,8 +144,8 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
           contentType: spec.contentType,
           attributes: {
             enabled: true,
-            expires: pulumi.output(spec.expiresOn).apply(toUnixSeconds),
-            ...(spec.notBefore ? { notBefore: pulumi.output(spec.notBefore).apply(toUnixSeconds) } : {}),
+            expires: pulumi.output(spec.expiresOn).apply(unixSeconds),
+            ...(spec.notBefore ? { notBefore: pulumi.output(spec.notBefore).apply(unixSeconds) } : {}),
           },
         },
       },
@@ -192,10 +193,4 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
 function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string, vault: pulumi.Resource): void {
   const problem = namingViolation(kind, name);
   if (problem) throw new pulumi.ResourceError(`KeyVault: ${problem}`, vault);
-}
-
-function toUnixSeconds(rfc3339: string): number {
-  const ms = Date.parse(rfc3339);
-  if (Number.isNaN(ms)) throw new Error(`"${rfc3339}" is not an RFC 3339 timestamp`);
-  return Math.floor(ms / 1000);
 }

@@ -37,7 +37,7 @@ interface Case {
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
-/** One failing fixture per rule: a real resource from a stack graph with one setting broken, or a hand-made one. */
+/** Failing fixtures, one per check of each rule (the guard test below counts them): a real resource from a stack graph with one setting broken, or a hand-made one. */
 const CASES: Case[] = [
   { policy: "keyvault-rbac-authorization", title: "access policies instead of RBAC", env: "dev", fires: /enableRbacAuthorization/, resources: () => [mutate(one(dev, T.vault), "properties.enableRbacAuthorization", false)] },
   { policy: "keyvault-recoverable", title: "purge protection off", env: "dev", fires: /purge protection/, resources: () => [mutate(one(dev, T.vault), "properties.enablePurgeProtection", false)] },
