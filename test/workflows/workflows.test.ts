@@ -81,9 +81,12 @@ describe("pull-request.yml", () => {
     assert.deepEqual(wf.permissions, { contents: "read" });
   });
 
-  it("installs with npm ci and runs typecheck and the tests", () => {
+  it("runs what .ci/run runs: npm ci, then npm test (which type-checks and builds the Worker first)", () => {
     const runs = wf.jobs["test"]!.steps.map((s) => s.run).filter(Boolean);
-    assert.ok(runs.includes("npm ci") && runs.includes("npm test") && runs.includes("npm run typecheck"));
+    assert.deepEqual(runs, ["npm ci", "npm test"]);
+    const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    assert.match(scripts["test"] ?? "", /^npm run typecheck && npm run build:gateway && vitest run$/);
+    assert.match(readFileSync(join(PROJECT_ROOT, ".ci", "run"), "utf8"), /\nscripts\/npm ci && scripts\/npm test\n/);
   });
 
   it("offline plan + diff covers every stack in order, against the base branch, and is posted as a comment", () => {
