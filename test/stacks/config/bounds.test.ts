@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
+import { BackupPolicyError, lakePolicy } from "../../../components/backup/policies";
 import { configSchema } from "../../../stacks/config/schema";
 import { configProblems, stackConfigWith } from "../../support/stack-config";
 
@@ -33,7 +34,7 @@ const RANGES: Range[] = [
   { path: "monitoring.dailyQuotaGb", pass: [-1], fail: [-2], declared: ["min -1"] },
   { path: "storage.softDeleteRetentionDays", pass: [1, 365], fail: [0, 366], declared: ["min 1", "max 365"] },
   { path: "backup.softDeleteRetentionDays", pass: [14, 180], fail: [13, 181], declared: ["min 14", "max 180"] },
-  { path: "backup.retentionDays", pass: [1, 3650], fail: [0, 3651], declared: ["min 1", "max 3650"] },
+  { path: "backup.retentionDays", pass: [7, 3650], fail: [6, 3651], declared: ["min 7", "max 3650"] },
   { path: "postgres.storageSizeGb", pass: [32, 32768], fail: [31, 32769], declared: ["min 32", "max 32768"] },
   { path: "postgres.backupRetentionDays", pass: [7, 35], fail: [6, 36], declared: ["min 7", "max 35"] },
   { path: "containerApps.serverMinReplicas", pass: [0, 30], fail: [-1, 31], declared: ["min 0", "max 30"], context: { maxReplicas: 300 } },
@@ -112,6 +113,11 @@ describe("ranged config values", () => {
   it("cover every min/max the schema declares, with these numbers", () => {
     const tested = RANGES.flatMap((r) => (r.declared ?? []).map((bound) => `${r.path.replace(/^tags\.note$/, "tags.<value>")}: ${bound}`));
     assert.deepEqual(declaredBounds(configSchema).sort(), tested.sort());
+  });
+
+  it("backup.retentionDays: the schema's minimum is the lake policy's, so no accepted value fails mid-deployment", () => {
+    assert.doesNotThrow(() => lakePolicy(7));
+    assert.throws(() => lakePolicy(6), (err) => err instanceof BackupPolicyError && /lake retention 6 d is below the 7 d/.test(err.message));
   });
 
   it("name a bad map key by its map, with the rule it breaks", () => {
