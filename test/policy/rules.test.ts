@@ -73,7 +73,9 @@ const CASES: Case[] = [
   { policy: "loganalytics-no-local-auth", title: "local auth on", env: "dev", fires: /disableLocalAuth/, resources: () => [mutate(one(dev, T.logAnalytics), "features.disableLocalAuth", false)] },
   { policy: "loganalytics-retention", title: "7 days", env: "dev", fires: /retentionInDays is 7/, resources: () => [mutate(one(dev, T.logAnalytics), "retentionInDays", 7)] },
   { policy: "no-public-network-access", title: "unintended public endpoint", env: "dev", fires: /publicNetworkAccess is Enabled/, resources: () => [mutate(one(dev, T.storageAccount), "publicNetworkAccess", "Enabled")] },
-  { policy: "no-public-network-access", title: "Synapse allow-all firewall rule", env: "dev", fires: /whole IPv4 internet/, resources: () => [res("azure-native:synapse:IpFirewallRule", "all", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })] },
+  { policy: "no-public-network-access", title: "Synapse allow-all firewall rule", env: "dev", fires: /0\.0\.0\.0-255\.255\.255\.255 admits more than a \/8/, resources: () => [res("azure-native:synapse:IpFirewallRule", "all", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })] },
+  { policy: "no-public-network-access", title: "Synapse firewall rule all but 0.0.0.0", env: "dev", fires: /0\.0\.0\.1-255\.255\.255\.255 admits more than a \/8/, resources: () => [res("azure-native:synapse:IpFirewallRule", "almost", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.1", endIpAddress: "255.255.255.255" })] },
+  { policy: "no-public-network-access", title: "Synapse firewall rule one address more than a /8", env: "dev", fires: /10\.0\.0\.0-11\.0\.0\.0 admits more than a \/8/, resources: () => [res("azure-native:synapse:IpFirewallRule", "wide", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "10.0.0.0", endIpAddress: "11.0.0.0" })] },
   { policy: "required-tags", title: "tags dropped", env: "dev", fires: /missing required tags: .*cost-center/, resources: () => [mutate(one(dev, T.logAnalytics), "tags.cost-center", undefined)] },
   { policy: "required-tags", title: "prod tag in dev config", env: "dev", fires: /environment tag is "prod"/, resources: () => [one(prod, T.logAnalytics)] },
   { policy: "role-assignment-catalogue-only", title: "Owner", env: "dev", fires: /not in the role catalogue/, resources: () => [mutate(one(dev, T.roleAssignment), "roleDefinitionId", `/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/${OWNER}`)] },
@@ -108,6 +110,7 @@ const CASES: Case[] = [
   { policy: "backupvault-prod-geo-redundant", title: "no cross-region restore in prod", env: "prod", fires: /no cross-region restore/, resources: () => [mutate(one(prod, T.backupVault), "properties.featureSettings.crossRegionRestoreSettings.state", "Disabled")] },
   { policy: "backupvault-prod-geo-redundant", title: "one LocallyRedundant store in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [mutate(one(prod, T.backupVault), "properties.storageSettings", [{ datastoreType: "VaultStore", type: "GeoRedundant" }, { datastoreType: "VaultStore", type: "LocallyRedundant" }])] },
   { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/0", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/0" }])] },
+  { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/1 (half the internet)", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/1" }])] },
   { policy: "no-public-network-access", title: "storage IP rule *", env: "dev", fires: /networkRuleSet\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.storageAccount), "networkRuleSet.ipRules", [{ iPAddressOrRange: "*", action: "Allow" }])] },
   { policy: "no-public-network-access", title: "NSG inbound allow from Internet", env: "dev", fires: /NSG rule open-https allows inbound from the internet/, resources: () => [mutate(one(dev, "azure-native:network:NetworkSecurityGroup"), "securityRules", [{ name: "open-https", direction: "Inbound", access: "Allow", sourceAddressPrefix: "Internet", destinationPortRange: "443", protocol: "Tcp", priority: 100 }])] },
   { policy: "no-public-network-access", title: "Postgres network.publicNetworkAccess", env: "dev", fires: /^network\.publicNetworkAccess is Enabled/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "network.publicNetworkAccess", "Enabled")] },
@@ -194,6 +197,15 @@ describe("policy rules on failing fixtures", () => {
   it("without policy config the strictest (prod) form applies", async () => {
     const found = await runPoliciesOnGraph([one(dev, T.backupVault)]);
     assert.ok(found.some((v) => v.policy === "backupvault-prod-geo-redundant"));
+  });
+
+  it("a firewall or IP rule spanning exactly a /8 is not 'the whole internet' (the threshold is more than a /8)", async () => {
+    const resources = [
+      res("azure-native:synapse:IpFirewallRule", "slash8", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" }),
+      mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "10.0.0.0/8" }]),
+    ];
+    const found = (await violations(resources, "dev")).filter((v) => v.policy === "no-public-network-access");
+    assert.deepEqual(found, []);
   });
 
   it("a diagnostic setting on a sub-service (blobServices/default) counts for its account", async () => {
