@@ -121,19 +121,70 @@ const CASES: Case[] = [
   { policy: "stateful-durability", title: "unprotected resource group", env: "dev", fires: /resource group .* holds stateful resources but is not protected/, resources: () => dev.map((r) => (r.type === "azure-native:resources:ResourceGroup" ? { ...r, protect: false } : r)) },
 ];
 
-/** `report(` sites per rule in policy/rules/*.ts: a rule with N of them checks (at least) N conditions. */
-function reportSitesPerRule(): Map<string, number> {
-  const sites = new Map<string, number>();
+interface ReportTemplate {
+  /** The message as an anchored regex: its literal text, every `${…}` a wildcard. */
+  pattern: RegExp;
+  /** Literal characters: where a message fits two templates, the more specific (longer) one is its site. */
+  literal: number;
+}
+
+/**
+ * The message templates of the `report(` sites per rule in policy/rules/*.ts. Each report site is one check. A site
+ * inside a rule definition belongs to that rule; one inside a top-level helper function to every rule of the file
+ * that calls the helper.
+ */
+function reportTemplatesPerRule(): Map<string, ReportTemplate[]> {
+  const templates = new Map<string, ReportTemplate[]>();
   const dir = join(PROJECT_ROOT, "policy", "rules");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-    // Each chunk runs from one rule definition to the next, including the helpers after it.
-    const chunks = readFileSync(join(dir, file), "utf8").split(/export const \w+ = (?:resourceRule|stackRule)\(/).slice(1);
-    for (const chunk of chunks) {
-      const name = /name: "([^"]+)"/.exec(chunk)?.[1];
-      if (name) sites.set(name, (chunk.match(/\breport\(/g) ?? []).length);
+    const blocks = readFileSync(join(dir, file), "utf8").split(/^(?=(?:export )?(?:const|function) )/m);
+    const rules = blocks.flatMap((block) => {
+      const name = /^export const \w+ = (?:resourceRule|stackRule)\(\{\s*name: "([^"]+)"/.exec(block)?.[1];
+      return name ? [{ name, block }] : [];
+    });
+    for (const block of blocks) {
+      const sites = [...block.matchAll(/\breport\(/g)].map((m) => messageTemplate(block, m.index + m[0].length, file));
+      if (sites.length === 0) continue;
+      const helper = /^function (\w+)/.exec(block)?.[1];
+      const owners = helper ? rules.filter((r) => r.block.includes(`${helper}(`)) : rules.filter((r) => r.block === block);
+      assert.ok(owners.length > 0, `${file}: report( sites in ${helper ?? "a block"} belong to no rule`);
+      for (const { name } of owners) {
+        const known = templates.get(name) ?? [];
+        templates.set(name, [...known, ...sites.filter((t) => !known.some((k) => k.pattern.source === t.pattern.source))]);
+      }
     }
+    for (const { name } of rules) if (!templates.has(name)) templates.set(name, []);
   }
-  return sites;
+  return templates;
+}
+
+/** The message argument starting at `at` (a "string" or a `template`). */
+function messageTemplate(source: string, at: number, where: string): ReportTemplate {
+  const quote = source[at];
+  const literal: string[] = [];
+  let text = "";
+  let i = at + 1;
+  for (; i < source.length && source[i] !== quote; i++) {
+    if (source[i] === "\\") text += source[++i];
+    else if (quote === "`" && source.startsWith("${", i)) {
+      literal.push(text);
+      text = "";
+      let depth = 1;
+      for (i += 2; depth > 0; i++) depth += source[i] === "{" ? 1 : source[i] === "}" ? -1 : 0;
+      i--;
+    } else text += source[i];
+  }
+  assert.ok((quote === '"' || quote === "`") && i < source.length, `${where}: report( takes a literal message (a "string" or a \`template\`)`);
+  literal.push(text);
+  const pattern = new RegExp(`^${literal.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("[\\s\\S]*?")}$`);
+  return { pattern, literal: literal.join("").length };
+}
+
+/** The template a message came from: the most specific one it fits (none, or several equally specific, are errors). */
+function siteOf(message: string, templates: ReportTemplate[]): string[] {
+  const fits = templates.filter((t) => t.pattern.test(message));
+  const best = Math.max(...fits.map((t) => t.literal));
+  return fits.filter((t) => t.literal === best).map((t) => t.pattern.source);
 }
 
 describe("policy rules on failing fixtures", () => {
@@ -151,11 +202,22 @@ describe("policy rules on failing fixtures", () => {
     });
   }
 
-  it("every check of a multi-check rule has its own failing fixture (at least one per report site)", () => {
-    const sites = reportSitesPerRule();
-    assert.deepEqual([...sites.keys()].sort(), platformPolicies.map((p) => p.name).sort(), "every rule found in policy/rules/*.ts");
-    const short = [...sites].filter(([policy, n]) => CASES.filter((c) => c.policy === policy).length < n).map(([policy, n]) => `${policy}: ${n} checks`);
-    assert.deepEqual(short, []);
+  it("every check of a multi-check rule has its own failing fixture: each fixture's `fires` names one report site, every site is named", async () => {
+    const templates = reportTemplatesPerRule();
+    assert.deepEqual([...templates.keys()].sort(), platformPolicies.map((p) => p.name).sort(), "every rule found in policy/rules/*.ts");
+    const problems: string[] = [];
+    const covered = new Map<string, Set<string>>();
+    for (const c of CASES) {
+      const messages = (await violations(c.resources(), c.env)).filter((v) => v.policy === c.policy && c.fires.test(v.message)).map((v) => v.message);
+      const sites = new Set(messages.flatMap((m) => siteOf(m, templates.get(c.policy)!)));
+      if (sites.size !== 1) problems.push(`${c.policy} / ${c.title}: ${JSON.stringify(messages)} match ${sites.size} report templates`);
+      for (const site of sites) covered.set(c.policy, (covered.get(c.policy) ?? new Set()).add(site));
+    }
+    for (const [policy, sites] of templates) {
+      if (sites.length < 2) continue;
+      for (const { pattern } of sites) if (!covered.get(policy)?.has(pattern.source)) problems.push(`${policy}: no fixture for the check reporting ${pattern}`);
+    }
+    assert.deepEqual(problems, []);
   });
 
   it("every policy has at least one failing fixture", () => {
