@@ -9,8 +9,25 @@ export const DATASOURCE = {
   postgres: { datasourceType: "Microsoft.DBforPostgreSQL/flexibleServers", resourceType: "Microsoft.DBforPostgreSQL/flexibleServers" },
 } as const;
 
-/** ADLS vaulted backup keeps daily recovery points 7-3650 days. */
-const LAKE_MIN_RETENTION_DAYS = 7;
+/**
+ * ADLS vaulted backup keeps daily recovery points 7-3650 days. Microsoft's ADLS vaulted backup support matrix
+ * (https://learn.microsoft.com/azure/backup/azure-data-lake-storage-backup-support-matrix, preview) lists no retention
+ * range; 7 days is the floor this platform relies on, 3650 the 10-year vault maximum Azure Backup documents for blobs.
+ * The Postgres long-term-retention policy sets no floor of its own, so this is the floor of the one `retentionDays`
+ * both policies share: stacks/config/schema.ts bounds `dataplatform:backup.retentionDays` with it.
+ */
+export const LAKE_MIN_RETENTION_DAYS = 7;
+
+/**
+ * A policy Azure Backup would reject. The policy builders own no resource, so they throw this and leave it to the
+ * caller to name the component (e.g. `new pulumi.ResourceError(err.message, backup)`).
+ */
+export class BackupPolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BackupPolicyError";
+  }
+}
 
 const VAULT_STORE = { dataStoreType: "VaultStore", objectType: "DataStoreInfoBase" } as const;
 /** A fixed anchor keeps the schedule stable between runs (a Date.now() here would diff every `up`). */
@@ -48,7 +65,7 @@ function scheduledRule(name: string, backupType: string, interval: "P1D" | "P1W"
 /** Daily vaulted (Discrete) backup of the lake's containers, kept `retentionDays` in the vault. */
 export function lakePolicy(retentionDays: number): PolicyProperties {
   if (retentionDays < LAKE_MIN_RETENTION_DAYS) {
-    throw new Error(`backup: lake retention ${retentionDays} d is below the ${LAKE_MIN_RETENTION_DAYS} d ADLS vaulted backup allows`);
+    throw new BackupPolicyError(`backup: lake retention ${retentionDays} d is below the ${LAKE_MIN_RETENTION_DAYS} d ADLS vaulted backup allows`);
   }
   return {
     objectType: "BackupPolicy",

@@ -6,10 +6,15 @@ import { T } from "../../contracts/resource-types";
 
 const CATALOGUE_IDS = new Set(Object.values(ROLE_CATALOGUE).map((id) => id.toLowerCase()));
 
-/** The GUID a role definition ID ends in; the value itself when it is no resource ID (a bare GUID). */
-function roleGuid(roleDefinitionId: unknown): string {
-  const raw = String(roleDefinitionId ?? "");
-  return (tryParseResourceId(raw)?.name ?? raw).toLowerCase();
+const ROLE_DEFINITIONS = "Microsoft.Authorization/roleDefinitions";
+
+/**
+ * The GUID a role definition ID names, or undefined when the value is no Microsoft.Authorization/roleDefinitions ID
+ * (a bare GUID, some other resource whose name happens to be a catalogue GUID, an unknown): ARM wants the full ID.
+ */
+function roleGuid(roleDefinitionId: unknown): string | undefined {
+  const id = tryParseResourceId(roleDefinitionId);
+  return id && isResourceType(id, ROLE_DEFINITIONS) ? id.name.toLowerCase() : undefined;
 }
 
 /**
@@ -30,7 +35,8 @@ export const roleAssignmentCatalogue = resourceRule({
   types: [T.roleAssignment],
   check(props, _ctx, report) {
     const guid = roleGuid(props["roleDefinitionId"]);
-    if (!CATALOGUE_IDS.has(guid)) report(`role definition ${guid || "(none)"} is not in the role catalogue`);
+    if (guid === undefined) report(`roleDefinitionId ${JSON.stringify(props["roleDefinitionId"] ?? null)} is not a ${ROLE_DEFINITIONS} resource ID`);
+    else if (!CATALOGUE_IDS.has(guid)) report(`role definition ${guid} is not in the role catalogue`);
   },
 });
 
@@ -45,8 +51,8 @@ export const roleAssignmentNoBroadScope = resourceRule({
     const scope = String(props["scope"] ?? "");
     if (!isBroadScope(scope)) return;
     const guid = roleGuid(props["roleDefinitionId"]);
-    const privileged = FORBIDDEN_AT_SUBSCRIPTION.map((id) => id.toLowerCase()).includes(guid);
-    report(`${privileged ? "privileged role" : "role"} ${guid} assigned at broad scope ${scope || "/"}`);
+    const privileged = guid !== undefined && FORBIDDEN_AT_SUBSCRIPTION.map((id) => id.toLowerCase()).includes(guid);
+    report(`${privileged ? "privileged role" : "role"} ${guid ?? String(props["roleDefinitionId"])} assigned at broad scope ${scope || "/"}`);
   },
 });
 

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { describeCidrProblem, isPrivateRange, parseCidr } from "../../lib/ipv4";
 import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
 import { ENVIRONMENTS } from "../../contracts/environments";
+import { REQUIRED_TAG_KEYS } from "../../contracts/tags";
 import { isAzureRegion } from "./regions";
+import { LAKE_MIN_RETENTION_DAYS } from "../../components/backup/policies";
 
 /**
  * The schema of every `dataplatform:*` key a stack file may set. Keys are strict: a typo is an error, not a
@@ -56,6 +58,41 @@ const httpsUrl = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i
 
 const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 1-512 characters without <>%&\\?/" });
 
+/**
+ * Azure allows 50 tags per resource (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations);
+ * every tracked resource also carries the platform's REQUIRED_TAG_KEYS, which config may not set itself.
+ */
+const AZURE_MAX_TAGS = 50;
+const MAX_CONFIG_TAGS = AZURE_MAX_TAGS - REQUIRED_TAG_KEYS.length;
+
+const tags = z.record(tagKey, z.string().max(256, { error: "tag values are at most 256 characters" })).superRefine((value, ctx) => {
+  const count = Object.keys(value).length;
+  if (count > MAX_CONFIG_TAGS) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${count} tags; at most ${MAX_CONFIG_TAGS} (Azure allows ${AZURE_MAX_TAGS} per resource and the platform sets ${REQUIRED_TAG_KEYS.join(", ")})`,
+    });
+  }
+});
+
+/**
+ * The workspace daily ingestion cap (workspaceCapping.dailyQuotaGb): -1 for none, otherwise at least 0.023 GB. That
+ * floor is an assumption (the smallest cap Azure is known to accept); Microsoft's daily-cap article
+ * (https://learn.microsoft.com/azure/azure-monitor/logs/daily-cap) states no minimum. Either way 0 or a negative
+ * other than -1 is no cap anyone means. The 1000 GB/day ceiling is the platform's guard against unit slips (MB
+ * written as GB), not an Azure limit: a real need for more would raise it here.
+ */
+const DAILY_QUOTA_MIN_GB = 0.023;
+const dailyQuotaGb = z
+  .number()
+  .min(-1)
+  .max(1000)
+  .superRefine((value, ctx) => {
+    if (value > -1 && value < DAILY_QUOTA_MIN_GB) {
+      ctx.addIssue({ code: "custom", message: `${value} is neither -1 (no cap) nor a cap of at least ${DAILY_QUOTA_MIN_GB} GB` });
+    }
+  });
+
 const KEY_EXPIRY_MAX_DAYS = 3650;
 
 export const configSchema = z.strictObject({
@@ -70,7 +107,7 @@ export const configSchema = z.strictObject({
     .string()
     .regex(/^[a-z][a-z0-9]{1,5}$/, { error: "must be 2-6 lower-case letters/digits, starting with a letter" })
     .optional(),
-  tags: z.record(tagKey, z.string().max(256, { error: "tag values are at most 256 characters" })).optional(),
+  tags: tags.optional(),
   network: z.strictObject({
     addressSpace,
     /** Bring-your-own private DNS zones (zone name → zone resource ID), e.g. from a hub subscription. */
@@ -79,7 +116,7 @@ export const configSchema = z.strictObject({
   monitoring: z
     .strictObject({
       retentionInDays: z.number().int().min(30).max(730).optional(),
-      dailyQuotaGb: z.number().min(-1).optional(),
+      dailyQuotaGb: dailyQuotaGb.optional(),
     })
     .optional(),
   storage: z
@@ -101,7 +138,9 @@ export const configSchema = z.strictObject({
       immutability: z.enum(["Disabled", "Unlocked", "Locked"]).optional(),
       softDelete: z.enum(["Off", "On", "AlwaysOn"]).optional(),
       softDeleteRetentionDays: z.number().int().min(14).max(180).optional(),
-      retentionDays: z.number().int().min(1).max(3650).optional(),
+      // Both backup policies keep recovery points this long; the lake's (ADLS vaulted) needs at least 7 days, and
+      // lakePolicy would otherwise throw mid-deployment, after the vault is registered.
+      retentionDays: z.number().int().min(LAKE_MIN_RETENTION_DAYS).max(3650).optional(),
     })
     .optional(),
   postgres: z

@@ -73,7 +73,9 @@ const CASES: Case[] = [
   { policy: "loganalytics-no-local-auth", title: "local auth on", env: "dev", fires: /disableLocalAuth/, resources: () => [mutate(one(dev, T.logAnalytics), "features.disableLocalAuth", false)] },
   { policy: "loganalytics-retention", title: "7 days", env: "dev", fires: /retentionInDays is 7/, resources: () => [mutate(one(dev, T.logAnalytics), "retentionInDays", 7)] },
   { policy: "no-public-network-access", title: "unintended public endpoint", env: "dev", fires: /publicNetworkAccess is Enabled/, resources: () => [mutate(one(dev, T.storageAccount), "publicNetworkAccess", "Enabled")] },
-  { policy: "no-public-network-access", title: "Synapse allow-all firewall rule", env: "dev", fires: /whole IPv4 internet/, resources: () => [res("azure-native:synapse:IpFirewallRule", "all", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })] },
+  { policy: "no-public-network-access", title: "Synapse allow-all firewall rule", env: "dev", fires: /0\.0\.0\.0-255\.255\.255\.255 admits more than a \/8/, resources: () => [res("azure-native:synapse:IpFirewallRule", "all", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })] },
+  { policy: "no-public-network-access", title: "Synapse firewall rule all but 0.0.0.0", env: "dev", fires: /0\.0\.0\.1-255\.255\.255\.255 admits more than a \/8/, resources: () => [res("azure-native:synapse:IpFirewallRule", "almost", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "0.0.0.1", endIpAddress: "255.255.255.255" })] },
+  { policy: "no-public-network-access", title: "Synapse firewall rule one address more than a /8", env: "dev", fires: /10\.0\.0\.0-11\.0\.0\.0 admits more than a \/8/, resources: () => [res("azure-native:synapse:IpFirewallRule", "wide", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "10.0.0.0", endIpAddress: "11.0.0.0" })] },
   { policy: "required-tags", title: "tags dropped", env: "dev", fires: /missing required tags: .*cost-center/, resources: () => [mutate(one(dev, T.logAnalytics), "tags.cost-center", undefined)] },
   { policy: "required-tags", title: "prod tag in dev config", env: "dev", fires: /environment tag is "prod"/, resources: () => [one(prod, T.logAnalytics)] },
   { policy: "role-assignment-catalogue-only", title: "Owner", env: "dev", fires: /not in the role catalogue/, resources: () => [mutate(one(dev, T.roleAssignment), "roleDefinitionId", `/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/${OWNER}`)] },
@@ -108,27 +110,81 @@ const CASES: Case[] = [
   { policy: "backupvault-prod-geo-redundant", title: "no cross-region restore in prod", env: "prod", fires: /no cross-region restore/, resources: () => [mutate(one(prod, T.backupVault), "properties.featureSettings.crossRegionRestoreSettings.state", "Disabled")] },
   { policy: "backupvault-prod-geo-redundant", title: "one LocallyRedundant store in prod", env: "prod", fires: /not GeoRedundant/, resources: () => [mutate(one(prod, T.backupVault), "properties.storageSettings", [{ datastoreType: "VaultStore", type: "GeoRedundant" }, { datastoreType: "VaultStore", type: "LocallyRedundant" }])] },
   { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/0", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/0" }])] },
+  { policy: "no-public-network-access", title: "Key Vault IP rule 0.0.0.0/1 (half the internet)", env: "dev", fires: /properties\.networkAcls\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "0.0.0.0/1" }])] },
   { policy: "no-public-network-access", title: "storage IP rule *", env: "dev", fires: /networkRuleSet\.ipRules opens the resource to the internet/, resources: () => [mutate(one(dev, T.storageAccount), "networkRuleSet.ipRules", [{ iPAddressOrRange: "*", action: "Allow" }])] },
   { policy: "no-public-network-access", title: "NSG inbound allow from Internet", env: "dev", fires: /NSG rule open-https allows inbound from the internet/, resources: () => [mutate(one(dev, "azure-native:network:NetworkSecurityGroup"), "securityRules", [{ name: "open-https", direction: "Inbound", access: "Allow", sourceAddressPrefix: "Internet", destinationPortRange: "443", protocol: "Tcp", priority: 100 }])] },
   { policy: "no-public-network-access", title: "Postgres network.publicNetworkAccess", env: "dev", fires: /^network\.publicNetworkAccess is Enabled/, resources: () => [mutate(good("azure-native:dbforpostgresql:Server"), "network.publicNetworkAccess", "Enabled")] },
+  { policy: "role-assignment-catalogue-only", title: "catalogue GUID as the name of a non-role resource", env: "dev", fires: /^roleDefinitionId ".*\/Microsoft\.Storage\/storageAccounts\/acdd72a7-.*" is not a Microsoft\.Authorization\/roleDefinitions resource ID$/, resources: () => [mutate(one(dev, T.roleAssignment), "roleDefinitionId", `/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${READER}`)] },
+  { policy: "role-assignment-catalogue-only", title: "bare catalogue GUID", env: "dev", fires: /^roleDefinitionId "acdd72a7-3385-48ef-bd42-f606fba81ae7" is not a Microsoft\.Authorization\/roleDefinitions resource ID$/, resources: () => [mutate(one(dev, T.roleAssignment), "roleDefinitionId", READER)] },
   { policy: "role-assignment-no-broad-scope", title: "catalogue role at management group scope", env: "dev", fires: /^role .* assigned at broad scope \/providers\/Microsoft\.Management/, resources: () => [mutate(one(dev, T.roleAssignment), "scope", "/providers/Microsoft.Management/managementGroups/contoso")] },
   { policy: "secrets-never-plaintext", title: "Key Vault reference without identity", env: "dev", fires: /references Key Vault without an identity/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.secrets", [{ name: "auth", keyVaultUrl: "https://kv-dp-dev.vault.azure.net/secrets/prefect-auth" }])] },
   { policy: "stateful-durability", title: "unprotected resource group", env: "dev", fires: /resource group .* holds stateful resources but is not protected/, resources: () => dev.map((r) => (r.type === "azure-native:resources:ResourceGroup" ? { ...r, protect: false } : r)) },
 ];
 
-/** `report(` sites per rule in policy/rules/*.ts: a rule with N of them checks (at least) N conditions. */
-function reportSitesPerRule(): Map<string, number> {
-  const sites = new Map<string, number>();
+interface ReportTemplate {
+  /** The message as an anchored regex: its literal text, every `${…}` a wildcard. */
+  pattern: RegExp;
+  /** Literal characters: where a message fits two templates, the more specific (longer) one is its site. */
+  literal: number;
+}
+
+/**
+ * The message templates of the `report(` sites per rule in policy/rules/*.ts. Each report site is one check. A site
+ * inside a rule definition belongs to that rule; one inside a top-level helper function to every rule of the file
+ * that calls the helper.
+ */
+function reportTemplatesPerRule(): Map<string, ReportTemplate[]> {
+  const templates = new Map<string, ReportTemplate[]>();
   const dir = join(PROJECT_ROOT, "policy", "rules");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-    // Each chunk runs from one rule definition to the next, including the helpers after it.
-    const chunks = readFileSync(join(dir, file), "utf8").split(/export const \w+ = (?:resourceRule|stackRule)\(/).slice(1);
-    for (const chunk of chunks) {
-      const name = /name: "([^"]+)"/.exec(chunk)?.[1];
-      if (name) sites.set(name, (chunk.match(/\breport\(/g) ?? []).length);
+    const blocks = readFileSync(join(dir, file), "utf8").split(/^(?=(?:export )?(?:const|function) )/m);
+    const rules = blocks.flatMap((block) => {
+      const name = /^export const \w+ = (?:resourceRule|stackRule)\(\{\s*name: "([^"]+)"/.exec(block)?.[1];
+      return name ? [{ name, block }] : [];
+    });
+    for (const block of blocks) {
+      const sites = [...block.matchAll(/\breport\(/g)].map((m) => messageTemplate(block, m.index + m[0].length, file));
+      if (sites.length === 0) continue;
+      const helper = /^function (\w+)/.exec(block)?.[1];
+      const owners = helper ? rules.filter((r) => r.block.includes(`${helper}(`)) : rules.filter((r) => r.block === block);
+      assert.ok(owners.length > 0, `${file}: report( sites in ${helper ?? "a block"} belong to no rule`);
+      for (const { name } of owners) {
+        const known = templates.get(name) ?? [];
+        templates.set(name, [...known, ...sites.filter((t) => !known.some((k) => k.pattern.source === t.pattern.source))]);
+      }
     }
+    for (const { name } of rules) if (!templates.has(name)) templates.set(name, []);
   }
-  return sites;
+  return templates;
+}
+
+/** The message argument starting at `at` (a "string" or a `template`). */
+function messageTemplate(source: string, at: number, where: string): ReportTemplate {
+  const quote = source[at];
+  const literal: string[] = [];
+  let text = "";
+  let i = at + 1;
+  for (; i < source.length && source[i] !== quote; i++) {
+    if (source[i] === "\\") text += source[++i];
+    else if (quote === "`" && source.startsWith("${", i)) {
+      literal.push(text);
+      text = "";
+      let depth = 1;
+      for (i += 2; depth > 0; i++) depth += source[i] === "{" ? 1 : source[i] === "}" ? -1 : 0;
+      i--;
+    } else text += source[i];
+  }
+  assert.ok((quote === '"' || quote === "`") && i < source.length, `${where}: report( takes a literal message (a "string" or a \`template\`)`);
+  literal.push(text);
+  const pattern = new RegExp(`^${literal.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("[\\s\\S]*?")}$`);
+  return { pattern, literal: literal.join("").length };
+}
+
+/** The template a message came from: the most specific one it fits (none, or several equally specific, are errors). */
+function siteOf(message: string, templates: ReportTemplate[]): string[] {
+  const fits = templates.filter((t) => t.pattern.test(message));
+  const best = Math.max(...fits.map((t) => t.literal));
+  return fits.filter((t) => t.literal === best).map((t) => t.pattern.source);
 }
 
 describe("policy rules on failing fixtures", () => {
@@ -146,11 +202,22 @@ describe("policy rules on failing fixtures", () => {
     });
   }
 
-  it("every check of a multi-check rule has its own failing fixture (at least one per report site)", () => {
-    const sites = reportSitesPerRule();
-    assert.deepEqual([...sites.keys()].sort(), platformPolicies.map((p) => p.name).sort(), "every rule found in policy/rules/*.ts");
-    const short = [...sites].filter(([policy, n]) => CASES.filter((c) => c.policy === policy).length < n).map(([policy, n]) => `${policy}: ${n} checks`);
-    assert.deepEqual(short, []);
+  it("every check of a multi-check rule has its own failing fixture: each fixture's `fires` names one report site, every site is named", async () => {
+    const templates = reportTemplatesPerRule();
+    assert.deepEqual([...templates.keys()].sort(), platformPolicies.map((p) => p.name).sort(), "every rule found in policy/rules/*.ts");
+    const problems: string[] = [];
+    const covered = new Map<string, Set<string>>();
+    for (const c of CASES) {
+      const messages = (await violations(c.resources(), c.env)).filter((v) => v.policy === c.policy && c.fires.test(v.message)).map((v) => v.message);
+      const sites = new Set(messages.flatMap((m) => siteOf(m, templates.get(c.policy)!)));
+      if (sites.size !== 1) problems.push(`${c.policy} / ${c.title}: ${JSON.stringify(messages)} match ${sites.size} report templates`);
+      for (const site of sites) covered.set(c.policy, (covered.get(c.policy) ?? new Set()).add(site));
+    }
+    for (const [policy, sites] of templates) {
+      if (sites.length < 2) continue;
+      for (const { pattern } of sites) if (!covered.get(policy)?.has(pattern.source)) problems.push(`${policy}: no fixture for the check reporting ${pattern}`);
+    }
+    assert.deepEqual(problems, []);
   });
 
   it("every policy has at least one failing fixture", () => {
@@ -194,6 +261,15 @@ describe("policy rules on failing fixtures", () => {
   it("without policy config the strictest (prod) form applies", async () => {
     const found = await runPoliciesOnGraph([one(dev, T.backupVault)]);
     assert.ok(found.some((v) => v.policy === "backupvault-prod-geo-redundant"));
+  });
+
+  it("a firewall or IP rule spanning exactly a /8 is not 'the whole internet' (the threshold is more than a /8)", async () => {
+    const resources = [
+      res("azure-native:synapse:IpFirewallRule", "slash8", { resourceGroupName: "rg", workspaceName: "w", startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" }),
+      mutate(one(dev, T.vault), "properties.networkAcls.ipRules", [{ value: "10.0.0.0/8" }]),
+    ];
+    const found = (await violations(resources, "dev")).filter((v) => v.policy === "no-public-network-access");
+    assert.deepEqual(found, []);
   });
 
   it("a diagnostic setting on a sub-service (blobServices/default) counts for its account", async () => {

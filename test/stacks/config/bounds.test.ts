@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
+import { BackupPolicyError, lakePolicy } from "../../../components/backup/policies";
 import { configSchema } from "../../../stacks/config/schema";
 import { configProblems, stackConfigWith } from "../../support/stack-config";
 
@@ -20,6 +21,7 @@ interface Range {
 }
 
 const chars = (n: number, c = "a") => c.repeat(n);
+const tagMap = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, "v"]));
 const TENANT = "6f1c2b7e-3d4a-4c8b-9e21-5a7d0c3f8b14";
 
 const RANGES: Range[] = [
@@ -27,13 +29,16 @@ const RANGES: Range[] = [
   { path: "costCenter", pass: ["C1", `C${chars(31, "1")}`], fail: ["C", `C${chars(32, "1")}`] },
   { path: "workloadShortName", pass: ["dp", "dp1234"], fail: ["d", "dp12345"] },
   { path: "tags", pass: [{ [chars(1)]: "v", [chars(512)]: "v" }], fail: [{ "": "v" }, { [chars(513)]: "v" }] },
+  // Azure's 50 tags per resource, less the 5 the platform sets (contracts/tags.ts REQUIRED_TAG_KEYS).
+  { path: "tags", pass: [{}, tagMap(45)], fail: [tagMap(46)] },
   { path: "tags.note", pass: ["", chars(256)], fail: [chars(257)], declared: ["max 256"] },
   { path: "network.addressSpace", pass: ["10.40.0.0/16", "10.40.0.0/24"], fail: ["10.40.0.0/15", "10.40.0.0/25"] },
   { path: "monitoring.retentionInDays", pass: [30, 730], fail: [29, 731], declared: ["min 30", "max 730"] },
-  { path: "monitoring.dailyQuotaGb", pass: [-1], fail: [-2], declared: ["min -1"] },
+  // -1 is "no cap"; between it and the smallest cap Azure takes (0.023 GB) nothing is valid.
+  { path: "monitoring.dailyQuotaGb", pass: [-1, 0.023, 1000], fail: [-1.001, -0.5, 0, 0.022, 1000.001], declared: ["min -1", "max 1000"] },
   { path: "storage.softDeleteRetentionDays", pass: [1, 365], fail: [0, 366], declared: ["min 1", "max 365"] },
   { path: "backup.softDeleteRetentionDays", pass: [14, 180], fail: [13, 181], declared: ["min 14", "max 180"] },
-  { path: "backup.retentionDays", pass: [1, 3650], fail: [0, 3651], declared: ["min 1", "max 3650"] },
+  { path: "backup.retentionDays", pass: [7, 3650], fail: [6, 3651], declared: ["min 7", "max 3650"] },
   { path: "postgres.storageSizeGb", pass: [32, 32768], fail: [31, 32769], declared: ["min 32", "max 32768"] },
   { path: "postgres.backupRetentionDays", pass: [7, 35], fail: [6, 36], declared: ["min 7", "max 35"] },
   { path: "containerApps.serverMinReplicas", pass: [0, 30], fail: [-1, 31], declared: ["min 0", "max 30"], context: { maxReplicas: 300 } },
@@ -112,6 +117,11 @@ describe("ranged config values", () => {
   it("cover every min/max the schema declares, with these numbers", () => {
     const tested = RANGES.flatMap((r) => (r.declared ?? []).map((bound) => `${r.path.replace(/^tags\.note$/, "tags.<value>")}: ${bound}`));
     assert.deepEqual(declaredBounds(configSchema).sort(), tested.sort());
+  });
+
+  it("backup.retentionDays: the schema's minimum is the lake policy's, so no accepted value fails mid-deployment", () => {
+    assert.doesNotThrow(() => lakePolicy(7));
+    assert.throws(() => lakePolicy(6), (err) => err instanceof BackupPolicyError && /lake retention 6 d is below the 7 d/.test(err.message));
   });
 
   it("name a bad map key by its map, with the rule it breaks", () => {
