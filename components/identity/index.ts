@@ -4,13 +4,8 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlacementArgs } from "../cross-cutting";
 import type { KeyVaultRef } from "../keyvault";
-import {
-  constrainedRolesCondition,
-  DEPLOY_ASSIGNABLE_ROLES,
-  ENTRA_TOKEN_EXCHANGE_AUDIENCE,
-  GITHUB_OIDC_ISSUER,
-  githubSubject,
-} from "./rbac-condition";
+import { ENTRA_TOKEN_EXCHANGE_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject } from "./federation";
+import { constrainedRolesCondition, DEPLOY_ASSIGNABLE_ROLES } from "./rbac-condition";
 import { GRAPH_APPLICATION_READWRITE_OWNEDBY, MICROSOFT_GRAPH_APP_ID } from "../../contracts/microsoft-graph";
 import { assignRole, type RoleAssignmentSpec } from "./roles";
 import { RotatingClientSecret } from "./rotation";
