@@ -1,8 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { ROLE_CATALOGUE, type RoleName } from "../../contracts/roles";
-import { providerResourceId, tryParseResourceId } from "../../lib/resource-id";
-
+import { providerResourceId, subscriptionScopeId, tryParseResourceId } from "../../lib/resource-id";
 
 export type PrincipalType = "ServicePrincipal" | "Group" | "User";
 
@@ -21,7 +20,7 @@ function roleDefinitionId(role: RoleName, scope: pulumi.Input<string>, owner: pu
   return pulumi.output(scope).apply((s) => {
     const subscription = tryParseResourceId(s)?.subscriptionId;
     if (!subscription) throw new pulumi.ResourceError(`role "${role}": scope "${s}" is not inside a subscription`, owner);
-    return providerResourceId(`/subscriptions/${subscription}`, "Microsoft.Authorization", [["roleDefinitions", ROLE_CATALOGUE[role]]]);
+    return providerResourceId(subscriptionScopeId(subscription), "Microsoft.Authorization", [["roleDefinitions", ROLE_CATALOGUE[role]]]);
   });
 }
 
