@@ -6,13 +6,13 @@ import { providerResourceId, subscriptionScopeId, tryParseResourceId } from "../
 export type PrincipalType = "ServicePrincipal" | "Group" | "User";
 
 export interface RoleAssignmentSpec {
-  principalId: pulumi.Input<string>;
-  principalType: PrincipalType;
-  role: RoleName;
+  readonly principalId: pulumi.Input<string>;
+  readonly principalType: PrincipalType;
+  readonly role: RoleName;
   /** Why this principal needs this role; shows in the portal and in the plan's access table. */
-  description: string;
-  /** ABAC condition (version 2.0), e.g. limiting which roles an RBAC administrator may assign. */
-  condition?: pulumi.Input<string>;
+  readonly description: string;
+  /** ABAC condition (version 2.0), e.g. limiting which roles an RBAC administrator may assign. Default: none (unconditioned). */
+  readonly condition?: pulumi.Input<string>;
 }
 
 /** The role definition's full ID in the subscription the scope lives in (ARM normalises to this form; anything else diffs forever). */

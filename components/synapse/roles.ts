@@ -25,9 +25,9 @@ export const SYNAPSE_ROLES = [
 export type SynapseRole = (typeof SYNAPSE_ROLES)[number];
 
 export interface SynapseRoleAssignmentSpec {
-  principalId: pulumi.Input<string>;
-  principalType: PrincipalType;
-  role: SynapseRole;
+  readonly principalId: pulumi.Input<string>;
+  readonly principalType: PrincipalType;
+  readonly role: SynapseRole;
 }
 
 /**
