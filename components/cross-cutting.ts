@@ -11,44 +11,46 @@ export type LockLevel = "CanNotDelete" | "ReadOnly";
  * whether it is locked and protected, where its private endpoints live, who gets which role on it, extra tags.
  */
 export interface CrossCuttingArgs {
-  /** Send allLogs/audit and AllMetrics to this Log Analytics workspace. */
-  diagnostics?: { workspaceId: pulumi.Input<string> };
-  /** Management lock on the component's stateful resources (prod: CanNotDelete). */
-  lock?: LockLevel;
-  /** Pulumi `protect` on the component's stateful resources, so `up`/`destroy` cannot delete them. */
-  protect?: boolean;
-  /** Subnet and private DNS zones (zone name → zone ID) for the component's private endpoints. */
-  privateEndpoints?: PrivateEndpointPlacement;
-  /** Extra role assignments on the component's main resource. */
-  roleAssignments?: RoleAssignmentSpec[];
-  /** Tags beyond the platform's own (those are applied to every resource by `registerPlatformTags`). */
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Send allLogs/audit and AllMetrics to this Log Analytics workspace. Default: no diagnostic settings. */
+  readonly diagnostics?: { readonly workspaceId: pulumi.Input<string> };
+  /** Management lock on the component's stateful resources (prod: CanNotDelete). Default: no lock. */
+  readonly lock?: LockLevel;
+  /** Pulumi `protect` on the component's stateful resources, so `up`/`destroy` cannot delete them. Default: false. */
+  readonly protect?: boolean;
+  /** Subnet and private DNS zones (zone name → zone ID) for the component's private endpoints. Default: no private endpoints. */
+  readonly privateEndpoints?: PrivateEndpointPlacement;
+  /** Extra role assignments on the component's main resource. Default: none. */
+  readonly roleAssignments?: readonly RoleAssignmentSpec[];
+  /** Tags beyond the platform's own (those are applied to every resource by `registerPlatformTags`). Default: none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** What every component needs to place its resources. */
 export interface PlacementArgs {
-  resourceGroupName: pulumi.Input<string>;
-  location: pulumi.Input<string>;
-  naming: Naming;
+  readonly resourceGroupName: pulumi.Input<string>;
+  readonly location: pulumi.Input<string>;
+  readonly naming: Naming;
 }
 
 export interface PrivateEndpointPlacement {
-  subnetId: pulumi.Input<string>;
-  dnsZoneIds: Record<string, pulumi.Input<string>>;
+  readonly subnetId: pulumi.Input<string>;
+  readonly dnsZoneIds: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /** Which diagnostic categories a resource type supports: Azure rejects a setting that names one it lacks. */
 export interface DiagnosticSupport {
-  logs: "allLogs" | "audit" | "none";
-  metrics: boolean;
+  readonly logs: "allLogs" | "audit" | "none";
+  readonly metrics: boolean;
 }
 
 export interface Target {
   /** Short purpose used in child names (`vault`, `lake`). */
-  purpose: string;
-  id: pulumi.Input<string>;
-  diagnostics?: DiagnosticSupport;
-  privateLinkGroups?: PrivateLinkGroup[];
+  readonly purpose: string;
+  readonly id: pulumi.Input<string>;
+  /** The diagnostic categories the target's type supports. Default: the target gets no diagnostic setting. */
+  readonly diagnostics?: DiagnosticSupport;
+  /** Private Link sub-resources that each get a private endpoint (when `privateEndpoints` is given). Default: none. */
+  readonly privateLinkGroups?: readonly PrivateLinkGroup[];
 }
 
 /**

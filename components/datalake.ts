@@ -8,11 +8,11 @@ export type LakeRedundancy = "LRS" | "ZRS" | "GRS" | "GZRS" | "RAGRS" | "RAGZRS"
 
 export interface DataLakeArgs extends PlacementArgs, CrossCuttingArgs {
   /** Replication per environment (dev LRS, test ZRS, prod GZRS). */
-  redundancy: LakeRedundancy;
+  readonly redundancy: LakeRedundancy;
   /** Filesystems (containers) to create, e.g. raw, curated, synapse. */
-  filesystems: readonly string[];
+  readonly filesystems: readonly string[];
   /** Days a deleted blob/directory or filesystem stays recoverable (1-365). */
-  softDeleteRetentionDays: pulumi.Input<number>;
+  readonly softDeleteRetentionDays: pulumi.Input<number>;
 }
 
 /**

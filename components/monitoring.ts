@@ -4,9 +4,9 @@ import type { CoreOutputs } from "./core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "./cross-cutting";
 
 export interface MonitoringArgs extends PlacementArgs, Omit<CrossCuttingArgs, "diagnostics"> {
-  retentionInDays: pulumi.Input<number>;
+  readonly retentionInDays: pulumi.Input<number>;
   /** Daily ingestion cap in GB; -1 for none. */
-  dailyQuotaGb: pulumi.Input<number>;
+  readonly dailyQuotaGb: pulumi.Input<number>;
 }
 
 /**

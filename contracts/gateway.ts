@@ -26,6 +26,12 @@ export const GATEWAY_BINDINGS = [
 
 export type GatewayBinding = (typeof GATEWAY_BINDINGS)[number];
 
+/**
+ * The Workers compatibility date the bundle is deployed with (the default of `dataplatform:gateway.compatibilityDate`)
+ * and run with in workerd by the gateway tests and benchmark: deployed semantics = tested semantics.
+ */
+export const GATEWAY_COMPATIBILITY_DATE = "2025-09-01";
+
 /** The secret binding the `/prefect` route names: Prefect's basic-auth string (`user:password`). */
 export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
 

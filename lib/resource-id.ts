@@ -60,7 +60,7 @@ export function parseResourceId(id: string, expectedType?: string): ResourceId {
   if (subscriptionId !== undefined) {
     parsed = resourceGroupName === undefined
       ? resource(subscriptionId, undefined, RESOURCES_PROVIDER, ["subscriptions"], [subscriptionId], undefined)
-      : resource(subscriptionId, resourceGroupName, RESOURCES_PROVIDER, ["resourceGroups"], [resourceGroupName], `/subscriptions/${subscriptionId}`);
+      : resource(subscriptionId, resourceGroupName, RESOURCES_PROVIDER, ["resourceGroups"], [resourceGroupName], subscriptionScopeId(subscriptionId));
   }
   // Each `providers/<Namespace>/<type>/<name>…` run names a resource; a later run is an extension of the earlier one.
   while (at < segments.length) {
@@ -98,9 +98,14 @@ export function isResourceType(id: ResourceId, type: string): boolean {
   return id.type.toLowerCase() === type.toLowerCase();
 }
 
+/** The ID of a subscription, `/subscriptions/<sub>`: the scope of subscription-level resources such as role definitions. */
+export function subscriptionScopeId(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}`;
+}
+
 /** The ID of a resource group. */
 export function resourceGroupId(subscriptionId: string, resourceGroupName: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}`;
+  return `${subscriptionScopeId(subscriptionId)}/resourceGroups/${resourceGroupName}`;
 }
 
 /** The ID of a provider resource inside `scope` (a subscription, a resource group or, for an extension, a resource). */

@@ -5,13 +5,13 @@ import { rotationProblems } from "../components/keyvault/rotation";
 import { defaultSettings, GATEWAY_RATE_LIMIT_DEFAULTS, KEY_VAULT_DEFAULTS, type IdentitySettings, type KeyVaultSettings } from "./config/defaults";
 import { type EnvironmentProfile } from "./config/environments";
 import { ENVIRONMENTS, type Environment } from "../contracts/environments";
+import { GATEWAY_COMPATIBILITY_DATE } from "../contracts/gateway";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
 import { orderedSettingProblems } from "./config/ordered-settings";
 import type { AzureRegion } from "./config/regions";
 import { configSchema, type RawPlatformConfig } from "./config/schema";
 
 export { ConfigError } from "./config/errors";
-export type { Environment } from "../contracts/environments";
 
 
 /** The validated, defaulted, environment-resolved configuration that components are built from. */
@@ -157,8 +157,6 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
   };
 }
 
-/** The Worker bundle is tested in workerd with this date (test/gateway/harness.ts); change both together. */
-export const GATEWAY_COMPATIBILITY_DATE = "2025-09-01";
 /** Rate-limit namespaces are per account: one per environment so dev traffic never eats prod's budget. */
 const RATE_LIMIT_NAMESPACES: Record<Environment, string> = { dev: "1001", test: "1002", prod: "1003" };
 const ENTRA_V2_ISSUER = /^https:\/\/login\.microsoftonline\.com\/([0-9a-f-]{36})\/v2\.0$/i;

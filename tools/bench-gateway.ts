@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { Miniflare } from "miniflare";
 import type { Readable } from "node:stream";
+import { GATEWAY_COMPATIBILITY_DATE } from "../contracts/gateway";
 import { buildGateway, WORKER_BUNDLE } from "../gateway/build";
 import { json, LoopbackServer } from "../test/gateway/loopback";
 import { AUDIENCE, TestIdp } from "../test/gateway/idp";
@@ -50,8 +51,8 @@ async function main(): Promise<void> {
   };
   const mf = new Miniflare({
     workers: [
-      { name: "gateway", routes: ["gateway.bench/*"], modules: true, scriptPath: WORKER_BUNDLE, compatibilityDate: "2025-09-01", bindings },
-      { name: "pass", routes: ["pass.bench/*"], modules: true, script: PASS_THROUGH, compatibilityDate: "2025-09-01", bindings: { UPSTREAM: upstream.origin } },
+      { name: "gateway", routes: ["gateway.bench/*"], modules: true, scriptPath: WORKER_BUNDLE, compatibilityDate: GATEWAY_COMPATIBILITY_DATE, bindings },
+      { name: "pass", routes: ["pass.bench/*"], modules: true, script: PASS_THROUGH, compatibilityDate: GATEWAY_COMPATIBILITY_DATE, bindings: { UPSTREAM: upstream.origin } },
     ],
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       let buffered = "";

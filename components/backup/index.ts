@@ -8,31 +8,31 @@ import { type RoleName } from "../../contracts/roles";
 
 /** A resource the vault protects: Azure Backup needs its ID, name and region (same region as the vault). */
 export interface ProtectedResource {
-  id: pulumi.Input<string>;
-  name: pulumi.Input<string>;
-  location: pulumi.Input<string>;
+  readonly id: pulumi.Input<string>;
+  readonly name: pulumi.Input<string>;
+  readonly location: pulumi.Input<string>;
 }
 
 /** The vault's durability settings: what differs per environment (stacks/config/environments.ts). */
 export interface BackupVaultSettings {
   /** Vault storage redundancy (cannot change once the vault holds backups). */
-  redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
+  readonly redundancy: "LocallyRedundant" | "ZoneRedundant" | "GeoRedundant";
   /** Restore in the paired region; needs GeoRedundant storage. */
-  crossRegionRestore: boolean;
+  readonly crossRegionRestore: boolean;
   /** Locked is irreversible: retention can then never be shortened nor backups deleted early. */
-  immutability: "Disabled" | "Unlocked" | "Locked";
+  readonly immutability: "Disabled" | "Unlocked" | "Locked";
   /** AlwaysOn is irreversible: soft delete can then never be turned off. */
-  softDelete: "Off" | "On" | "AlwaysOn";
-  softDeleteRetentionDays: number;
+  readonly softDelete: "Off" | "On" | "AlwaysOn";
+  readonly softDeleteRetentionDays: number;
   /** How long recovery points stay in the vault. */
-  retentionDays: number;
+  readonly retentionDays: number;
 }
 
 export interface BackupArgs extends PlacementArgs, CrossCuttingArgs, BackupVaultSettings {
-  /** The ADLS Gen2 lake account (the DataLake component): every one of its filesystems is backed up. */
-  lake?: ProtectedResource & { filesystemNames: readonly string[] };
-  /** The Prefect Postgres flexible server and the ID of the resource group holding it. */
-  postgres?: { server: ProtectedResource; resourceGroupId: pulumi.Input<string> };
+  /** The ADLS Gen2 lake account (the DataLake component): every one of its filesystems is backed up. Default: none. */
+  readonly lake?: ProtectedResource & { readonly filesystemNames: readonly string[] };
+  /** The Prefect Postgres flexible server and the ID of the resource group holding it. Default: none. */
+  readonly postgres?: { readonly server: ProtectedResource; readonly resourceGroupId: pulumi.Input<string> };
 }
 
 /**

@@ -9,14 +9,14 @@ import { type ApprovalTarget, approveManagedPrivateEndpoint } from "../network/m
 import { assignRole } from "../identity/roles";
 
 export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
-  keyVault: KeyVaultRef;
-  dataLake: DataLakeRef;
+  readonly keyVault: KeyVaultRef;
+  readonly dataLake: DataLakeRef;
   /** The lake filesystems the factory moves data between: its only data-plane scopes. */
-  filesystems: readonly string[];
-  /** The Synapse workspace the factory reaches through managed private endpoints. */
-  synapse?: Pick<Synapse, "id" | "name" | "resourceGroupName">;
-  /** Synapse endpoints that get a managed private endpoint; default both SQL endpoints (Sql, SqlOnDemand). */
-  synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
+  readonly filesystems: readonly string[];
+  /** The Synapse workspace the factory reaches through managed private endpoints. Default: none (no Synapse endpoints). */
+  readonly synapse?: Pick<Synapse, "id" | "name" | "resourceGroupName">;
+  /** Synapse endpoints that get a managed private endpoint. Default: both SQL endpoints, `["Sql", "SqlOnDemand"]`. */
+  readonly synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
 }
 
 /** The Data Factory API version that knows `managedVirtualNetworks` (azure-native 3.x has no typed resource for it). */

@@ -19,46 +19,64 @@ export const GATEWAY_BUNDLE = join(__dirname, "..", "..", GATEWAY_BUNDLE_PATH);
 
 /** Tunnel mode (default): a Cloudflare Tunnel into the VNet; its connector (cloudflared) is a Container App reading the token from KV. */
 export interface TunnelConnectivity {
-  mode: "tunnel";
+  readonly mode: "tunnel";
   /** Public tunnel host names the Worker's routes use, each mapped to a private origin (`https://<pe-fqdn>`). */
-  origins: { hostname: string; service: pulumi.Input<string>; originServerName?: pulumi.Input<string> }[];
+  readonly origins: readonly {
+    readonly hostname: string;
+    readonly service: pulumi.Input<string>;
+    /** TLS server name and Host header cloudflared sends to the origin. Default: the host name in `service`. */
+    readonly originServerName?: pulumi.Input<string>;
+  }[];
 }
 
 /** Allowlist mode: Synapse firewall opened to Cloudflare's published IPv4 ranges + a shared secret header. */
 export interface AllowlistConnectivity {
-  mode: "allowlist";
+  readonly mode: "allowlist";
   /** The workspace whose firewall admits Cloudflare's ranges (the Synapse component). */
-  synapse: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> };
+  readonly synapse: { readonly name: pulumi.Input<string>; readonly resourceGroupName: pulumi.Input<string> };
 }
 
 export interface GatewayArgs extends PlacementArgs, Pick<CrossCuttingArgs, "tags"> {
-  accountId: pulumi.Input<string>;
-  zoneId: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+  readonly zoneId: pulumi.Input<string>;
   /** Public host name of the gateway (a Workers custom domain in the zone). */
-  hostname: pulumi.Input<string>;
-  scriptName: string;
+  readonly hostname: pulumi.Input<string>;
+  readonly scriptName: string;
   /** Fixed so that a deploy never silently changes runtime semantics. */
-  compatibilityDate: string;
-  oidc: { issuer: pulumi.Input<string>; audience: pulumi.Input<string>; jwksUri?: pulumi.Input<string>; allowedTenants?: pulumi.Input<string>[] };
-  routes: GatewayRoute[];
+  readonly compatibilityDate: string;
+  readonly oidc: {
+    readonly issuer: pulumi.Input<string>;
+    readonly audience: pulumi.Input<string>;
+    /** Default: the Worker discovers it from the issuer's OpenID configuration. */
+    readonly jwksUri?: pulumi.Input<string>;
+    /** Entra tenants whose tokens are accepted. Default: no restriction beyond `issuer`. */
+    readonly allowedTenants?: readonly pulumi.Input<string>[];
+  };
+  readonly routes: readonly GatewayRoute[];
   /** The gateway-<env> Entra app: client-credentials tokens for `entra` routes. */
-  upstreamIdentity: { authorityHost?: string; tenantId: pulumi.Input<string>; clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> };
-  /** Secret bindings named by `basic` routes (e.g. PREFECT_AUTH = "user:password"). */
-  basicAuthSecrets?: Record<string, pulumi.Input<string>>;
-  /** Per-subject limit (Workers rate-limit binding; per location, approximate). Absent → no limit. */
-  rateLimit?: { namespaceId: string; limit: number; period: 10 | 60 };
-  /** Logpush of Workers Trace Events (the audit records); absent → only sampled Workers Logs. */
-  auditLogpush?: { destinationConf: pulumi.Input<string> };
-  connectivity: TunnelConnectivity | AllowlistConnectivity;
+  readonly upstreamIdentity: {
+    /** Default: `https://login.microsoftonline.com`. */
+    readonly authorityHost?: string;
+    readonly tenantId: pulumi.Input<string>;
+    readonly clientId: pulumi.Input<string>;
+    readonly clientSecret: pulumi.Input<string>;
+  };
+  /** Secret bindings named by `basic` routes (e.g. PREFECT_AUTH = "user:password"). Default: none. */
+  readonly basicAuthSecrets?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Per-subject limit (Workers rate-limit binding; per location, approximate). Default: no limit. */
+  readonly rateLimit?: { readonly namespaceId: string; readonly limit: number; readonly period: 10 | 60 };
+  /** Logpush of Workers Trace Events (the audit records). Default: none, only sampled Workers Logs. */
+  readonly auditLogpush?: { readonly destinationConf: pulumi.Input<string> };
+  readonly connectivity: TunnelConnectivity | AllowlistConnectivity;
   /** Receives the tunnel token (tunnel mode) or the shared secret (allowlist mode, so the origin side can require it). */
-  keyVault: KeyVaultRef;
-  /** The Worker bundle; defaults to gateway/dist/worker.js (npm run build:gateway). */
-  bundlePath?: string;
+  readonly keyVault: KeyVaultRef;
+  /** The Worker bundle. Default: gateway/dist/worker.js (npm run build:gateway). */
+  readonly bundlePath?: string;
   /**
-   * Days between rotations of the secrets this component writes to Key Vault (default 90): the shared secret gets a
-   * new value, the tunnel token secret a new expiry (30 days past the deadline, so a late `up` still works).
+   * Days between rotations of the secrets this component writes to Key Vault: the shared secret gets a new value, the
+   * tunnel token secret a new expiry (30 days past the deadline, so a late `up` still works). Default: 90.
    */
-  secretRotationDays?: number;
+  readonly secretRotationDays?: number;
 }
 
 /**
@@ -91,7 +109,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
     ];
     if (args.oidc.jwksUri) bindings.push(plainText("OIDC_JWKS_URI", args.oidc.jwksUri));
     if (args.oidc.allowedTenants?.length) {
-      bindings.push(plainText("OIDC_ALLOWED_TENANTS", pulumi.all(args.oidc.allowedTenants).apply((t) => t.join(","))));
+      bindings.push(plainText("OIDC_ALLOWED_TENANTS", pulumi.all([...args.oidc.allowedTenants]).apply((t) => t.join(","))));
     }
     if (args.rateLimit) {
       const { namespaceId, limit, period } = args.rateLimit;

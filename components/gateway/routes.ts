@@ -8,13 +8,13 @@ const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";
 
 export interface PlatformRouteArgs {
   /** People groups (Entra object IDs) as they appear in the callers' `groups` claim. */
-  groups: { admins: pulumi.Input<string>; engineers: pulumi.Input<string>; analysts: pulumi.Input<string> };
+  readonly groups: { readonly admins: pulumi.Input<string>; readonly engineers: pulumi.Input<string>; readonly analysts: pulumi.Input<string> };
   /** Base URL the Worker fetches for Synapse's dev endpoint (tunnel host name, or the public endpoint in allowlist mode). */
-  synapseUpstream: pulumi.Input<string>;
-  /** Base URL the Worker fetches for the Prefect API (`…/api`); absent when the API is not reachable from Cloudflare. */
-  prefectUpstream?: pulumi.Input<string>;
+  readonly synapseUpstream: pulumi.Input<string>;
+  /** Base URL the Worker fetches for the Prefect API (`…/api`), when Cloudflare can reach it. Default: no `/prefect` route. */
+  readonly prefectUpstream?: pulumi.Input<string>;
   /** Engineers change orchestration in this environment (dev), otherwise only admins do. */
-  engineersWrite: boolean;
+  readonly engineersWrite: boolean;
 }
 
 /**

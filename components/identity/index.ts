@@ -4,13 +4,8 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlacementArgs } from "../cross-cutting";
 import type { KeyVaultRef } from "../keyvault";
-import {
-  constrainedRolesCondition,
-  DEPLOY_ASSIGNABLE_ROLES,
-  ENTRA_TOKEN_EXCHANGE_AUDIENCE,
-  GITHUB_OIDC_ISSUER,
-  githubSubject,
-} from "./rbac-condition";
+import { ENTRA_TOKEN_EXCHANGE_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject } from "./federation";
+import { constrainedRolesCondition, DEPLOY_ASSIGNABLE_ROLES } from "./rbac-condition";
 import { GRAPH_APPLICATION_READWRITE_OWNEDBY, MICROSOFT_GRAPH_APP_ID } from "../../contracts/microsoft-graph";
 import { assignRole, type RoleAssignmentSpec } from "./roles";
 import { RotatingClientSecret } from "./rotation";
@@ -18,8 +13,8 @@ import { RotatingClientSecret } from "./rotation";
 /** A principal other components can grant roles to. */
 export interface Principal {
   /** Entra object ID (service principal / managed identity principal / group). */
-  principalId: pulumi.Output<string>;
-  principalType: RoleAssignmentSpec["principalType"];
+  readonly principalId: pulumi.Output<string>;
+  readonly principalType: RoleAssignmentSpec["principalType"];
 }
 
 /** Just the fields a role assignment needs, from any principal (spread it into a role-assignment spec). */
@@ -28,33 +23,34 @@ export function grantee(p: Principal): Principal {
 }
 
 export interface EntraApp extends Principal {
-  application: azuread.Application;
-  servicePrincipal: azuread.ServicePrincipal;
+  readonly application: azuread.Application;
+  readonly servicePrincipal: azuread.ServicePrincipal;
   /** Application (client) ID, what a workflow's `azure/login` or the Worker uses. */
-  clientId: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
 }
 
 /** A user-assigned managed identity as apps consume it (Container Apps `userAssignedIdentities`, KV references). */
 export interface ManagedIdentity extends Principal {
-  identity: azure.managedidentity.UserAssignedIdentity;
-  id: pulumi.Output<string>;
-  clientId: pulumi.Output<string>;
+  readonly identity: azure.managedidentity.UserAssignedIdentity;
+  readonly id: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
 }
 
 export interface IdentityArgs extends PlacementArgs {
-  project: string;
-  environment: string;
+  readonly project: string;
+  readonly environment: string;
   /** `<org>/<repo>` whose GitHub Actions workflows plan (pull requests) and deploy (environment `<env>`). */
-  githubRepository: string;
+  readonly githubRepository: string;
   /** App ID URI the gateway app exposes (caller tokens' audience, the Worker's OIDC_AUDIENCE by default). */
-  gatewayApiUri: string;
+  readonly gatewayApiUri: string;
   /** The environment's resource group: the deploy and plan identities' (only) ARM scope. */
-  resourceGroupId: pulumi.Input<string>;
-  keyVault: KeyVaultRef;
-  gatewaySecret: { rotationDays: number; overlapDays: number };
+  readonly resourceGroupId: pulumi.Input<string>;
+  readonly keyVault: KeyVaultRef;
+  readonly gatewaySecret: { readonly rotationDays: number; readonly overlapDays: number };
   /** People: Entra group object IDs and what engineers may do here (`write` in dev, `read` elsewhere). */
-  groups: { admins: string; engineers: string; analysts: string };
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly groups: { readonly admins: string; readonly engineers: string; readonly analysts: string };
+  /** Tags beyond the platform's own. Default: none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**

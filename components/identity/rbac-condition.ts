@@ -37,21 +37,3 @@ export function constrainedRolesCondition(roles: readonly RoleName[]): string {
     ")",
   ].join("\n");
 }
-
-/** The GUIDs a condition built by `constrainedRolesCondition` allows, per action (for tests and the access table). */
-export function conditionRoleGuids(condition: string): { write: string[]; delete: string[] } {
-  const pick = (attribute: "Request" | "Resource") => {
-    const match = new RegExp(`@${attribute}\\[Microsoft\\.Authorization/roleAssignments:RoleDefinitionId\\] ForAnyOfAnyValues:GuidEquals \\{([^}]*)\\}`).exec(condition);
-    return match ? match[1]!.split(",").map((g) => g.trim()).filter(Boolean) : [];
-  };
-  return { write: pick("Request"), delete: pick("Resource") };
-}
-
-/** GitHub Actions' OIDC issuer and the audience Entra expects for workload identity federation. */
-export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
-export const ENTRA_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
-
-/** The `sub` claim GitHub puts in a workflow's token for a pull request, and for a job bound to an environment. */
-export function githubSubject(repository: string, on: { pullRequest: true } | { environment: string }): string {
-  return "environment" in on ? `repo:${repository}:environment:${on.environment}` : `repo:${repository}:pull_request`;
-}

@@ -1,19 +1,18 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { ROLE_CATALOGUE, type RoleName } from "../../contracts/roles";
-import { providerResourceId, tryParseResourceId } from "../../lib/resource-id";
-
+import { providerResourceId, subscriptionScopeId, tryParseResourceId } from "../../lib/resource-id";
 
 export type PrincipalType = "ServicePrincipal" | "Group" | "User";
 
 export interface RoleAssignmentSpec {
-  principalId: pulumi.Input<string>;
-  principalType: PrincipalType;
-  role: RoleName;
+  readonly principalId: pulumi.Input<string>;
+  readonly principalType: PrincipalType;
+  readonly role: RoleName;
   /** Why this principal needs this role; shows in the portal and in the plan's access table. */
-  description: string;
-  /** ABAC condition (version 2.0), e.g. limiting which roles an RBAC administrator may assign. */
-  condition?: pulumi.Input<string>;
+  readonly description: string;
+  /** ABAC condition (version 2.0), e.g. limiting which roles an RBAC administrator may assign. Default: none (unconditioned). */
+  readonly condition?: pulumi.Input<string>;
 }
 
 /** The role definition's full ID in the subscription the scope lives in (ARM normalises to this form; anything else diffs forever). */
@@ -21,7 +20,7 @@ function roleDefinitionId(role: RoleName, scope: pulumi.Input<string>, owner: pu
   return pulumi.output(scope).apply((s) => {
     const subscription = tryParseResourceId(s)?.subscriptionId;
     if (!subscription) throw new pulumi.ResourceError(`role "${role}": scope "${s}" is not inside a subscription`, owner);
-    return providerResourceId(`/subscriptions/${subscription}`, "Microsoft.Authorization", [["roleDefinitions", ROLE_CATALOGUE[role]]]);
+    return providerResourceId(subscriptionScopeId(subscription), "Microsoft.Authorization", [["roleDefinitions", ROLE_CATALOGUE[role]]]);
   });
 }
 

@@ -6,13 +6,13 @@ import { addDays } from "../../lib/dates";
 
 export interface RotatingClientSecretArgs {
   /** The application's resource ID (`/applications/<objectId>`), i.e. `Application.id`. */
-  applicationId: pulumi.Input<string>;
+  readonly applicationId: pulumi.Input<string>;
   /** Days from one secret's creation to the deadline after which the next `pulumi up --refresh` replaces it. */
-  rotationDays: number;
+  readonly rotationDays: number;
   /** Days the secret stays valid past its rotation deadline: the window for a late deployment. */
-  overlapDays: number;
+  readonly overlapDays: number;
   /** Where the value lands, with the same expiry (e.g. `KeyVault.secret`). */
-  store: (value: pulumi.Output<string>, expiresOn: pulumi.Output<string>, owner: { parent: pulumi.Resource; name: string }) => azure.keyvault.Secret;
+  readonly store: (value: pulumi.Output<string>, expiresOn: pulumi.Output<string>, owner: { readonly parent: pulumi.Resource; readonly name: string }) => azure.keyvault.Secret;
 }
 
 /**

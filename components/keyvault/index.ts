@@ -11,28 +11,30 @@ export type { KeyRotationSettings } from "./rotation";
 
 export interface KeySpec {
   /** RSA (software-protected) or RSA-HSM (premium vault). */
-  kty: "RSA" | "RSA-HSM" | "EC" | "EC-HSM";
-  keySize?: number;
-  curveName?: "P-256" | "P-384" | "P-521";
-  keyOps: ("encrypt" | "decrypt" | "sign" | "verify" | "wrapKey" | "unwrapKey")[];
-  rotation: KeyRotationSettings;
+  readonly kty: "RSA" | "RSA-HSM" | "EC" | "EC-HSM";
+  /** RSA key size in bits. Default: Key Vault's (2048). */
+  readonly keySize?: number;
+  /** Elliptic curve of an EC key. Default: Key Vault's (P-256). */
+  readonly curveName?: "P-256" | "P-384" | "P-521";
+  readonly keyOps: readonly ("encrypt" | "decrypt" | "sign" | "verify" | "wrapKey" | "unwrapKey")[];
+  readonly rotation: KeyRotationSettings;
 }
 
 export interface SecretSpec {
   /** Pulumi secret (wrap it with `pulumi.secret`): the value is passed to ARM and stored only in the vault. */
-  value: pulumi.Input<string>;
+  readonly value: pulumi.Input<string>;
   /** What the value is, e.g. `application/x-entra-client-secret`; readers use it to parse the value. */
-  contentType: string;
+  readonly contentType: string;
   /** Expiry as RFC 3339 (e.g. a credential's own end date): Key Vault marks the secret expired then. */
-  expiresOn: pulumi.Input<string>;
-  /** Not valid before (RFC 3339). */
-  notBefore?: pulumi.Input<string>;
+  readonly expiresOn: pulumi.Input<string>;
+  /** Not valid before (RFC 3339). Default: valid at once. */
+  readonly notBefore?: pulumi.Input<string>;
 }
 
 /** Who owns a secret resource: its parent, and the name its child resource is named after. */
 export interface SecretOwner {
-  parent: pulumi.Resource;
-  name: string;
+  readonly parent: pulumi.Resource;
+  readonly name: string;
 }
 
 /**
@@ -49,12 +51,12 @@ export interface KeyVaultRef {
 }
 
 export interface KeyVaultArgs extends PlacementArgs, CrossCuttingArgs {
-  tenantId: pulumi.Input<string>;
-  sku: "standard" | "premium";
+  readonly tenantId: pulumi.Input<string>;
+  readonly sku: "standard" | "premium";
   /** 7-90; the platform uses 90 (the maximum) everywhere. */
-  softDeleteRetentionInDays: number;
-  /** Keys created with the vault (name → spec); each gets a rotation policy. */
-  keys?: Record<string, KeySpec>;
+  readonly softDeleteRetentionInDays: number;
+  /** Keys created with the vault (name → spec); each gets a rotation policy. Default: none. */
+  readonly keys?: Readonly<Record<string, KeySpec>>;
 }
 
 /**
@@ -168,7 +170,7 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
           kty: spec.kty,
           ...(spec.keySize ? { keySize: spec.keySize } : {}),
           ...(spec.curveName ? { curveName: spec.curveName } : {}),
-          keyOps: spec.keyOps,
+          keyOps: [...spec.keyOps],
           attributes: { enabled: true, exportable: false, expires: firstExpiry.unix },
           rotationPolicy: {
             attributes: { expiryTime: `P${expiryDays}D` },

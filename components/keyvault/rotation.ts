@@ -1,11 +1,11 @@
 /** When a key's versions expire and what Key Vault does before that (ISO 8601 periods are built from these). */
 export interface KeyRotationSettings {
   /** Lifetime of each key version. */
-  expiryDays: number;
+  readonly expiryDays: number;
   /** Key Vault creates a new version this long before the current one expires. */
-  rotateBeforeExpiryDays: number;
+  readonly rotateBeforeExpiryDays: number;
   /** Event Grid `KeyNearExpiry` this long before expiry: fires only if the rotation above did not happen. */
-  notifyBeforeExpiryDays: number;
+  readonly notifyBeforeExpiryDays: number;
 }
 
 /** Azure's limits for a key rotation policy (https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation). */

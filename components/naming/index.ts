@@ -4,12 +4,12 @@ import { NAMING_RULES, type NamingRule, type ResourceKind } from "../../contract
 
 export interface NamingContext {
   /** Long workload name, e.g. the Pulumi project `dataplatform`. */
-  workload: string;
+  readonly workload: string;
   /** 2-6 character workload code used where Azure names are short (storage, key vault). */
-  workloadShort: string;
-  environment: string;
-  location: string;
-  locationCode: string;
+  readonly workloadShort: string;
+  readonly environment: string;
+  readonly location: string;
+  readonly locationCode: string;
 }
 
 /**

@@ -4,15 +4,16 @@ import { type CoreOutputs, locationOf } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs, type PrivateEndpointPlacement } from "../cross-cutting";
 
 export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "privateEndpoints" | "lock" | "protect"> {
-  addressSpace: pulumi.Input<string>;
-  subnets: {
+  readonly addressSpace: pulumi.Input<string>;
+  readonly subnets: {
     /** Delegated to Microsoft.App/environments (workload-profiles environment, /27 or larger). */
-    containerApps: pulumi.Input<string>;
-    privateEndpoints: pulumi.Input<string>;
+    readonly containerApps: pulumi.Input<string>;
+    readonly privateEndpoints: pulumi.Input<string>;
   };
   /** Private DNS zones to create and link, unless `existingZoneIds` already has the zone (bring your own). */
-  privateDnsZones: readonly string[];
-  existingZoneIds?: Record<string, pulumi.Input<string>>;
+  readonly privateDnsZones: readonly string[];
+  /** Zones that already exist (zone name → zone ID): linked, not created. Default: none, every zone is created. */
+  readonly existingZoneIds?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**

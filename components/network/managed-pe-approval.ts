@@ -14,15 +14,15 @@ import { type Connection, pickConnection } from "./pick-connection";
  * `privateEndpointConnectionsApproval/action` (Contributor on the resource group has it).
  */
 export type ApprovalTarget =
-  | { kind: "storage"; resourceGroupName: pulumi.Input<string>; accountName: pulumi.Input<string> }
-  | { kind: "keyvault"; resourceGroupName: pulumi.Input<string>; vaultName: pulumi.Input<string> }
-  | { kind: "synapse"; resourceGroupName: pulumi.Input<string>; workspaceName: pulumi.Input<string> };
+  | { readonly kind: "storage"; readonly resourceGroupName: pulumi.Input<string>; readonly accountName: pulumi.Input<string> }
+  | { readonly kind: "keyvault"; readonly resourceGroupName: pulumi.Input<string>; readonly vaultName: pulumi.Input<string> }
+  | { readonly kind: "synapse"; readonly resourceGroupName: pulumi.Input<string>; readonly workspaceName: pulumi.Input<string> };
 
 export interface ManagedEndpointRequest {
   /** The private endpoint's name as Azure creates it: `<factory or workspace name>.<managed private endpoint name>`. */
-  privateEndpointName: pulumi.Input<string>;
+  readonly privateEndpointName: pulumi.Input<string>;
   /** Who asked, shown on the target's connection. */
-  description: string;
+  readonly description: string;
 }
 
 const APPROVED = (description: string) => ({ status: "Approved", description });

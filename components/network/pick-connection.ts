@@ -2,8 +2,8 @@ import { tryParseResourceId } from "../../lib/resource-id";
 
 /** A private endpoint connection on an approval target, as read from the target (no Pulumi types: pure). */
 export interface Connection {
-  name: string;
-  privateEndpointId?: string;
+  readonly name: string;
+  readonly privateEndpointId?: string;
 }
 
 /** The connection whose private endpoint is named `endpoint` (case-insensitive, as ARM compares names). */

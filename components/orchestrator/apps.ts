@@ -18,27 +18,28 @@ const PREFECT_PORT = 4200;
 const WORK_POOL = "platform";
 
 export interface ManagedIdentityRef {
-  id: pulumi.Input<string>;
-  principalId: pulumi.Input<string>;
-  clientId: pulumi.Input<string>;
+  readonly id: pulumi.Input<string>;
+  readonly principalId: pulumi.Input<string>;
+  readonly clientId: pulumi.Input<string>;
 }
 
 export interface AppContext {
-  parent: pulumi.Resource;
+  readonly parent: pulumi.Resource;
   /** The component's name: apps are named `${name}-<purpose>`. */
-  name: string;
-  placement: PlacementArgs;
-  environmentId: pulumi.Input<string>;
-  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Workspace for each app's metrics (its console and system logs are collected at the environment). */
-  diagnostics?: CrossCuttingArgs["diagnostics"];
+  readonly name: string;
+  readonly placement: PlacementArgs;
+  readonly environmentId: pulumi.Input<string>;
+  /** Tags beyond the platform's own. Default: none. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Workspace for each app's metrics (its console and system logs are collected at the environment). Default: none. */
+  readonly diagnostics?: CrossCuttingArgs["diagnostics"];
   /** Resources an app must wait for (its identity's Key Vault role, the secrets it references). */
-  dependsOn: pulumi.Input<pulumi.Resource>[];
+  readonly dependsOn: readonly pulumi.Input<pulumi.Resource>[];
 }
 
 export interface Scale {
-  minReplicas: number;
-  maxReplicas: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
 }
 
 /** A Container Apps secret that is only a reference: the value stays in Key Vault, read with the app's own identity. */
@@ -66,7 +67,7 @@ function app(
       template,
       tags: ctx.tags,
     },
-    { parent: ctx.parent, dependsOn: ctx.dependsOn },
+    { parent: ctx.parent, dependsOn: [...ctx.dependsOn] },
   );
   attachCrossCutting(ctx.parent, ctx.name, ctx.placement, {
     purpose,
@@ -84,13 +85,13 @@ const healthProbes = [
 ];
 
 export interface ServerAppArgs {
-  identity: ManagedIdentityRef;
+  readonly identity: ManagedIdentityRef;
   /** The identity's resource name: the Postgres role it logs in as. */
-  databaseUser: pulumi.Input<string>;
-  databaseHost: pulumi.Input<string>;
-  databaseName: string;
-  authStringSecretUrl: pulumi.Input<string>;
-  scale: Scale;
+  readonly databaseUser: pulumi.Input<string>;
+  readonly databaseHost: pulumi.Input<string>;
+  readonly databaseName: string;
+  readonly authStringSecretUrl: pulumi.Input<string>;
+  readonly scale: Scale;
 }
 
 /** The Prefect API + UI, reachable only inside the environment (and through the VNet's private DNS). */
@@ -131,10 +132,10 @@ export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.ap
 }
 
 export interface WorkerAppArgs {
-  identity: ManagedIdentityRef;
-  apiUrl: pulumi.Input<string>;
-  authStringSecretUrl: pulumi.Input<string>;
-  scale: Scale;
+  readonly identity: ManagedIdentityRef;
+  readonly apiUrl: pulumi.Input<string>;
+  readonly authStringSecretUrl: pulumi.Input<string>;
+  readonly scale: Scale;
 }
 
 /**
@@ -176,9 +177,9 @@ export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.ap
 }
 
 export interface ConnectorAppArgs {
-  identity: ManagedIdentityRef;
-  tunnelTokenSecretUrl: pulumi.Input<string>;
-  scale: Scale;
+  readonly identity: ManagedIdentityRef;
+  readonly tunnelTokenSecretUrl: pulumi.Input<string>;
+  readonly scale: Scale;
 }
 
 /** The connector (cloudflared) of the Cloudflare Tunnel (tunnel mode): it dials out, so it needs no ingress at all. */

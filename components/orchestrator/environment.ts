@@ -7,10 +7,10 @@ export const WORKLOAD_PROFILE = "Consumption";
 
 export interface EnvironmentSettings extends PlacementArgs, CrossCuttingArgs {
   /** Subnet delegated to Microsoft.App/environments (/27 or larger for a workload-profiles environment). */
-  infrastructureSubnetId: pulumi.Input<string>;
+  readonly infrastructureSubnetId: pulumi.Input<string>;
   /** VNet the private DNS zone for the environment's default domain is linked to. */
-  virtualNetworkId: pulumi.Input<string>;
-  zoneRedundant: boolean;
+  readonly virtualNetworkId: pulumi.Input<string>;
+  readonly zoneRedundant: boolean;
 }
 
 /**

@@ -24,18 +24,18 @@ export type { ManagedIdentityRef } from "./apps";
 const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
 
 export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
-  tenantId: pulumi.Input<string>;
+  readonly tenantId: pulumi.Input<string>;
   /** The VNet (the Network component): its Container Apps subnet hosts the environment, its ID links the DNS zone. */
-  network: { id: pulumi.Input<string>; containerAppsSubnet: { id: pulumi.Input<string> } };
-  postgres: PostgresSettings;
-  containerApps: { serverMinReplicas: number; workerMinReplicas: number; maxReplicas: number; zoneRedundant: boolean };
+  readonly network: { readonly id: pulumi.Input<string>; readonly containerAppsSubnet: { readonly id: pulumi.Input<string> } };
+  readonly postgres: PostgresSettings;
+  readonly containerApps: { readonly serverMinReplicas: number; readonly workerMinReplicas: number; readonly maxReplicas: number; readonly zoneRedundant: boolean };
   /** User-assigned identities: `server` (prefect-server-<env>) and `worker` (orchestrator-<env>). */
-  identities: { server: ManagedIdentityRef; worker: ManagedIdentityRef };
-  keyVault: KeyVaultRef;
-  /** Role assignments the apps' identities need before the apps can read their Key Vault references. */
-  identityGrants?: pulumi.Input<pulumi.Resource>[];
-  /** Days between rotations of Prefect's basic-auth password. */
-  apiAuthRotationDays?: number;
+  readonly identities: { readonly server: ManagedIdentityRef; readonly worker: ManagedIdentityRef };
+  readonly keyVault: KeyVaultRef;
+  /** Role assignments the apps' identities need before the apps can read their Key Vault references. Default: none. */
+  readonly identityGrants?: readonly pulumi.Input<pulumi.Resource>[];
+  /** Days between rotations of Prefect's basic-auth password. Default: 90. */
+  readonly apiAuthRotationDays?: number;
 }
 
 /**
@@ -62,7 +62,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
 
   private readonly componentName: string;
   private readonly args: OrchestratorArgs;
-  private readonly appContext: (extra: pulumi.Input<pulumi.Resource>[]) => AppContext;
+  private readonly appContext: (extra: readonly pulumi.Input<pulumi.Resource>[]) => AppContext;
 
   constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:orchestrator:Orchestrator", name, {}, opts);
@@ -91,7 +91,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     this.apiAuthSecret = auth.secret;
     const authStringSecretUrl = secretUrl(args.keyVault.uri, API_AUTH_SECRET_NAME);
 
-    const ctx = (extra: pulumi.Input<pulumi.Resource>[]): AppContext => ({
+    const ctx = (extra: readonly pulumi.Input<pulumi.Resource>[]): AppContext => ({
       parent: this,
       name,
       placement: args,

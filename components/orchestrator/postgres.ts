@@ -7,32 +7,32 @@ export const PREFECT_DATABASE = "prefect";
 const ALLOWED_EXTENSIONS = ["pg_trgm"] as const;
 
 export interface PostgresSettings {
-  tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
-  sku: string;
-  storageSizeGb: number;
-  highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
-  geoRedundantBackup: boolean;
-  backupRetentionDays: number;
+  readonly tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+  readonly sku: string;
+  readonly storageSizeGb: number;
+  readonly highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
+  readonly geoRedundantBackup: boolean;
+  readonly backupRetentionDays: number;
 }
 
 /** The Entra principal that administers the server and is the identity Prefect connects as. */
 export interface PostgresAdministrator {
-  objectId: pulumi.Input<string>;
+  readonly objectId: pulumi.Input<string>;
   /** Its display name: for a managed identity, the identity's resource name. This is also the Postgres role name. */
-  principalName: pulumi.Input<string>;
+  readonly principalName: pulumi.Input<string>;
 }
 
 export interface PostgresArgs extends PlacementArgs, CrossCuttingArgs {
-  tenantId: pulumi.Input<string>;
-  settings: PostgresSettings;
-  administrator: PostgresAdministrator;
+  readonly tenantId: pulumi.Input<string>;
+  readonly settings: PostgresSettings;
+  readonly administrator: PostgresAdministrator;
 }
 
 export interface PrefectPostgres {
-  server: azure.dbforpostgresql.Server;
-  database: azure.dbforpostgresql.Database;
+  readonly server: azure.dbforpostgresql.Server;
+  readonly database: azure.dbforpostgresql.Database;
   /** Everything the Prefect server must wait for before it connects (admin, extensions, database). */
-  ready: pulumi.Resource[];
+  readonly ready: readonly pulumi.Resource[];
 }
 
 /**

@@ -11,24 +11,24 @@ export type { SynapseRole, SynapseRoleAssignmentSpec } from "./roles";
 
 export interface SynapseArgs extends PlacementArgs, CrossCuttingArgs {
   /** The Entra tenant: the only tenant managed private endpoints may link to (data exfiltration protection). */
-  tenantId: pulumi.Input<string>;
+  readonly tenantId: pulumi.Input<string>;
   /** Entra group that becomes the workspace's SQL Active Directory admin (there is no SQL login/password). */
-  entraAdminGroup: { objectId: pulumi.Input<string>; displayName: pulumi.Input<string> };
+  readonly entraAdminGroup: { readonly objectId: pulumi.Input<string>; readonly displayName: pulumi.Input<string> };
   /** The workspace's default data lake. */
-  dataLake: DataLakeRef;
+  readonly dataLake: DataLakeRef;
   /** The lake filesystem the workspace owns: the only scope its identity gets data rights on. */
-  defaultFilesystem: string;
-  /** "Disabled" (default). "Enabled" only for the gateway's allowlist mode, which then adds firewall rules. */
-  publicNetworkAccess?: "Disabled" | "Enabled";
+  readonly defaultFilesystem: string;
+  /** "Enabled" only for the gateway's allowlist mode, which then adds firewall rules. Default: "Disabled". */
+  readonly publicNetworkAccess?: "Disabled" | "Enabled";
   /**
    * Dedicated SQL pool (billed per hour while online). Dedicated pools have no auto-pause: pause them on a schedule
-   * (e.g. from the orchestrator) if they are not needed around the clock.
+   * (e.g. from the orchestrator) if they are not needed around the clock. Default: none.
    */
-  dedicatedPool?: { sku: string; storageAccountType: "LRS" | "GRS" };
-  /** Spark pool with auto-pause and autoscale. */
-  sparkPool?: { nodeSize: "Small" | "Medium" | "Large"; minNodes: number; maxNodes: number; autoPauseMinutes: number; sparkVersion: string };
-  /** Synapse RBAC (data-plane) roles at workspace scope, e.g. for the orchestrator MI and the gateway app. */
-  synapseRoleAssignments?: SynapseRoleAssignmentSpec[];
+  readonly dedicatedPool?: { readonly sku: string; readonly storageAccountType: "LRS" | "GRS" };
+  /** Spark pool with auto-pause and autoscale. Default: none. */
+  readonly sparkPool?: { readonly nodeSize: "Small" | "Medium" | "Large"; readonly minNodes: number; readonly maxNodes: number; readonly autoPauseMinutes: number; readonly sparkVersion: string };
+  /** Synapse RBAC (data-plane) roles at workspace scope, e.g. for the orchestrator MI and the gateway app. Default: none. */
+  readonly synapseRoleAssignments?: readonly SynapseRoleAssignmentSpec[];
 }
 
 /**

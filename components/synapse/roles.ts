@@ -2,6 +2,7 @@
 import { Provider } from "@pulumi/azure/provider";
 import * as synapseClassic from "@pulumi/azure/synapse";
 import * as pulumi from "@pulumi/pulumi";
+import { tryParseResourceId } from "../../lib/resource-id";
 import type { PrincipalType } from "../identity/roles";
 
 /**
@@ -24,9 +25,9 @@ export const SYNAPSE_ROLES = [
 export type SynapseRole = (typeof SYNAPSE_ROLES)[number];
 
 export interface SynapseRoleAssignmentSpec {
-  principalId: pulumi.Input<string>;
-  principalType: PrincipalType;
-  role: SynapseRole;
+  readonly principalId: pulumi.Input<string>;
+  readonly principalType: PrincipalType;
+  readonly role: SynapseRole;
 }
 
 /**
@@ -59,9 +60,9 @@ export function assignSynapseRoles(
  */
 function classicProvider(name: string, workspaceId: pulumi.Input<string>, parent: pulumi.Resource): pulumi.ProviderResource {
   const subscriptionId = pulumi.output(workspaceId).apply((id) => {
-    const match = /^\/subscriptions\/([^/]+)\//i.exec(id);
-    if (!match) throw new pulumi.ResourceError(`Synapse workspace ID "${id}" names no subscription`, parent);
-    return match[1]!;
+    const subscription = tryParseResourceId(id)?.subscriptionId;
+    if (!subscription) throw new pulumi.ResourceError(`Synapse workspace ID "${id}" names no subscription`, parent);
+    return subscription;
   });
   return new Provider(name, { subscriptionId, resourceProviderRegistrations: "none", features: {} }, { parent });
 }

@@ -1,8 +1,6 @@
 import type { RouteEntry, UpstreamAuth } from "../../contracts/gateway";
 import type { Env } from "./env";
 
-export type { UpstreamAuth } from "../../contracts/gateway";
-
 /** A ROUTES entry after parsing: prefix and upstream without trailing slashes, methods upper-case. */
 export type Route = RouteEntry;
 

@@ -1,4 +1,5 @@
-import type { GatewayConfig, UpstreamAuth } from "./config";
+import type { UpstreamAuth } from "../../contracts/gateway";
+import type { GatewayConfig } from "./config";
 import type { Env } from "./env";
 import { GatewayError } from "./errors";
 

@@ -3,6 +3,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
+import { GATEWAY_COMPATIBILITY_DATE } from "../../contracts/gateway";
 import { GATEWAY_BUNDLE_PATH } from "../../contracts/gateway-bundle";
 import { closedPort, json, LoopbackServer } from "./loopback";
 import { AUDIENCE, TENANT, TestIdp } from "./idp";
@@ -80,7 +81,7 @@ export class GatewayHarness {
       name,
       modules: true,
       scriptPath: BUNDLE,
-      compatibilityDate: "2025-09-01",
+      compatibilityDate: GATEWAY_COMPATIBILITY_DATE,
       bindings: { ...base, ...bindings },
       ...extra,
     });

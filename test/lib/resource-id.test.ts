@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { isResourceType, parseResourceId, providerResourceId, resourceGroupId, ResourceIdError, tryParseResourceId } from "../../lib/resource-id";
+import { isResourceType, parseResourceId, providerResourceId, resourceGroupId, ResourceIdError, subscriptionScopeId, tryParseResourceId } from "../../lib/resource-id";
 
 const SUB = "00000000-0000-4000-8000-00000000c0de";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-dp-dev`;
@@ -129,5 +129,16 @@ describe("resource ID formatters", () => {
     assert.deepEqual(parseResourceId(secret).names, ["kv", "db"]);
     const role = providerResourceId(`/subscriptions/${SUB}/`, "Microsoft.Authorization", [["roleDefinitions", "guid"]]);
     assert.equal(role, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/guid`);
+  });
+
+  it("format a subscription's ID, which the parser reads back as the subscription itself", () => {
+    const sub = subscriptionScopeId(SUB);
+    assert.equal(sub, `/subscriptions/${SUB}`);
+    const parsed = parseResourceId(sub);
+    assert.equal(parsed.subscriptionId, SUB);
+    assert.equal(parsed.type, "Microsoft.Resources/subscriptions");
+    assert.equal(parseResourceId(RG).scope, sub);
+    const role = providerResourceId(sub, "Microsoft.Authorization", [["roleDefinitions", "guid"]]);
+    assert.equal(parseResourceId(role).subscriptionId, SUB);
   });
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, test } from "vitest";
 import { CLOUDFLARE_IP_RANGES } from "../../../tools/graph/mock-state";
 import { type Graph, type GraphResource, PROJECT_ROOT, stackGraph } from "../../../tools/graph";
 import { cidrRange } from "../../../lib/ipv4";
+import { GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
 import { ofType, one } from "../../support/graphs";
 
 
@@ -29,7 +30,7 @@ describe("Gateway component (mock graph)", () => {
     assert.equal(script.parent, component.urn);
     assert.equal(script.inputs["content"], readFileSync(join(PROJECT_ROOT, "gateway", "dist", "worker.js"), "utf8"));
     assert.equal(script.inputs["mainModule"], "worker.js");
-    assert.equal(script.inputs["compatibilityDate"], "2025-09-01");
+    assert.equal(script.inputs["compatibilityDate"], GATEWAY_COMPATIBILITY_DATE);
     assert.equal(script.inputs["contentFile"], undefined, "no machine-specific path in the inputs");
     assert.equal(script.inputs["logpush"], true);
   });

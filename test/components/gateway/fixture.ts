@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Gateway } from "../../../components/gateway";
 import { Naming } from "../../../components/naming";
+import { GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
 
 /** A tiny program with only the Gateway component, evaluated under mocks by gateway.test.ts (mode from config). */
 const config = new pulumi.Config("fixture");
@@ -16,7 +17,7 @@ const gateway = new Gateway("gw", {
   zoneId: "fedcba9876543210fedcba9876543210",
   hostname: "gateway.dev.example.com",
   scriptName: "dataplatform-gateway-dev",
-  compatibilityDate: "2025-09-01",
+  compatibilityDate: GATEWAY_COMPATIBILITY_DATE,
   oidc: {
     issuer: "https://login.microsoftonline.com/11111111-2222-4333-8444-555555555555/v2.0",
     audience: "api://dataplatform-gateway-dev",

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { conditionRoleGuids } from "../../../components/identity/rbac-condition";
 import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../../contracts/roles";
 import { MOCK_SUBSCRIPTION_ID } from "../../../tools/graph/mock-state";
 import type { Graph } from "../../../tools/graph";
 import { allGraphs, ofType } from "../../support/graphs";
+import { conditionRoleGuids } from "../../support/role-condition";
 import { configOf, presentScopes, principalLabel, roleAssignments, roleGuid, roleName, scopeLabel } from "./principals";
 
 let graphs: Graph[];

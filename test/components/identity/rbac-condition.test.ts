@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { conditionRoleGuids, constrainedRolesCondition, DEPLOY_ASSIGNABLE_ROLES } from "../../../components/identity/rbac-condition";
+import { constrainedRolesCondition, DEPLOY_ASSIGNABLE_ROLES } from "../../../components/identity/rbac-condition";
 import { OWNER_ROLE_ID, ROLE_CATALOGUE, type RoleName, USER_ACCESS_ADMINISTRATOR_ROLE_ID } from "../../../contracts/roles";
+import { conditionRoleGuids } from "../../support/role-condition";
 
 const guids = (roles: readonly RoleName[]) => [...new Set(roles.map((r) => ROLE_CATALOGUE[r]))].sort();
 

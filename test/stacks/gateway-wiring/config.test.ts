@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { ConfigError, GATEWAY_COMPATIBILITY_DATE, resolvePlatformConfig } from "../../../stacks/config";
+import { GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
+import { ConfigError, resolvePlatformConfig } from "../../../stacks/config";
 import { readStackConfig } from "../../../tools/graph";
 
 const withGateway = (stack: string, gateway: unknown) => ({ ...readStackConfig(stack), "dataplatform:gateway": JSON.stringify(gateway) });
