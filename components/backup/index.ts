@@ -1,6 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { DATASOURCE, lakePolicy, postgresPolicy } from "./policies";
+import { DATASOURCE, LAKE_MIN_RETENTION_DAYS, lakePolicy, postgresPolicy } from "./policies";
 import type { CoreOutputs } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import { assignRole } from "../identity/roles";
@@ -54,6 +54,10 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
 
   constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:backup:Backup", name, {}, opts);
+    // Checked before any child exists, so a bad retention registers nothing (the config schema has the same floor).
+    if (args.lake && args.retentionDays < LAKE_MIN_RETENTION_DAYS) {
+      throw new pulumi.ResourceError(`retentionDays ${args.retentionDays} is below the ${LAKE_MIN_RETENTION_DAYS} days vaulted lake backup needs`, this);
+    }
     this.componentName = name;
     this.args = args;
     if (args.crossRegionRestore && args.redundancy !== "GeoRedundant") {

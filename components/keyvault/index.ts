@@ -12,9 +12,9 @@ export type { KeyRotationSettings } from "./rotation";
 export interface KeySpec {
   /** RSA (software-protected) or RSA-HSM (premium vault). */
   readonly kty: "RSA" | "RSA-HSM" | "EC" | "EC-HSM";
-  /** RSA key size in bits. Default: Key Vault's (2048). */
+  /** RSA key size in bits. Default: unset, so the service chooses (the Create Key REST reference names no default). */
   readonly keySize?: number;
-  /** Elliptic curve of an EC key. Default: Key Vault's (P-256). */
+  /** Elliptic curve of an EC key. Default: unset, so the service chooses (the Create Key REST reference names no default). */
   readonly curveName?: "P-256" | "P-384" | "P-521";
   readonly keyOps: readonly ("encrypt" | "decrypt" | "sign" | "verify" | "wrapKey" | "unwrapKey")[];
   readonly rotation: KeyRotationSettings;
