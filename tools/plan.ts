@@ -1,4 +1,3 @@
-import { ConfigError } from "../stacks/config/errors";
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
@@ -85,7 +84,7 @@ main(process.argv.slice(2), progress).then(
   },
   (error: unknown) => {
     progress.done();
-    process.stderr.write(`${error instanceof ConfigError || error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`${error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   },
 );
