@@ -25,16 +25,17 @@ async function main(argv: string[], progress: Progress): Promise<number> {
     return 2;
   }
 
-  // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown.
-  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
+  // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown. It reads
+  // the stack file itself, so that an unreadable one is reported in the Markdown (and --out) rather than thrown.
   const pr = parsePrOptions(stack, argv);
   if (pr) {
-    const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) }, progress);
+    const report = await prReport({ ...pr, ...(stackFile ? { headStackFile: stackFile } : {}) }, progress);
     progress.done();
     process.stdout.write(report.markdown);
     return report.exitCode;
   }
 
+  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
   progress.step(`evaluating stack ${stack} under mocks`);
   const result = await evaluateStack(stack, { fresh: true, ...(config ? { config } : {}) });
   progress.done();
