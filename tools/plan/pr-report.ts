@@ -57,15 +57,16 @@ export async function prReport(options: PrReportOptions, progress: Progress = te
   progress.step(`[1/3] evaluating ${stack}: head ${headLabel.replace(/`/g, "")}`);
   // An unreadable head stack file (a YAML error in the PR) is the report's verdict, not a crash: the author reads it there.
   const head = await evaluateAt(stack, options.head, options.headStackFile).catch(stackFileFailure);
-  progress.step(`[2/3] evaluating ${stack}: base ${describeRef(options.base).replace(/`/g, "")}, in a temporary worktree`);
-  // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
-  const base = await evaluateAt(stack, options.base).catch(stackFileFailure);
   const lines: string[] = [`## \`${stack}\``, ""];
   if (head === "no-stack" || !head.ok) {
+    // Nothing to diff: the base is not evaluated (nor checked out) for a head that does not evaluate.
     const error = head === "no-stack" ? `no Pulumi.${stack}.yaml at ${headLabel}` : head.failure.error;
     lines.push(`❌ The head revision does not evaluate:`, "", "```", error.trim(), "```");
     return finish(lines, options, 1);
   }
+  progress.step(`[2/3] evaluating ${stack}: base ${describeRef(options.base).replace(/`/g, "")}, in a temporary worktree`);
+  // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
+  const base = await evaluateAt(stack, options.base).catch(stackFileFailure);
   let baseGraph: Graph;
   if (base === "no-stack") {
     baseGraph = emptyGraph(stack);

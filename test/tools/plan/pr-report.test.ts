@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "vitest";
+import { prReport } from "../../../tools/plan/pr-report";
 import { runPlan } from "../../support/run-plan";
 
 describe("plan --base: the pull-request report", () => {
@@ -18,5 +19,15 @@ describe("plan --base: the pull-request report", () => {
     assert.match(run.stdout, /^## `dev`\n\n❌ The head revision does not evaluate:\n\n```\n/);
     assert.ok(run.stdout.includes(`${file}:3:23: Nested mappings are not allowed in compact mappings\n\`\`\`\n`), run.stdout);
     assert.equal(readFileSync(out, "utf8"), run.stdout, "the PR workflow reads --out: it must hold the same report");
+  });
+
+  it("does not check out or evaluate the base for a head that does not evaluate", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "plan-pr-bad-yaml-")), "Pulumi.dev.yaml");
+    writeFileSync(file, "config: [\n");
+    const steps: string[] = [];
+    const report = await prReport({ stack: "dev", base: "HEAD", headStackFile: file }, { step: (m) => steps.push(m), done() {} });
+    assert.equal(report.exitCode, 1);
+    assert.match(report.markdown, /❌ The head revision does not evaluate/);
+    assert.deepEqual(steps.filter((s) => s.includes("base")), [], steps.join("; "));
   });
 });
