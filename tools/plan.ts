@@ -1,4 +1,3 @@
-import { ConfigError } from "../stacks/config/errors";
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
@@ -26,16 +25,17 @@ async function main(argv: string[], progress: Progress): Promise<number> {
     return 2;
   }
 
-  // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown.
-  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
+  // --base: the pull-request report (offline diff against another revision + policy verdict) as Markdown. It reads
+  // the stack file itself, so that an unreadable one is reported in the Markdown (and --out) rather than thrown.
   const pr = parsePrOptions(stack, argv);
   if (pr) {
-    const report = await prReport({ ...pr, ...(config ? { headConfig: config } : {}) }, progress);
+    const report = await prReport({ ...pr, ...(stackFile ? { headStackFile: stackFile } : {}) }, progress);
     progress.done();
     process.stdout.write(report.markdown);
     return report.exitCode;
   }
 
+  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
   progress.step(`evaluating stack ${stack} under mocks`);
   const result = await evaluateStack(stack, { fresh: true, ...(config ? { config } : {}) });
   progress.done();
@@ -85,7 +85,7 @@ main(process.argv.slice(2), progress).then(
   },
   (error: unknown) => {
     progress.done();
-    process.stderr.write(`${error instanceof ConfigError || error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`${error instanceof StackFileError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -11,6 +11,13 @@ function sources(dir: string): string[] {
     .map((e) => relative(ROOT, join(e.parentPath, e.name)));
 }
 
+/** The .ts files directly in `dir`, not in its subfolders. */
+function topLevelSources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => join(dir, e.name));
+}
+
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), "utf8");
   return [...text.matchAll(/(?:from|import)\s+"([^"]+)"/g)].map((m) => m[1]!);
@@ -32,6 +39,13 @@ describe("who may import the program", () => {
     const offenders = [...sources("policy"), ...sources("tools/plan")].flatMap((file) =>
       importsOf(file).filter((spec) => program.test(spec)).map((spec) => `${file}: ${spec}`),
     );
+    assert.deepEqual(offenders, []);
+  });
+
+  it("the tools' entry points (tools/*.ts) import no components/ or stacks/: only tools/graph runs the program, in a child process", () => {
+    const entryPoints = topLevelSources("tools");
+    assert.ok(entryPoints.includes(join("tools", "plan.ts")), entryPoints.join(", "));
+    const offenders = entryPoints.flatMap((file) => importsOf(file).filter((spec) => program.test(spec)).map((spec) => `${file}: ${spec}`));
     assert.deepEqual(offenders, []);
   });
 

@@ -31,8 +31,11 @@ export function runPlan(args: string[]): Promise<PlanRun> {
   return runPiped(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "tools", "plan.ts"), ...args]);
 }
 
-/** `npm run --silent plan -- <args>`, piped: the documented command, gateway build step included. */
+/**
+ * `scripts/npm run --silent plan -- <args>`, piped: the documented `npm run --silent plan -- <stack> --json | jq`,
+ * gateway build step included, through scripts/npm as every npm command in this project (a supported Node).
+ * Without --silent, npm's "> dataplatform@… plan" banner would precede the JSON on stdout.
+ */
 export function runNpmPlan(args: string[]): Promise<PlanRun> {
-  const npm = process.env["npm_execpath"];
-  return npm ? runPiped(process.execPath, [npm, "run", "--silent", "plan", "--", ...args]) : runPiped("npm", ["run", "--silent", "plan", "--", ...args]);
+  return runPiped(join(PROJECT_ROOT, "scripts", "npm"), ["run", "--silent", "plan", "--", ...args]);
 }

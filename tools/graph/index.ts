@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type Dirent, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, normalize } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT, readProjectName, readStackConfig } from "./stack-config";
 import type { EvaluationResult, Graph } from "./types";
@@ -14,6 +14,8 @@ const run = promisify(execFile);
 const CACHE_DIR = join(PROJECT_ROOT, ".tmp", "graph-cache");
 /** What the graph depends on: a change to any of these files invalidates cached graphs. */
 const SOURCE_DIRS = ["components", "contracts", "lib", "stacks", "tools/graph", "gateway/src"];
+/** Never sources: dependencies, git's store, this cache itself (other test workers write to it) and build output. */
+const IGNORED_DIRS = new Set(["node_modules", ".git", ".tmp", "dist"]);
 
 export interface StackEvaluation {
   /** Config to evaluate instead of the stack file's (tests use this for bad-config and mutation cases). */
@@ -39,8 +41,7 @@ export async function evaluateStack(stack: string, options: StackEvaluation = {}
   const request = { project, stack, config, programPath };
   const key = createHash("sha256")
     .update(JSON.stringify(request))
-    .update(sourceFingerprint(root))
-    .update(options.project ? sourceFingerprint(projectRoot, ["."]) : "")
+    .update(sourceFingerprint(root, options.project))
     .digest("hex")
     .slice(0, 24);
   const cached = join(CACHE_DIR, `${stack}-${key}.json`);
@@ -89,31 +90,56 @@ export async function stackGraph(stack: string, options: StackEvaluation = {}): 
   return result.graph;
 }
 
-function sourceFingerprint(root: string, dirs: readonly string[] = SOURCE_DIRS): string {
-  const hash = createHash("sha256");
+/**
+ * The files a graph depends on, relative to `root`: the program's source folders, the project and lock files, the
+ * built Worker, and for another project its own folder, or, when that "project" is the repository root with a fixture
+ * as its main file, just that file (its imports from the source folders are covered by them). Dependency, git, cache
+ * and build folders are never walked, and a file deleted while walking (another test worker's cache rename) is skipped.
+ */
+export function sourceFiles(root: string, project?: { dir: string; main: string }): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir);
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
     } catch {
       return;
     }
     for (const entry of entries) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.push(path);
+      const path = join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = statSync(join(root, path)).isDirectory();
+        } catch {
+          continue;
+        }
+      }
+      if (!isDirectory) files.push(path);
+      else if (!IGNORED_DIRS.has(entry.name)) walk(path);
     }
   };
-  for (const dir of dirs) walk(join(root, dir));
-  files.push(join(root, "Pulumi.yaml"), join(root, "package-lock.json"), join(root, "gateway", "dist", "worker.js"));
-  for (const file of files.sort()) {
-    hash.update(relative(root, file));
+  for (const dir of SOURCE_DIRS) walk(dir);
+  if (project) {
+    const dir = normalize(project.dir);
+    if (dir !== "." && dir !== "./") walk(dir);
+    files.push(normalize(join(dir, project.main)));
+  }
+  files.push("Pulumi.yaml", "package-lock.json", join("gateway", "dist", "worker.js"));
+  return [...new Set(files)].sort();
+}
+
+/** A hash of the names and contents of {@link sourceFiles}; a file missing by the time it is read hashes as missing. */
+export function sourceFingerprint(root: string, project?: { dir: string; main: string }): string {
+  const hash = createHash("sha256");
+  for (const file of sourceFiles(root, project)) {
+    hash.update(file).update("\0");
     try {
-      hash.update(readFileSync(file));
+      hash.update(readFileSync(join(root, file)));
     } catch {
       hash.update("<missing>");
     }
+    hash.update("\0");
   }
   return hash.digest("hex");
 }

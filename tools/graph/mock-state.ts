@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { addDays } from "../../lib/dates";
-import { resourceGroupId } from "../../lib/resource-id";
+import { addDays, unixSeconds } from "../../lib/dates";
+import { providerResourceId, resourceGroupId } from "../../lib/resource-id";
 import { genericResourceId, PRIVATE_LINK_CHILD_TYPES, PRIVATE_LINK_INVOKES, PRIVATE_LINK_STATE } from "./mock-private-link";
 
 /**
@@ -61,12 +61,25 @@ export function mockResourceId(type: string, name: string, inputs: Record<string
   if (type === "azure-native:resources:ResourceGroup") return rg;
   if (type === "azure-native:resources:Resource") return genericResourceId(rg, inputs);
   const extension = EXTENSION_TYPES[type];
-  if (extension) return `${String(inputs[extension[0]])}/providers/${extension[1]}/${azureName}`;
+  if (extension) {
+    const [provider, extensionType] = splitArmType(extension[1]);
+    return providerResourceId(String(inputs[extension[0]]), provider, [[extensionType, azureName]]);
+  }
   const child = CHILD_TYPES[type];
-  if (child) return `${rg}/providers/${child[0]}/${String(inputs[child[1]])}/${child[2]}/${azureName}`;
+  if (child) {
+    const [provider, parentType] = splitArmType(child[0]);
+    // The child segment may carry a fixed name between its types (`blobServices/default/containers`): it stays whole.
+    return providerResourceId(rg, provider, [[parentType, String(inputs[child[1]])], [child[2], azureName]]);
+  }
   const [, module, kind] = type.split(":") as [string, string, string];
-  const armType = ARM_TYPES[type] ?? `Microsoft.${module}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s`;
-  return `${rg}/providers/${armType}/${azureName}`;
+  const [provider, armType] = splitArmType(ARM_TYPES[type] ?? `Microsoft.${module}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s`);
+  return providerResourceId(rg, provider, [[armType, azureName]]);
+}
+
+/** `Microsoft.KeyVault/vaults` → [`Microsoft.KeyVault`, `vaults`]. */
+function splitArmType(armType: string): [provider: string, type: string] {
+  const slash = armType.indexOf("/");
+  return [armType.slice(0, slash), armType.slice(slash + 1)];
 }
 
 function guessAzureName(type: string, inputs: Record<string, unknown>): unknown {
@@ -154,7 +167,7 @@ function timestamps(start: string, shifted: string, kind: "offset" | "rotation" 
   const at = kind === "offset" ? shifted : start;
   return {
     rfc3339: at,
-    unix: Math.floor(Date.parse(at) / 1000),
+    unix: unixSeconds(at),
     ...(kind === "offset" ? { baseRfc3339: start } : {}),
     ...(kind === "rotation" ? { rotationRfc3339: shifted } : {}),
   };

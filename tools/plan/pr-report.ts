@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
-import { StackFileError } from "../graph/stack-config";
+import { readStackConfigFile, StackFileError } from "../graph/stack-config";
 import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
 import { policyVerdict } from "./policy-verdict";
@@ -16,8 +16,8 @@ export interface PrReportOptions {
   head?: string;
   /** Write the Markdown here as well as to stdout. */
   out?: string;
-  /** The head revision's stack config, instead of its Pulumi.<stack>.yaml (`--stack-file`: preview a config change). */
-  headConfig?: Record<string, string>;
+  /** A stack file to evaluate the head revision with, instead of its Pulumi.<stack>.yaml (`--stack-file`: preview a config change). */
+  headStackFile?: string;
 }
 
 /** `--base <ref> [--head <ref>] [--out <file>]` from the plan's argv; undefined when there is no --base. */
@@ -29,10 +29,17 @@ export function parsePrOptions(stack: string, argv: string[]): PrReportOptions |
   return { stack, base, ...(head ? { head } : {}), ...(out ? { out } : {}) };
 }
 
-async function evaluateAt(stack: string, ref: string | undefined, config?: Record<string, string>): Promise<EvaluationResult | "no-stack"> {
+async function evaluateAt(stack: string, ref: string | undefined, stackFile?: string): Promise<EvaluationResult | "no-stack"> {
+  const config = stackFile ? readStackConfigFile(stackFile) : undefined;
   const given = config ? { config } : {};
   if (!ref) return evaluateStack(stack, given);
   return withWorktree(ref, async (root) => (config || existsSync(join(root, `Pulumi.${stack}.yaml`)) ? evaluateStack(stack, { root, ...given }) : "no-stack"));
+}
+
+/** A stack file that cannot be read, as a failed evaluation; any other error is rethrown. */
+function stackFileFailure(error: unknown): EvaluationResult {
+  if (!(error instanceof StackFileError)) throw error;
+  return { ok: false, failure: { error: error.message, resources: [] } };
 }
 
 function emptyGraph(stack: string): Graph {
@@ -48,19 +55,18 @@ export async function prReport(options: PrReportOptions, progress: Progress = te
   const { stack } = options;
   const headLabel = options.head ? describeRef(options.head) : "working tree";
   progress.step(`[1/3] evaluating ${stack}: head ${headLabel.replace(/`/g, "")}`);
-  const head = await evaluateAt(stack, options.head, options.headConfig);
-  progress.step(`[2/3] evaluating ${stack}: base ${describeRef(options.base).replace(/`/g, "")}, in a temporary worktree`);
-  // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
-  const base = await evaluateAt(stack, options.base).catch((error: unknown) => {
-    if (!(error instanceof StackFileError)) throw error;
-    return { ok: false as const, failure: { error: error.message, resources: [] } };
-  });
+  // An unreadable head stack file (a YAML error in the PR) is the report's verdict, not a crash: the author reads it there.
+  const head = await evaluateAt(stack, options.head, options.headStackFile).catch(stackFileFailure);
   const lines: string[] = [`## \`${stack}\``, ""];
   if (head === "no-stack" || !head.ok) {
+    // Nothing to diff: the base is not evaluated (nor checked out) for a head that does not evaluate.
     const error = head === "no-stack" ? `no Pulumi.${stack}.yaml at ${headLabel}` : head.failure.error;
     lines.push(`❌ The head revision does not evaluate:`, "", "```", error.trim(), "```");
     return finish(lines, options, 1);
   }
+  progress.step(`[2/3] evaluating ${stack}: base ${describeRef(options.base).replace(/`/g, "")}, in a temporary worktree`);
+  // The base's stack file may be unreadable (a YAML error merged earlier): then everything shows as added.
+  const base = await evaluateAt(stack, options.base).catch(stackFileFailure);
   let baseGraph: Graph;
   if (base === "no-stack") {
     baseGraph = emptyGraph(stack);

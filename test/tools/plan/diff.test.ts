@@ -74,18 +74,13 @@ describe("offline diff of two graphs", () => {
 });
 
 describe("npm run plan -- <stack> --base <ref> (end to end, git worktree)", () => {
-  it("HEAD against HEAD: both revisions evaluated from worktrees, no changes, worktrees cleaned up", async () => {
-    // Other processes (parallel test runs) may hold their own worktrees: compare only the temporary base worktrees.
-    const worktrees = () =>
-      execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list", "--porcelain"]).toString().split("\n")
-        .filter((l) => l.startsWith("worktree ") && l.includes("dataplatform-base-")).map((l) => l.slice(9));
-    const before = worktrees();
-    // One commit for both sides: other work may commit between the two checkouts.
+  it("HEAD against HEAD: both revisions evaluated from worktrees, no changes", async () => {
+    // One commit for both sides: other work may commit between the two checkouts. That the temporary worktrees are
+    // removed is worktree.test.ts's: listing them here would race other test workers' plans.
     const commit = execFileSync("git", ["-C", PROJECT_ROOT, "rev-parse", "HEAD"]).toString().trim();
     const report = await prReport({ stack: "dev", base: commit, head: commit });
     assert.match(report.markdown, /## `dev`/);
     assert.match(report.markdown, /No changes: both revisions register the same resources/);
     assert.match(report.markdown, /Policy verdict \(dev config\)/);
-    assert.deepEqual(worktrees().filter((w) => !before.includes(w)), [], "no temporary worktree left behind");
   });
 });

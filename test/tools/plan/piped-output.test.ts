@@ -11,7 +11,7 @@ import { runNpmPlan, runPlan } from "../../support/run-plan";
 const PIPE_BUFFER = 64 * 1024;
 
 describe("the plan piped into another program", () => {
-  it("npm run plan -- dev --json writes the whole graph, and nothing but the graph, to stdout", async () => {
+  it("npm run --silent plan -- dev --json (through scripts/npm) writes the whole graph, and nothing but the graph, to stdout", async () => {
     const run = await runNpmPlan(["dev", "--json"]);
     assert.equal(run.code, 0, run.stderr);
     assert.ok(run.stdout.length > PIPE_BUFFER, `only ${run.stdout.length} bytes: the output is not past the pipe buffer`);

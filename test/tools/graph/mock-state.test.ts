@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { describe, it } from "vitest";
+import { parseResourceId } from "../../../lib/resource-id";
+import { MOCK_SUBSCRIPTION_ID, mockResourceId, mockState } from "../../../tools/graph/mock-state";
+
+const RG = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-dp-dev`;
+
+describe("the mocks' ARM IDs", () => {
+  it("a top-level resource: <rg>/providers/<Namespace>/<type>/<name>", () => {
+    assert.equal(mockResourceId("azure-native:keyvault:Vault", "kv", { resourceGroupName: "rg-dp-dev", vaultName: "kv-dp-dev" }), `${RG}/providers/Microsoft.KeyVault/vaults/kv-dp-dev`);
+  });
+
+  it("a child with a fixed name between its types: the container under blobServices/default", () => {
+    const id = mockResourceId("azure-native:storage:BlobContainer", "raw", { resourceGroupName: "rg-dp-dev", accountName: "stdpdev", containerName: "raw" });
+    assert.equal(id, `${RG}/providers/Microsoft.Storage/storageAccounts/stdpdev/blobServices/default/containers/raw`);
+    assert.equal(parseResourceId(id).type, "Microsoft.Storage/storageAccounts/blobServices/containers");
+  });
+
+  it("an extension resource hangs off its scope", () => {
+    const scope = `${RG}/providers/Microsoft.KeyVault/vaults/kv-dp-dev`;
+    const id = mockResourceId("azure-native:authorization:RoleAssignment", "ra", { scope, roleAssignmentName: "0000-ra" });
+    assert.equal(id, `${scope}/providers/Microsoft.Authorization/roleAssignments/0000-ra`);
+  });
+
+  it("time resources give unix seconds of their RFC 3339 time", () => {
+    const { state } = mockState("time:index/offset:Offset", "expiry", { offsetDays: 1 });
+    assert.equal(state["rfc3339"], "2026-01-02T00:00:00Z");
+    assert.equal(state["unix"], Date.UTC(2026, 0, 2) / 1000);
+  });
+});
