@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { REQUIRED_TAG_KEYS } from "../contracts/tags";
 import { carveSubnet, formatCidr, parseCidr } from "../lib/ipv4";
-import { rotationProblems } from "../components/keyvault/rotation";
-import { defaultSettings, GATEWAY_RATE_LIMIT_DEFAULTS, KEY_VAULT_DEFAULTS, type IdentitySettings, type KeyVaultSettings } from "./config/defaults";
+import { defaultSettings, GATEWAY_RATE_LIMIT_DEFAULTS, type IdentitySettings, type KeyVaultSettings } from "./config/defaults";
 import { type EnvironmentProfile } from "./config/environments";
 import { ENVIRONMENTS, type Environment } from "../contracts/environments";
 import { GATEWAY_COMPATIBILITY_DATE } from "../contracts/gateway";
@@ -78,9 +77,8 @@ export function resolvePlatformConfig(project: string, stack: string, entries: R
     });
   }
   const known = ENVIRONMENTS.includes(environment) ? environment : undefined;
-  const ordered = known ? orderedSettingProblems(raw, known) : [];
-  problems.push(...ordered);
-  if (parsed.success) problems.push(...crossFieldProblems(parsed.data, ordered));
+  if (known) problems.push(...orderedSettingProblems(raw, known));
+  if (parsed.success) problems.push(...crossFieldProblems(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
 
   return resolve(project, stack, environment, parsed.data);
@@ -204,20 +202,14 @@ function gatewayNotices(raw: RawPlatformConfig): string[] {
   return found;
 }
 
-/** Checks that span keys, on a config the schema accepted; `ordered` are the ordered-pair problems already found. */
-function crossFieldProblems(raw: RawPlatformConfig, ordered: ConfigProblem[]): ConfigProblem[] {
+/** Checks that span keys, on a config the schema accepted (ordered min/max pairs are checked separately). */
+function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (raw.secondaryLocation === raw.location) {
     problems.push({
       key: `${CONFIG_NAMESPACE}:secondaryLocation`,
       message: `must differ from dataplatform:location ("${raw.location}"): it is the paired region for geo-redundant copies`,
     });
-  }
-  // The Key Vault component's own rules as a backstop, should they ever grow past the ordered pairs.
-  if (!ordered.some((p) => p.key.startsWith(`${CONFIG_NAMESPACE}:keyVault.`))) {
-    const keys = { ...KEY_VAULT_DEFAULTS, ...raw.keyVault };
-    const rotation = { expiryDays: keys.keyExpiryDays, rotateBeforeExpiryDays: keys.keyRotateBeforeExpiryDays, notifyBeforeExpiryDays: keys.keyNotifyBeforeExpiryDays };
-    for (const message of rotationProblems(rotation)) problems.push({ key: `${CONFIG_NAMESPACE}:keyVault`, message });
   }
   const oidc = raw.gateway?.oidc;
   if (oidc?.issuer?.includes("{tenantid}") && (!oidc.jwksUri || !oidc.allowedTenants)) {

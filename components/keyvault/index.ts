@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { type CoreOutputs, locationOf } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
-import type { KeyRotationSettings } from "./rotation";
+import { type KeyRotationSettings, rotationProblems } from "./rotation";
 import { namingViolation } from "../naming/rules";
 import { unixSeconds } from "../../lib/dates";
 
@@ -82,6 +82,11 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
 
   constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:keyvault:KeyVault", name, {}, opts);
+    // Checked before any child exists, so a policy Azure would refuse registers nothing.
+    for (const [keyName, spec] of Object.entries(args.keys ?? {})) {
+      const problems = rotationProblems(spec.rotation);
+      if (problems.length) throw new pulumi.ResourceError(`KeyVault: key ${keyName}: ${problems.join("; ")}`, this);
+    }
     this.componentName = name;
     this.placement = args;
 
