@@ -61,6 +61,8 @@ export const NAMING_RULES = {
   postgresServer: { types: ["azure-native:dbforpostgresql:Server"], nameInput: "serverName", abbreviation: "psql", minLength: 3, maxLength: 63, pattern: ALNUM_HYPHEN_LOWER, globallyUnique: true },
   containerAppsEnvironment: { types: ["azure-native:app:ManagedEnvironment"], nameInput: "environmentName", abbreviation: "cae", minLength: 2, maxLength: 60, pattern: ALNUM_HYPHEN_LOWER },
   containerApp: { types: ["azure-native:app:ContainerApp"], nameInput: "containerAppName", abbreviation: "ca", minLength: 2, maxLength: 32, pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/, forbidden: /--/ },
+  // Container Apps jobs: the containerApps rule (2-32, lower-case letters, digits, hyphens; letter first; no "--"); CAF abbreviation "caj".
+  containerAppJob: { types: ["azure-native:app:Job"], nameInput: "jobName", abbreviation: "caj", minLength: 2, maxLength: 32, pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/, forbidden: /--/ },
   userAssignedIdentity: { types: ["azure-native:managedidentity:UserAssignedIdentity"], nameInput: "resourceName", abbreviation: "id", minLength: 3, maxLength: 128, pattern: /^[A-Za-z0-9][-\w]*$/ },
   managementLock: { types: ["azure-native:authorization:ManagementLockByScope"], nameInput: "lockName", abbreviation: "lock", minLength: 1, maxLength: 90, pattern: /^[^<>%&:\\?/]+$/ },
   diagnosticSetting: { types: ["azure-native:monitor:DiagnosticSetting"], nameInput: "name", abbreviation: "diag", minLength: 1, maxLength: 260, pattern: /^[^<>*%&:\\?+/]+$/ },

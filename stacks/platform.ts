@@ -203,7 +203,9 @@ export class DataPlatform extends pulumi.ComponentResource {
           ? { sparkPool: { nodeSize: sparkPool.nodeSize, minNodes: 3, maxNodes: sparkPool.maxNodes, autoPauseMinutes: sparkPool.autoPauseMinutes, sparkVersion: "3.4" } }
           : {}),
         // Orchestrator: Compute Operator runs pipelines and Spark jobs, Credential User lets pipelines use the workspace
-        // identity. Gateway: Synapse User, to call Synapse on behalf of authorized users.
+        // identity. Gateway: Synapse User, to call Synapse on behalf of authorized users. Applied from inside the VNet
+        // by the Synapse RBAC job in the orchestrator's Container Apps environment (nothing from the CI runners).
+        rbacJobEnvironment: this.orchestrator.environment,
         synapseRoleAssignments: [
           { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator" },
           { ...grantee(identity.orchestrator), role: "Synapse Compute Operator" },

@@ -5,7 +5,8 @@ import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from ".
 import type { DataLakeRef } from "../datalake";
 import { approveManagedPrivateEndpoint } from "../network/managed-pe-approval";
 import { assignRole } from "../identity/roles";
-import { assignSynapseRoles, type SynapseRoleAssignmentSpec } from "./roles";
+import { synapseRbacIdentity, synapseRbacJob } from "./rbac-job";
+import type { SynapseRoleAssignmentSpec } from "./roles";
 
 export type { SynapseRole, SynapseRoleAssignmentSpec } from "./roles";
 
@@ -27,15 +28,23 @@ export interface SynapseArgs extends PlacementArgs, CrossCuttingArgs {
   readonly dedicatedPool?: { readonly sku: string; readonly storageAccountType: "LRS" | "GRS" };
   /** Spark pool with auto-pause and autoscale. Default: none. */
   readonly sparkPool?: { readonly nodeSize: "Small" | "Medium" | "Large"; readonly minNodes: number; readonly maxNodes: number; readonly autoPauseMinutes: number; readonly sparkVersion: string };
-  /** Synapse RBAC (data-plane) roles at workspace scope, e.g. for the orchestrator MI and the gateway app. Default: none. */
+  /**
+   * Synapse RBAC (data-plane) roles at workspace scope, e.g. for the orchestrator MI and the gateway app, enforced by
+   * the RBAC job from inside the VNet (./rbac-job.ts); needs `rbacJobEnvironment`. Default: none (no job, no identity).
+   */
   readonly synapseRoleAssignments?: readonly SynapseRoleAssignmentSpec[];
+  /**
+   * The internal, VNet-integrated Container Apps environment the RBAC job runs in (the orchestrator's): it resolves the
+   * workspace's `Dev` private endpoint. Required when `synapseRoleAssignments` is not empty. Default: none.
+   */
+  readonly rbacJobEnvironment?: { readonly id: pulumi.Input<string> };
 }
 
 /**
  * A Synapse workspace that is private and Entra-only: managed VNet with data exfiltration protection (links only to
  * the own tenant), Entra admin group and no SQL password, private endpoints Sql/SqlOnDemand/Dev plus a private link
  * hub (Web) for Studio, its managed identity allowed to write only its own lake filesystem, optional pools, and Synapse
- * RBAC role assignments for the principals that run pipelines and queries.
+ * RBAC role assignments for the principals that run pipelines and queries, kept by a job inside the VNet.
  */
 export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
   readonly workspace: azure.synapse.Workspace;
@@ -49,10 +58,20 @@ export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
   readonly privateLinkHub: azure.synapse.PrivateLinkHub;
   readonly dedicatedPool?: azure.synapse.SqlPool;
   readonly sparkPool?: azure.synapse.BigDataPool;
+  /** The RBAC job's identity: Synapse Administrator from the workspace's creation on (none without assignments). */
+  readonly rbacJobIdentity?: azure.managedidentity.UserAssignedIdentity;
+  /** The Container Apps Job that reconciles `synapseRoleAssignments` (none without assignments). */
+  readonly rbacJob?: azure.app.Job;
 
   constructor(name: string, args: SynapseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:synapse:Synapse", name, {}, opts);
     const workspaceName = args.naming.name("synapseWorkspace");
+    const assignments = args.synapseRoleAssignments ?? [];
+    // Checked before anything is registered: a bad argument leaves nothing half-created.
+    if (assignments.length > 0 && !args.rbacJobEnvironment) {
+      throw new pulumi.ResourceError(`Synapse ${workspaceName}: synapseRoleAssignments need rbacJobEnvironment (the job that applies them runs there)`, this);
+    }
+    if (assignments.length > 0) this.rbacJobIdentity = synapseRbacIdentity(this, name, args);
 
     this.workspace = new azure.synapse.Workspace(
       `${name}-workspace`,
@@ -70,6 +89,14 @@ export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
           linkedAccessCheckOnTargetResource: true,
         },
         azureADOnlyAuthentication: true,
+        // The RBAC job's identity becomes Synapse Administrator at creation, on the ARM plane (the deploy identity's
+        // workspace PUT): the creator is Synapse Administrator ("Who can assign Synapse RBAC roles?",
+        // https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-synapse-rbac), and this
+        // property names one more initial admin (Azure/azure-rest-api-specs specification/synapse/resource-manager
+        // Microsoft.Synapse/stable/2021-06-01/workspace.json: "Initial workspace AAD admin properties for a CSP
+        // subscription"). Its docs mention CSP subscriptions only: docs/components.md#synapse says what to do if a
+        // workspace was created without it or the service ignored it.
+        ...(this.rbacJobIdentity ? { cspWorkspaceAdminProperties: { initialWorkspaceAdminObjectId: this.rbacJobIdentity.principalId } } : {}),
         publicNetworkAccess: args.publicNetworkAccess ?? "Disabled",
         trustedServiceBypassEnabled: false,
         defaultDataLakeStorage: {
@@ -81,7 +108,8 @@ export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
         tags: args.tags,
       },
       // Managed VNet, exfiltration protection and the default lake are fixed at creation: changing them replaces it.
-      { parent: this, protect: args.protect },
+      // The initial admin only counts at creation: never sent to an existing workspace (no diff, no update).
+      { parent: this, protect: args.protect, ignoreChanges: ["cspWorkspaceAdminProperties"] },
     );
     this.id = this.workspace.id;
     this.name = this.workspace.name;
@@ -146,10 +174,20 @@ export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
     if (args.dedicatedPool) this.dedicatedPool = this.createDedicatedPool(name, args, args.dedicatedPool);
     if (args.sparkPool) this.sparkPool = this.createSparkPool(name, args, args.sparkPool);
 
-    assignSynapseRoles(`${name}-synapse-ra`, this.workspace.id, args.synapseRoleAssignments ?? [], {
-      parent: this,
-      dependsOn: [this.workspace, admin],
-    });
+    if (this.rbacJobIdentity && args.rbacJobEnvironment) {
+      this.rbacJob = synapseRbacJob(this, name, {
+        placement: args,
+        environmentId: args.rbacJobEnvironment.id,
+        identity: this.rbacJobIdentity,
+        workspaceName: this.workspace.name,
+        devEndpoint: this.connectivityEndpoints.apply((endpoints) => {
+          if (!endpoints["dev"]) throw new pulumi.ResourceError(`Synapse ${workspaceName} has no dev endpoint`, this);
+          return endpoints["dev"];
+        }),
+        assignments,
+        dependsOn: [this.workspace, admin],
+      });
+    }
 
     this.registerOutputs({
       id: this.id,

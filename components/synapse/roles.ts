@@ -1,13 +1,11 @@
-// Deep imports: the @pulumi/azure package root loads every module (~200 ms); these two load in ~2 ms.
-import { Provider } from "@pulumi/azure/provider";
-import * as synapseClassic from "@pulumi/azure/synapse";
-import * as pulumi from "@pulumi/pulumi";
-import { tryParseResourceId } from "../../lib/resource-id";
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
 import type { PrincipalType } from "../identity/roles";
 
 /**
  * Synapse RBAC (data-plane) roles, https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-synapse-rbac-roles.
- * These are not Azure RBAC roles: ARM (and so azure-native) cannot assign them.
+ * These are not Azure RBAC roles: ARM (and so azure-native) cannot assign them; the RBAC job does
+ * (components/synapse/rbac-job.ts), resolving each name to the workspace's role definition ID at run time.
  */
 export const SYNAPSE_ROLES = [
   "Synapse Administrator",
@@ -25,44 +23,37 @@ export const SYNAPSE_ROLES = [
 export type SynapseRole = (typeof SYNAPSE_ROLES)[number];
 
 export interface SynapseRoleAssignmentSpec {
+  /** Entra object ID of the user, group or service principal (a managed identity's principal ID). */
   readonly principalId: pulumi.Input<string>;
   readonly principalType: PrincipalType;
   readonly role: SynapseRole;
 }
 
-/**
- * Assigns Synapse RBAC roles at workspace scope through the classic provider's `azure:synapse:RoleAssignment`, which
- * calls the workspace's data-plane endpoint (`https://<workspace>.dev.azuresynapse.net`). With public network access
- * disabled, that endpoint resolves only through the `Dev` private endpoint: the deployer must run inside (or peered
- * to) the platform VNet, and must itself be a Synapse Administrator (the workspace creator is one).
- */
-export function assignSynapseRoles(
-  name: string,
-  workspaceId: pulumi.Input<string>,
-  specs: readonly SynapseRoleAssignmentSpec[],
-  opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] },
-): synapseClassic.RoleAssignment[] {
-  if (specs.length === 0) return [];
-  const provider = classicProvider(`${name}-provider`, workspaceId, opts.parent);
-  return specs.map(
-    (spec, i) =>
-      new synapseClassic.RoleAssignment(
-        `${name}-${i}`,
-        { synapseWorkspaceId: workspaceId, roleName: spec.role, principalId: spec.principalId, principalType: spec.principalType },
-        { parent: opts.parent, dependsOn: opts.dependsOn, provider },
-      ),
-  );
+/** One entry of the RBAC job's desired state, with the principal ID resolved. */
+export interface DesiredSynapseAssignment {
+  readonly principalId: string;
+  readonly principalType: PrincipalType;
+  readonly role: SynapseRole;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * An explicit classic-provider instance pinned to the workspace's subscription. `resourceProviderRegistrations: none`
- * because the deploy identity's rights end at the resource group: it cannot register providers on the subscription.
+ * The desired state as the job reads it: canonical JSON (sorted, lower-case IDs), so the same assignments always render
+ * the same text and hash. Throws naming the problem on a principal ID that is not an object ID or a repeated entry.
  */
-function classicProvider(name: string, workspaceId: pulumi.Input<string>, parent: pulumi.Resource): pulumi.ProviderResource {
-  const subscriptionId = pulumi.output(workspaceId).apply((id) => {
-    const subscription = tryParseResourceId(id)?.subscriptionId;
-    if (!subscription) throw new pulumi.ResourceError(`Synapse workspace ID "${id}" names no subscription`, parent);
-    return subscription;
-  });
-  return new Provider(name, { subscriptionId, resourceProviderRegistrations: "none", features: {} }, { parent });
+export function renderDesiredState(entries: readonly DesiredSynapseAssignment[]): { json: string; sha256: string } {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const normalized = entries.map((e) => ({ principalId: e.principalId.toLowerCase(), principalType: e.principalType, role: e.role }));
+  for (const e of normalized) {
+    if (!UUID.test(e.principalId)) problems.push(`principal "${e.principalId}" (${e.role}) is not an Entra object ID`);
+    const key = `${e.principalId}|${e.role}`;
+    if (seen.has(key)) problems.push(`${e.role} is assigned to ${e.principalId} twice`);
+    seen.add(key);
+  }
+  if (problems.length > 0) throw new Error(`Synapse role assignments: ${problems.join("; ")}`);
+  normalized.sort((a, b) => a.role.localeCompare(b.role) || a.principalId.localeCompare(b.principalId));
+  const json = JSON.stringify(normalized);
+  return { json, sha256: createHash("sha256").update(json, "utf8").digest("hex") };
 }
