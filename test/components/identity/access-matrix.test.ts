@@ -5,6 +5,7 @@ import { MOCK_SUBSCRIPTION_ID } from "../../../tools/graph/mock-state";
 import type { Graph } from "../../../tools/graph";
 import { allGraphs, ofType } from "../../support/graphs";
 import { conditionRoleGuids } from "../../support/role-condition";
+import { desiredStateOf, principalIdLabel, rbacJobOf } from "../synapse/desired-state";
 import { configOf, presentScopes, principalLabel, roleAssignments, roleGuid, roleName, scopeLabel } from "./principals";
 
 let graphs: Graph[];
@@ -82,11 +83,11 @@ describe("access matrix (docs/identity-and-access.md)", () => {
 
   it("every Synapse data-plane role assignment matches the matrix on the environment's workspace", () => {
     for (const graph of graphs) {
-      const assignments = ofType(graph, "azure:synapse/roleAssignment:RoleAssignment");
       if (!presentScopes(graph).has("workspace")) continue;
-      const actual = assignments
-        .map((r) => key([principalLabel(graph, r), String(r.inputs["roleName"]), scopeLabel(graph, r, "synapseWorkspaceId")]))
-        .sort();
+      // Enforced by the workspace's RBAC job (components/synapse/rbac-job.ts): its desired state is the matrix.
+      const job = rbacJobOf(graph);
+      assert.ok(job, `${graph.stack}: no Synapse RBAC job`);
+      const actual = desiredStateOf(job).map((d) => key([principalIdLabel(graph, d.principalId), d.role, "workspace"])).sort();
       assert.deepEqual(actual, expectedSynapseMatrix().map(key).sort(), graph.stack);
     }
   });

@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import { ROLE_CATALOGUE } from "../../../contracts/roles";
-import { SYNAPSE_ROLES } from "../../../components/synapse/roles";
-import { type Graph, type GraphResource, readStackConfig, stackGraph } from "../../../tools/graph";
+import { T } from "../../../contracts/resource-types";
+import { RBAC_JOB_ENV, RBAC_JOB_SCHEDULE } from "../../../components/synapse/rbac-job";
+import { renderDesiredState, SYNAPSE_ROLES } from "../../../components/synapse/roles";
+import { type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { assertDiagnostics, assertDurability, assertPrivateEndpoints, locksOn, only, roleGuid } from "../data-services";
-import { T } from "../../../contracts/resource-types";
+import { desiredStateOf, envOf, principalIdLabel, rbacJobOf } from "./desired-state";
+
+const SCRIPT_PATH = join(PROJECT_ROOT, "components", "synapse", "rbac-job", "reconcile.mjs");
 
 const workspaceOf = (graph: Graph) => only(graph, T.synapseWorkspace);
 const lakeOf = (graph: Graph) => only(graph, "azure-native:storage:StorageAccount", (r) => r.name.endsWith("-datalake-account"));
@@ -133,37 +140,111 @@ describe("Synapse pools", () => {
   });
 });
 
-describe("Synapse data-plane (Synapse RBAC) role assignments", () => {
-  const TYPE = "azure:synapse/roleAssignment:RoleAssignment";
+describe("Synapse data-plane (Synapse RBAC) role assignments: a job inside the VNet", () => {
+  const identityOf = (graph: Graph) => only(graph, "azure-native:managedidentity:UserAssignedIdentity", (r) => r.parent === workspaceOf(graph).parent && r.name.endsWith("-rbac-job-identity"));
+  const jobOf = (graph: Graph) => {
+    const job = rbacJobOf(graph);
+    assert.ok(job, `${graph.stack}: no Synapse RBAC job`);
+    return job;
+  };
 
-  it("assigns known Synapse roles at the workspace, through a provider that registers nothing on the subscription", () => {
+  it("leaves nothing that calls the workspace's dev endpoint from the deployer: no classic-provider resource or provider", () => {
+    for (const graph of graphs) {
+      assert.deepEqual(graph.resources.filter((r) => r.type === "pulumi:providers:azure" || r.type.startsWith("azure:")).map((r) => r.type), [], graph.stack);
+    }
+  });
+
+  it("runs a scheduled Container Apps Job in the orchestrator's internal environment, as its own identity, with a pinned image", () => {
+    for (const graph of graphs) {
+      const job = jobOf(graph);
+      const identity = identityOf(graph);
+      const environment = only(graph, "azure-native:app:ManagedEnvironment");
+      assert.equal(byUrn(graph, job.parent)?.type, "dataplatform:synapse:Synapse");
+      assert.equal(job.inputs["environmentId"], environment.id);
+      assert.deepEqual((environment.inputs["vnetConfiguration"] as { internal: boolean }).internal, true);
+      assert.deepEqual(job.inputs["identity"], { type: "UserAssigned", userAssignedIdentities: [identity.id] });
+      const configuration = job.inputs["configuration"] as Record<string, unknown>;
+      assert.equal(configuration["triggerType"], "Schedule");
+      assert.deepEqual(configuration["scheduleTriggerConfig"], { cronExpression: RBAC_JOB_SCHEDULE, parallelism: 1, replicaCompletionCount: 1 });
+      const containers = (job.inputs["template"] as { containers: { image: string; command: string[] }[] }).containers;
+      assert.equal(containers.length, 1);
+      assert.match(containers[0]!.image, /@sha256:[0-9a-f]{64}$/, "pinned by digest");
+      // The container runs exactly the script file the offline test runs (test/components/synapse/rbac-job.test.ts).
+      assert.deepEqual(containers[0]!.command, ["node", "--input-type=module", "-e", readFileSync(SCRIPT_PATH, "utf8")]);
+      const env = envOf(job);
+      assert.equal(env[RBAC_JOB_ENV.clientId], identity.outputs["clientId"]);
+      assert.equal(env[RBAC_JOB_ENV.endpoint], (workspaceOf(graph).outputs["connectivityEndpoints"] as { dev: string }).dev);
+      assert.equal(env[RBAC_JOB_ENV.workspace], workspaceOf(graph).inputs["workspaceName"]);
+      assert.ok(job.dependsOn.includes(workspaceOf(graph).urn));
+      assert.equal(env["IDENTITY_ENDPOINT"], undefined, "Container Apps sets the identity endpoint itself");
+    }
+  });
+
+  it("keys the desired state by its hash: DESIRED_STATE_SHA256 is the SHA-256 of the exact text the job reads", () => {
+    for (const graph of graphs) {
+      const env = envOf(jobOf(graph));
+      assert.equal(env[RBAC_JOB_ENV.desiredStateSha256], createHash("sha256").update(env[RBAC_JOB_ENV.desiredState]!, "utf8").digest("hex"));
+    }
+  });
+
+  it("enforces the platform's list: admins group Synapse Administrator, orchestrator Compute Operator + Credential User, gateway Synapse User", () => {
+    for (const graph of graphs) {
+      const actual = desiredStateOf(jobOf(graph)).map((d) => `${principalIdLabel(graph, d.principalId)} | ${d.principalType} | ${d.role}`).sort();
+      assert.deepEqual(actual, [
+        "gateway | ServicePrincipal | Synapse User",
+        "group:admins | Group | Synapse Administrator",
+        "orchestrator | ServicePrincipal | Synapse Compute Operator",
+        "orchestrator | ServicePrincipal | Synapse Credential User",
+      ], graph.stack);
+      assert.equal(desiredStateOf(jobOf(graph)).find((d) => d.role === "Synapse Administrator")?.principalId, stackEntra(graph.stack).groups.admins.toLowerCase());
+      for (const d of desiredStateOf(jobOf(graph))) assert.ok((SYNAPSE_ROLES as readonly string[]).includes(d.role), d.role);
+    }
+  });
+
+  it("makes the job's identity Synapse Administrator on the ARM plane: the workspace's initial admin, set only at creation", () => {
     for (const graph of graphs) {
       const workspace = workspaceOf(graph);
-      const assignments = ofType(graph, TYPE);
-      assert.ok(assignments.length >= 1, `${graph.stack}: no Synapse role assignments`);
-      for (const a of assignments) {
-        assert.equal(a.inputs["synapseWorkspaceId"], workspace.id);
-        assert.ok((SYNAPSE_ROLES as readonly string[]).includes(String(a.inputs["roleName"])), String(a.inputs["roleName"]));
-        assert.match(String(a.inputs["principalType"]), /^(User|Group|ServicePrincipal)$/);
-        assert.ok(a.dependsOn.includes(workspace.urn));
-      }
-      const provider = ofType(graph, "pulumi:providers:azure");
-      assert.equal(provider.length, 1);
-      assert.equal(provider[0]!.inputs["resourceProviderRegistrations"], "none");
-      assert.equal(provider[0]!.inputs["subscriptionId"], /^\/subscriptions\/([^/]+)/.exec(workspace.id!)![1]);
+      const identity = identityOf(graph);
+      assert.deepEqual(workspace.inputs["cspWorkspaceAdminProperties"], { initialWorkspaceAdminObjectId: identity.outputs["principalId"] });
+      assert.ok(workspace.dependsOn.includes(identity.urn), "the identity exists before the workspace is created");
+      assert.ok(workspace.ignoreChanges.includes("cspWorkspaceAdminProperties"), "never sent to an existing workspace");
     }
   });
 
-  it("makes only the admins group Synapse Administrator", () => {
+  it("gives the job's identity no Azure role at all (its one right is on Synapse's data plane)", () => {
     for (const graph of graphs) {
-      const admins = ofType(graph, TYPE).filter((a) => a.inputs["roleName"] === "Synapse Administrator");
-      assert.deepEqual(admins.map((a) => [a.inputs["principalId"], a.inputs["principalType"]]), [[stackEntra(graph.stack).groups.admins, "Group"]]);
+      const principal = identityOf(graph).outputs["principalId"];
+      assert.deepEqual(ofType(graph, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs["principalId"] === principal).map((r) => r.name), [], graph.stack);
     }
   });
+});
 
-  it("parents the assignments to the Synapse component", () => {
-    for (const graph of graphs) {
-      for (const a of ofType(graph, TYPE)) assert.equal(byUrn(graph, a.parent)?.type, "dataplatform:synapse:Synapse");
-    }
+describe("Synapse RBAC desired state (rendering)", () => {
+  const a = "AAAAAAAA-0000-4000-8000-000000000001";
+  const b = "bbbbbbbb-0000-4000-8000-000000000002";
+
+  it("is canonical: order and case of the input do not change the text or the hash", () => {
+    const one = renderDesiredState([
+      { principalId: a, principalType: "Group", role: "Synapse Administrator" },
+      { principalId: b, principalType: "ServicePrincipal", role: "Synapse User" },
+    ]);
+    const two = renderDesiredState([
+      { principalId: b, principalType: "ServicePrincipal", role: "Synapse User" },
+      { principalId: a.toLowerCase(), principalType: "Group", role: "Synapse Administrator" },
+    ]);
+    assert.equal(one.json, two.json);
+    assert.equal(one.sha256, two.sha256);
+    assert.ok(one.json.includes(a.toLowerCase()));
+  });
+
+  it("refuses a principal that is not an object ID and a repeated assignment, naming both", () => {
+    assert.throws(
+      () => renderDesiredState([
+        { principalId: "admins", principalType: "Group", role: "Synapse Administrator" },
+        { principalId: b, principalType: "ServicePrincipal", role: "Synapse User" },
+        { principalId: b.toUpperCase(), principalType: "ServicePrincipal", role: "Synapse User" },
+      ]),
+      /"admins" \(Synapse Administrator\) is not an Entra object ID; Synapse User is assigned to bbbbbbbb-0000-4000-8000-000000000002 twice/,
+    );
   });
 });
