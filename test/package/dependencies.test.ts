@@ -28,6 +28,11 @@ describe("package.json and its lock", () => {
     assert.equal(manifest.engines.node, "^22.12.0 || ^24.0.0");
   });
 
+  it("has no classic @pulumi/azure: its synapse.RoleAssignment called the workspace's private dev endpoint from the deployer on every refresh (Synapse RBAC is the RBAC job's, components/synapse/rbac-job.ts)", () => {
+    assert.equal(manifest.dependencies["@pulumi/azure"], undefined);
+    assert.deepEqual(installed("@pulumi/azure").map(([path]) => path), []);
+  });
+
   it("resolves one @pulumi/pulumi for the program and every provider (two copies split the resource registry)", () => {
     const copies = installed("@pulumi/pulumi");
     assert.deepEqual(copies.map(([path]) => path), ["node_modules/@pulumi/pulumi"]);
