@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { SYNAPSE_RBAC_JOB_ENV } from "../../contracts/synapse-rbac";
 import type { PlacementArgs } from "../cross-cutting";
 import { WORKLOAD_PROFILE } from "../orchestrator/environment";
 import { renderDesiredState, type SynapseRoleAssignmentSpec } from "./roles";
@@ -37,13 +38,7 @@ export const RBAC_JOB_COMMAND = ["node", "--input-type=module", "-e", RBAC_JOB_S
 /** Every 15 minutes (UTC); see the trigger note above. */
 export const RBAC_JOB_SCHEDULE = "*/15 * * * *";
 /** Environment variable names the script reads (besides IDENTITY_ENDPOINT/IDENTITY_HEADER, set by Container Apps). */
-export const RBAC_JOB_ENV = {
-  endpoint: "SYNAPSE_ENDPOINT",
-  workspace: "SYNAPSE_WORKSPACE",
-  desiredState: "DESIRED_STATE",
-  desiredStateSha256: "DESIRED_STATE_SHA256",
-  clientId: "AZURE_CLIENT_ID",
-} as const;
+export const RBAC_JOB_ENV = SYNAPSE_RBAC_JOB_ENV;
 
 export interface SynapseRbacJobArgs {
   readonly placement: PlacementArgs;

@@ -1,6 +1,7 @@
 import { GRAPH_APP_ROLE_NAMES } from "../../contracts/microsoft-graph";
 import { NAMING_RULES, type NamingRule } from "../../contracts/naming-rules";
 import { ROLE_CATALOGUE } from "../../contracts/roles";
+import { SYNAPSE_RBAC_JOB_ENV } from "../../contracts/synapse-rbac";
 import { tryParseResourceId } from "../../lib/resource-id";
 import type { Graph, GraphResource } from "../graph/types";
 
@@ -31,13 +32,8 @@ export function accessTable(graph: Graph): string {
         scope: scope(graph, r, "scope"),
         why: String(r.inputs["description"] ?? ""),
       });
-    } else if (r.type === "azure:synapse/roleAssignment:RoleAssignment") {
-      rows.push({
-        principal: principal(graph, r, "principalId"),
-        role: `${String(r.inputs["roleName"])} (Synapse RBAC)`,
-        scope: scope(graph, r, "synapseWorkspaceId"),
-        why: "",
-      });
+    } else if (r.type === "azure-native:app:Job" && jobEnv(r)[SYNAPSE_RBAC_JOB_ENV.desiredState] !== undefined) {
+      rows.push(...synapseRbacRows(graph, r));
     } else if (r.type === "azuread:index/appRoleAssignment:AppRoleAssignment") {
       const id = String(r.inputs["appRoleId"]);
       rows.push({ principal: principal(graph, r, "principalObjectId"), role: GRAPH_APP_ROLE_NAMES[id] ?? `app role ${id}`, scope: "Entra tenant", why: "" });
@@ -50,6 +46,38 @@ export function accessTable(graph: Graph): string {
     "|---|---|---|---|",
     ...rows.map((row) => `| ${escape(row.principal)} | ${escape(row.role)} | ${escape(row.scope)} | ${escape(row.why)} |`),
   ].join("\n");
+}
+
+function jobEnv(job: GraphResource): Record<string, string> {
+  const containers = (job.inputs["template"] as { containers?: { env?: { name: string; value?: unknown }[] }[] } | undefined)?.containers ?? [];
+  return Object.fromEntries((containers[0]?.env ?? []).map((e) => [e.name, String(e.value)]));
+}
+
+/** The Synapse RBAC job's desired state (contracts/synapse-rbac.ts): one row per assignment it enforces. */
+function synapseRbacRows(graph: Graph, job: GraphResource): AccessRow[] {
+  const env = jobEnv(job);
+  const entries = JSON.parse(env[SYNAPSE_RBAC_JOB_ENV.desiredState]!) as { principalId: string; principalType: string; role: string }[];
+  const workspace = graph.resources.find((x) => x.type === "azure-native:synapse:Workspace" && x.inputs["workspaceName"] === env[SYNAPSE_RBAC_JOB_ENV.workspace]);
+  const scopeName = workspace ? `${shortType(workspace.type)} ${azureName(workspace)}` : `\`${env[SYNAPSE_RBAC_JOB_ENV.workspace]}\``;
+  return entries.map((e) => ({
+    principal: principalById(graph, e.principalId, e.principalType),
+    role: `${e.role} (Synapse RBAC)`,
+    scope: scopeName,
+    why: `kept by job ${azureName(job)}`,
+  }));
+}
+
+/** A principal named by its object ID alone (the job's desired state carries resolved IDs, not wiring). */
+function principalById(graph: Graph, id: string, principalType: string): string {
+  const same = (v: unknown) => typeof v === "string" && v.toLowerCase() === id.toLowerCase();
+  const identity = graph.resources.find((x) => x.type === "azure-native:managedidentity:UserAssignedIdentity" && same(x.outputs["principalId"]));
+  if (identity) return `managed identity ${String(identity.inputs["resourceName"])}`;
+  const sp = graph.resources.find((x) => x.type === "azuread:index/servicePrincipal:ServicePrincipal" && (same(x.outputs["objectId"]) || same(x.id)));
+  if (sp) {
+    const app = source(graph, sp, "clientId");
+    return `app ${String(app?.inputs["displayName"] ?? sp.name)}`;
+  }
+  return `${principalType === "Group" ? "group" : "principal"} \`${id}\``;
 }
 
 function source(graph: Graph, r: GraphResource, input: string): GraphResource | undefined {

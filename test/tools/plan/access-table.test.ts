@@ -3,6 +3,7 @@ import { beforeAll, describe, it } from "vitest";
 import type { Graph } from "../../../tools/graph";
 import { accessTable } from "../../../tools/plan/access-table";
 import { allGraphs, ofType } from "../../support/graphs";
+import { desiredStateOf, rbacJobOf } from "../../components/synapse/desired-state";
 
 let graphs: Graph[];
 beforeAll(async () => {
@@ -16,7 +17,7 @@ describe("the plan's access table", () => {
       const rows = table.split("\n").slice(2);
       const grants =
         ofType(graph, "azure-native:authorization:RoleAssignment").length +
-        ofType(graph, "azure:synapse/roleAssignment:RoleAssignment").length +
+        desiredStateOf(rbacJobOf(graph)!).length +
         ofType(graph, "azuread:index/appRoleAssignment:AppRoleAssignment").length;
       assert.equal(rows.length, grants, graph.stack);
       for (const row of rows) {
@@ -27,6 +28,8 @@ describe("the plan's access table", () => {
       const env = graph.stack;
       assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-deploy-${env} | Role Based Access Control Administrator (conditioned) | resources/ResourceGroup rg-dataplatform-${env}-`)));
       assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-plan-${env} | Reader | resources/ResourceGroup`)));
+      assert.ok(rows.some((r) => /^\| managed identity id-dataplatform-orchestrator-\w+-\w+ \| Synapse Compute Operator \(Synapse RBAC\) \| synapse\/Workspace synw-/.test(r)), "Synapse RBAC rows come from the job's desired state");
+      assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-gateway-${env} | Synapse User (Synapse RBAC) | synapse/Workspace synw-`)));
       assert.ok(rows.some((r) => /\| managed identity id-dataplatform-prefect-server-\w+-\w+ \| Key Vault Secrets User \| keyvault\/Vault kv-/.test(r)));
     }
   });
