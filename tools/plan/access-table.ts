@@ -32,6 +32,13 @@ export function accessTable(graph: Graph): string {
         scope: scope(graph, r, "scope"),
         why: String(r.inputs["description"] ?? ""),
       });
+    } else if (r.type === "azure-native:synapse:Workspace" && initialAdmin(r)) {
+      rows.push({
+        principal: principalById(graph, initialAdmin(r)!, "ServicePrincipal"),
+        role: "Synapse Administrator (Synapse RBAC)",
+        scope: `${shortType(r.type)} ${azureName(r)}`,
+        why: "initial workspace admin, set when the workspace is created (ARM)",
+      });
     } else if (r.type === "azure-native:app:Job" && jobEnv(r)[SYNAPSE_RBAC_JOB_ENV.desiredState] !== undefined) {
       rows.push(...synapseRbacRows(graph, r));
     } else if (r.type === "azuread:index/appRoleAssignment:AppRoleAssignment") {
@@ -46,6 +53,11 @@ export function accessTable(graph: Graph): string {
     "|---|---|---|---|",
     ...rows.map((row) => `| ${escape(row.principal)} | ${escape(row.role)} | ${escape(row.scope)} | ${escape(row.why)} |`),
   ].join("\n");
+}
+
+function initialAdmin(workspace: GraphResource): string | undefined {
+  const id = (workspace.inputs["cspWorkspaceAdminProperties"] as { initialWorkspaceAdminObjectId?: unknown } | undefined)?.initialWorkspaceAdminObjectId;
+  return typeof id === "string" ? id : undefined;
 }
 
 function jobEnv(job: GraphResource): Record<string, string> {

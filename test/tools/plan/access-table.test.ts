@@ -18,6 +18,7 @@ describe("the plan's access table", () => {
       const grants =
         ofType(graph, "azure-native:authorization:RoleAssignment").length +
         desiredStateOf(rbacJobOf(graph)!).length +
+        ofType(graph, "azure-native:synapse:Workspace").filter((w) => w.inputs["cspWorkspaceAdminProperties"]).length +
         ofType(graph, "azuread:index/appRoleAssignment:AppRoleAssignment").length;
       assert.equal(rows.length, grants, graph.stack);
       for (const row of rows) {
@@ -29,6 +30,7 @@ describe("the plan's access table", () => {
       assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-deploy-${env} | Role Based Access Control Administrator (conditioned) | resources/ResourceGroup rg-dataplatform-${env}-`)));
       assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-plan-${env} | Reader | resources/ResourceGroup`)));
       assert.ok(rows.some((r) => /^\| managed identity id-dataplatform-orchestrator-\w+-\w+ \| Synapse Compute Operator \(Synapse RBAC\) \| synapse\/Workspace synw-/.test(r)), "Synapse RBAC rows come from the job's desired state");
+      assert.ok(rows.some((r) => /^\| managed identity id-dataplatform-synapse-rbac-\w+-\w+ \| Synapse Administrator \(Synapse RBAC\) \| synapse\/Workspace synw-[^|]+\| initial workspace admin/.test(r)));
       assert.ok(rows.some((r) => r.startsWith(`| app dataplatform-gateway-${env} | Synapse User (Synapse RBAC) | synapse/Workspace synw-`)));
       assert.ok(rows.some((r) => /\| managed identity id-dataplatform-prefect-server-\w+-\w+ \| Key Vault Secrets User \| keyvault\/Vault kv-/.test(r)));
     }
