@@ -7,7 +7,7 @@ import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { T } from "../../../contracts/resource-types";
 import { RBAC_JOB_ENV, RBAC_JOB_SCHEDULE } from "../../../components/synapse/rbac-job";
 import { renderDesiredState, SYNAPSE_ROLES } from "../../../components/synapse/roles";
-import { type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../../tools/graph";
+import { evaluateStack, type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
 import { assertDiagnostics, assertDurability, assertPrivateEndpoints, locksOn, only, roleGuid } from "../data-services";
 import { desiredStateOf, envOf, principalIdLabel, rbacJobOf } from "./desired-state";
@@ -216,6 +216,16 @@ describe("Synapse data-plane (Synapse RBAC) role assignments: a job inside the V
       const principal = identityOf(graph).outputs["principalId"];
       assert.deepEqual(ofType(graph, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs["principalId"] === principal).map((r) => r.name), [], graph.stack);
     }
+  });
+});
+
+describe("Synapse RBAC: bad input", () => {
+  it("refuses role assignments without an environment for the job before it registers any resource", async () => {
+    const result = await evaluateStack("syn-no-job-env", { config: {}, project: { dir: ".", main: "test/components/synapse/no-job-environment-fixture.ts" } });
+    assert.equal(result.ok, false, "role assignments without a job environment evaluated");
+    if (result.ok) return;
+    assert.match(result.failure.error, /synapseRoleAssignments need rbacJobEnvironment/);
+    assert.deepEqual(result.failure.resources.filter((r) => r.custom).map((r) => r.type), []);
   });
 });
 
