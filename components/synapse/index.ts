@@ -92,10 +92,10 @@ export class Synapse extends pulumi.ComponentResource implements CoreOutputs {
         // The RBAC job's identity becomes Synapse Administrator at creation, on the ARM plane (the deploy identity's
         // workspace PUT): the creator is Synapse Administrator ("Who can assign Synapse RBAC roles?",
         // https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-synapse-rbac), and this
-        // property names one more initial admin (Azure/azure-rest-api-specs specification/synapse/resource-manager
-        // Microsoft.Synapse/stable/2021-06-01/workspace.json: "Initial workspace AAD admin properties for a CSP
-        // subscription"). Its docs mention CSP subscriptions only: docs/components.md#synapse says what to do if a
-        // workspace was created without it or the service ignored it.
+        // property names one more initial admin (@pulumi/azure-native synapse CspWorkspaceAdminPropertiesArgs, from the
+        // ARM spec: "Initial workspace AAD admin properties for a CSP subscription"; Microsoft's tenant-move how-to shows
+        // an ordinary workspace reporting its initialWorkspaceAdminObjectId). Its docs mention CSP subscriptions only:
+        // docs/components.md#synapse says what to do if a workspace was created without it or the service ignored it.
         ...(this.rbacJobIdentity ? { cspWorkspaceAdminProperties: { initialWorkspaceAdminObjectId: this.rbacJobIdentity.principalId } } : {}),
         publicNetworkAccess: args.publicNetworkAccess ?? "Disabled",
         trustedServiceBypassEnabled: false,
