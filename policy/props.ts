@@ -31,13 +31,22 @@ export function is(value: unknown, expected: string): boolean {
 export function knownEntries(value: object): [string, unknown][] {
   const entries: [string, unknown][] = [];
   for (const key of Object.keys(value)) {
-    try {
-      entries.push([key, (value as Record<string, unknown>)[key]]);
-    } catch (error) {
-      if ((error as Error)?.constructor?.name !== "UnknownValueError") throw error;
-    }
+    const child = known(value, key);
+    if (child !== KNOWN_LATER) entries.push([key, child]);
   }
   return entries;
+}
+
+/** `known(props, key)`: the value, or KNOWN_LATER when the engine passed it as unknown (see knownEntries). */
+export const KNOWN_LATER = Symbol("known later");
+
+export function known(props: object, key: string): unknown {
+  try {
+    return (props as Record<string, unknown>)[key];
+  } catch (error) {
+    if ((error as Error)?.constructor?.name !== "UnknownValueError") throw error;
+    return KNOWN_LATER;
+  }
 }
 
 /**

@@ -137,4 +137,42 @@ describe("the CrossGuard pack as `pulumi preview --policy-pack policy` runs it (
     );
     assert.match(found[0]!.message, /can't run policy 'keyvault-rbac-authorization' .* during preview: .*properties\.enableRbacAuthorization/);
   });
+
+  it("first preview (nothing exists yet): the stack rules decide from property dependencies when IDs are unknown", async () => {
+    const graph = graphs.get("prod")!;
+    await host.configureStack(stackContext(graph));
+    await host.configure(info, packConfig("prod"));
+    // In a preview a resource being created has an unknown ID, and so has every input holding it (a scope, a
+    // resourceUri, a workspaceId): exactly the inputs whose value is, or lies under, the ID of a resource they depend on.
+    const ids = new Map(graph.resources.filter((r) => r.custom && r.id).map((r) => [r.urn, r.id!.toLowerCase()]));
+    const firstPreview = (resources: GraphResource[]): GraphResource[] =>
+      resources.map((r) => {
+        const inputs: Record<string, unknown> = { ...r.inputs };
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+          const value = inputs[key];
+          if (typeof value !== "string") continue;
+          if (urns.some((u) => ids.has(u) && (value.toLowerCase() === ids.get(u) || value.toLowerCase().startsWith(`${ids.get(u)}/`)))) inputs[key] = UNKNOWN;
+        }
+        if (!r.custom) return { ...r, inputs };
+        const { id: _id, ...rest } = r;
+        return { ...rest, inputs: { ...inputs, id: UNKNOWN } };
+      });
+    const unknownScopes = firstPreview(graph.resources).filter((r) => r.inputs["scope"] === UNKNOWN || r.inputs["resourceUri"] === UNKNOWN);
+    assert.ok(unknownScopes.length > 10, "the simulation made lock, diagnostic-setting and role-assignment targets unknown");
+
+    const stackRules = ["diagnostics-on-supported-resources", "stateful-durability"];
+    const onStack = async (resources: GraphResource[]) => (await host.analyzeStack(firstPreview(resources))).filter((d) => stackRules.includes(d.policy));
+    assert.deepEqual((await onStack(graph.resources)).map(fromPack), []);
+
+    const vault = graph.resources.find((r) => r.type === "azure-native:keyvault:Vault")!;
+    const unlocked = graph.resources.filter((r) => !(r.type === "azure-native:authorization:ManagementLockByScope" && r.propertyDependencies["scope"]?.includes(vault.urn)));
+    const undiagnosed = graph.resources.filter((r) => !(r.type === "azure-native:monitor:DiagnosticSetting" && r.propertyDependencies["resourceUri"]?.includes(vault.urn)));
+    assert.deepEqual(
+      [...(await onStack(unlocked)), ...(await onStack(undiagnosed))].map((d) => [d.level, d.policy, d.urn]),
+      [
+        ["mandatory", "stateful-durability", vault.urn],
+        ["mandatory", "diagnostics-on-supported-resources", vault.urn],
+      ],
+    );
+  });
 });
