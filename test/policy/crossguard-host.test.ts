@@ -33,11 +33,13 @@ function fromRunner(v: Violation): string {
   return `${v.level} ${v.policy} ${v.urn ?? "(stack)"}: ${v.message ? `${description}\n${v.message}` : description}`;
 }
 
-/** What the engine sends during a preview: Analyze for every registered resource, then AnalyzeStack with all of them. */
+/** What the engine sends during a preview: Remediate and Analyze per registered resource, then AnalyzeStack with all. */
 async function viaEngine(host: PolicyPackHost, resources: GraphResource[]): Promise<string[]> {
-  const found: Diagnostic[] = [];
-  for (const resource of resources) found.push(...(await host.analyze(resource)));
-  found.push(...(await host.analyzeStack(resources)));
+  // Concurrent, as the engine's step executor registers resources in parallel. No rule remediates (all validate only).
+  const remediated = (await Promise.all(resources.map((resource) => host.remediate(resource)))).flat();
+  assert.deepEqual(remediated, []);
+  const perResource = await Promise.all(resources.map((resource) => host.analyze(resource)));
+  const found: Diagnostic[] = [...perResource.flat(), ...(await host.analyzeStack(resources))];
   return found.map(fromPack).sort();
 }
 

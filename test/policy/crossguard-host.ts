@@ -200,6 +200,18 @@ export class PolicyPackHost {
     return diagnostics(res, resource.urn);
   }
 
+  /** Remediate, which the engine calls before Analyze (step_generator.go, first pass): the remediations' policy names. */
+  async remediate(resource: GraphResource): Promise<string[]> {
+    const req = new pb.AnalyzeRequest();
+    req.setUrn(resource.urn);
+    req.setType(resource.type);
+    req.setName(resource.name);
+    req.setProperties(marshalProperties(resource.inputs, resource.secretPaths));
+    req.setOptions(resourceOptions(resource));
+    const res = await call<AnalyzerPb.RemediateResponse>((cb) => this.client.remediate(req, cb));
+    return res.getRemediationsList().map((r) => r.getPolicyname());
+  }
+
   /** AnalyzeStack with every resource, parents, dependencies and property dependencies. */
   async analyzeStack(resources: GraphResource[]): Promise<Diagnostic[]> {
     const req = new pb.AnalyzeStackRequest();
