@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { get, is } from "../props";
+import { get, is, known, KNOWN_LATER } from "../props";
 import { stackRule } from "../rule";
 import { T } from "../../contracts/resource-types";
 
@@ -24,12 +24,25 @@ export const DIAGNOSTIC_TYPES: readonly string[] = [
   T.networkSecurityGroup,
 ];
 
-/** Does `dependent` point at `target` through `input` (resolved value or, during preview, the property dependency)? */
+/**
+ * Does `dependent` point at `target` through `input` (resolved value or, during preview, the property dependency)?
+ * In a preview the ID of a resource being created, and every input computed from it, is unknown (and reading it
+ * would make the whole stack rule a "can't run during preview" advisory): then the property dependency decides.
+ */
 function targets(dependent: PolicyResource, input: string, target: PolicyResource): boolean {
   if ((dependent.propertyDependencies[input] ?? []).some((r) => r.urn === target.urn)) return true;
-  const value = String(dependent.props[input] ?? "").toLowerCase();
-  const id = String(target.props["id"] ?? "").toLowerCase();
-  return id !== "" && (value === id || value.startsWith(`${id}/`));
+  const value = known(dependent.props, input);
+  const id = known(target.props, "id");
+  if (value === KNOWN_LATER || id === KNOWN_LATER) return false;
+  const resolved = String(value ?? "").toLowerCase();
+  const targetId = String(id ?? "").toLowerCase();
+  return targetId !== "" && (resolved === targetId || resolved.startsWith(`${targetId}/`));
+}
+
+/** An input that is set: a known non-empty value, or (preview) one computed from another resource's output. */
+function isSet(resource: PolicyResource, input: string): boolean {
+  const value = known(resource.props, input);
+  return value === KNOWN_LATER ? (resource.propertyDependencies[input] ?? []).length > 0 : Boolean(value);
 }
 
 export const diagnosticsEverywhere = stackRule({
@@ -43,7 +56,7 @@ export const diagnosticsEverywhere = stackRule({
     const settings = resources.filter((r) => r.type === T.diagnosticSetting);
     for (const resource of resources.filter((r) => DIAGNOSTIC_TYPES.includes(r.type))) {
       if (resource.type === T.managedEnvironment && is(get(resource.props, "appLogsConfiguration.destination"), "log-analytics")) continue;
-      const covered = settings.some((s) => targets(s, "resourceUri", resource) && Boolean(s.props["workspaceId"]));
+      const covered = settings.some((s) => targets(s, "resourceUri", resource) && isSet(s, "workspaceId"));
       if (!covered) report(`${resource.type} ${resource.name} has no diagnostic setting to Log Analytics`, resource.urn);
     }
   },

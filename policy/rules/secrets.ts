@@ -1,4 +1,4 @@
-import { asArray, get, isSecretPath, type Props } from "../props";
+import { asArray, get, isSecretPath, knownEntries, type Props } from "../props";
 import { resourceRule, type ResourceRuleContext } from "../rule";
 import { T } from "../../contracts/resource-types";
 
@@ -19,9 +19,13 @@ function requireSecret(ctx: ResourceRuleContext, path: string, value: unknown, w
 }
 
 function walkCredentialKeys(value: unknown, path: string, visit: (path: string, value: unknown) => void): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walkCredentialKeys(v, `${path}[${i}]`, visit));
-  else if (value && typeof value === "object") {
-    for (const [key, child] of Object.entries(value)) {
+  if (value && typeof value === "object") {
+    // Arrays too: their indices are keys, and an element may be unknown during preview.
+    for (const [key, child] of knownEntries(value)) {
+      if (Array.isArray(value)) {
+        walkCredentialKeys(child, `${path}[${key}]`, visit);
+        continue;
+      }
       const childPath = path ? `${path}.${key}` : key;
       if (typeof child === "string" && CREDENTIAL_KEY.test(key) && !REFERENCE_KEY.test(key)) visit(childPath, child);
       else walkCredentialKeys(child, childPath, visit);
