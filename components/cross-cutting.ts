@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "./naming";
 import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./network/private-dns";
-import { assignRole, type RoleAssignmentSpec } from "./identity/roles";
+import { assignRole, roleAssignmentChildNames, type RoleAssignmentSpec } from "./identity/roles";
 
 export type LockLevel = "CanNotDelete" | "ReadOnly";
 
@@ -84,8 +84,26 @@ export function attachCrossCutting(
     if (!args.privateEndpoints) break;
     privateEndpoint(`${name}-${target.purpose}-${group.toLowerCase()}`, placement, target, group, args.privateEndpoints, opts);
   }
-  (args.roleAssignments ?? []).forEach((spec, i) => {
-    assignRole(`${name}-${target.purpose}-ra-${i}`, target.id, spec, opts);
+  roleAssignments(parent, `${name}-${target.purpose}`, target.id, args.roleAssignments ?? []);
+}
+
+/**
+ * The callers' role assignments on one target, named by content (`<prefix>-<key>-<role-slug>`), never by list position:
+ * reordering the list changes no URN and no input. Each keeps an alias to the position-based name it had before
+ * (`<prefix>-ra-<i>`, https://www.pulumi.com/docs/iac/concepts/options/aliases/), so a stack deployed with those names
+ * adopts its assignments instead of creating duplicates (which ARM refuses with RoleAssignmentExists). That alias is
+ * right only if the list is in its previously deployed order on the first `up` after this change; reorder afterwards.
+ * All names are checked before the first assignment is registered.
+ */
+function roleAssignments(parent: pulumi.Resource, prefix: string, scope: pulumi.Input<string>, specs: readonly RoleAssignmentSpec[]): void {
+  let names: string[];
+  try {
+    names = roleAssignmentChildNames(prefix, specs);
+  } catch (error) {
+    throw new pulumi.ResourceError((error as Error).message, parent);
+  }
+  specs.forEach((spec, i) => {
+    assignRole(names[i]!, scope, spec, { parent, aliases: [{ name: `${prefix}-ra-${i}` }] });
   });
 }
 
