@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "./naming";
 import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./network/private-dns";
 import { assignRole, roleAssignmentChildNames, type RoleAssignmentSpec } from "./identity/roles";
+import { tryParseResourceId } from "../lib/resource-id";
 
 export type LockLevel = "CanNotDelete" | "ReadOnly";
 
@@ -107,6 +108,40 @@ function roleAssignments(parent: pulumi.Resource, prefix: string, scope: pulumi.
   });
 }
 
+/**
+ * Resource types (lowercase) whose resource logs, for the categories the platform enables, land in resource-specific
+ * tables: only for these is `logAnalyticsDestinationType: Dedicated` meaningful. Per type, the "Log table" column of
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/<type>-logs (MicrosoftDocs/azure-reference-other
+ * azure-monitor-ref/supported-logs/includes/*-logs-include.md):
+ * - keyvault/vaults: AuditEvent → AZKVAuditLogs;
+ * - operationalinsights/workspaces: Audit → LAQueryLogs;
+ * - storage/storageaccounts/blobservices: StorageRead|Write|Delete → StorageBlobLogs;
+ * - app/managedenvironments: ContainerAppConsoleLogs, ContainerAppSystemLogs;
+ * - datafactory/factories: ActivityRuns → ADFActivityRun, PipelineRuns → ADFPipelineRun, …;
+ * - dataprotection/backupvaults: AddonAzureBackupJobs, CoreAzureBackup, … (the categories are the resource-specific tables);
+ * - synapse/workspaces (SynapseRbacOperations, SynapseGatewayApiRequests, …), synapse/workspaces/sqlpools
+ *   (SynapseSqlPoolExecRequests, …), synapse/workspaces/bigdatapools (SynapseBigDataPoolApplicationsEnded).
+ * Not listed, so no destination type: network/networksecuritygroups and dbforpostgresql/flexibleservers (AzureDiagnostics
+ * only), network/virtualnetworks (VMProtectionAlerts: no Log Analytics table), and metrics-only targets (the storage
+ * account, container apps). ARM does not keep `Dedicated` for those, so after a refresh it diffs on every preview.
+ */
+export const RESOURCE_SPECIFIC_LOG_TYPES: readonly string[] = [
+  "microsoft.keyvault/vaults",
+  "microsoft.operationalinsights/workspaces",
+  "microsoft.storage/storageaccounts/blobservices",
+  "microsoft.app/managedenvironments",
+  "microsoft.datafactory/factories",
+  "microsoft.dataprotection/backupvaults",
+  "microsoft.synapse/workspaces",
+  "microsoft.synapse/workspaces/sqlpools",
+  "microsoft.synapse/workspaces/bigdatapools",
+];
+
+/** `Dedicated` when the target's type has resource-specific tables and the setting sends logs; otherwise nothing. */
+export function logAnalyticsDestinationType(resourceType: string, support: DiagnosticSupport): "Dedicated" | undefined {
+  return support.logs !== "none" && RESOURCE_SPECIFIC_LOG_TYPES.includes(resourceType.toLowerCase()) ? "Dedicated" : undefined;
+}
+
 export function diagnosticSetting(
   name: string,
   targetId: pulumi.Input<string>,
@@ -114,13 +149,18 @@ export function diagnosticSetting(
   support: DiagnosticSupport,
   opts: pulumi.CustomResourceOptions,
 ): azure.monitor.DiagnosticSetting {
+  const destinationType = pulumi.output(targetId).apply((id) => {
+    const parsed = tryParseResourceId(id);
+    if (!parsed) throw new pulumi.ResourceError(`diagnostic setting ${name}: "${id}" is not a resource ID`, opts.parent);
+    return logAnalyticsDestinationType(parsed.type, support);
+  });
   return new azure.monitor.DiagnosticSetting(
     name,
     {
       name: "to-log-analytics",
       resourceUri: targetId,
       workspaceId,
-      logAnalyticsDestinationType: "Dedicated",
+      logAnalyticsDestinationType: destinationType,
       logs: support.logs === "none" ? [] : [{ categoryGroup: support.logs, enabled: true }],
       metrics: support.metrics ? [{ category: "AllMetrics", enabled: true }] : [],
     },
