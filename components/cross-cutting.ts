@@ -10,17 +10,29 @@ export type LockLevel = "CanNotDelete" | "ReadOnly";
 /**
  * The optional inputs every platform component accepts, like Azure Verified Modules: where its diagnostics go,
  * whether it is locked and protected, where its private endpoints live, who gets which role on it, extra tags.
+ *
+ * They describe the component, not each of its resources (issue 9 D6): `roleAssignments` land on the component's main
+ * resource only, once (`attachCrossCutting` refuses a second target in the same component). Which resources send
+ * diagnostics, carry the lock or get private endpoints is the component's own fixed choice, documented per field.
  */
 export interface CrossCuttingArgs {
-  /** Send allLogs/audit and AllMetrics to this Log Analytics workspace. Default: no diagnostic settings. */
+  /**
+   * Log Analytics workspace for diagnostics. The component decides which of its resources send (its main resource,
+   * plus the sub-resources operations need: e.g. the lake's blob service, the Orchestrator's Postgres server and apps,
+   * the Synapse pools, the NSGs); each gets exactly one setting. Default: no diagnostic settings.
+   */
   readonly diagnostics?: { readonly workspaceId: pulumi.Input<string> };
-  /** Management lock on the component's stateful resources (prod: CanNotDelete). Default: no lock. */
+  /**
+   * Management lock on the component's stateful resources, one lock each (prod: CanNotDelete): the main resource,
+   * except the Orchestrator, whose only stateful resource is its Postgres server; Synapse also locks its dedicated SQL
+   * pool (policy `stateful-durability` checks every stateful resource). Default: no lock.
+   */
   readonly lock?: LockLevel;
   /** Pulumi `protect` on the component's stateful resources, so `up`/`destroy` cannot delete them. Default: false. */
   readonly protect?: boolean;
   /** Subnet and private DNS zones (zone name → zone ID) for the component's private endpoints. Default: no private endpoints. */
   readonly privateEndpoints?: PrivateEndpointPlacement;
-  /** Extra role assignments on the component's main resource. Default: none. */
+  /** Role assignments on the component's main resource (and on nothing else). Default: none. */
   readonly roleAssignments?: readonly RoleAssignmentSpec[];
   /** Tags beyond the platform's own (those are applied to every resource by `registerPlatformTags`). Default: none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -54,6 +66,9 @@ export interface Target {
   readonly privateLinkGroups?: readonly PrivateLinkGroup[];
 }
 
+/** Per component: the target its `roleAssignments` went to (a second target is a plumbing bug, refused). */
+const roleAssignmentTarget = new WeakMap<pulumi.Resource, string>();
+
 /**
  * Creates the cross-cutting children of one target resource: diagnostic setting, lock, private endpoints (with DNS
  * zone groups) and role assignments. Children are named from `name` (the component's name) and parented to `parent`.
@@ -66,6 +81,16 @@ export function attachCrossCutting(
   args: CrossCuttingArgs,
 ): void {
   const opts = { parent };
+  if ((args.roleAssignments ?? []).length > 0) {
+    const first = roleAssignmentTarget.get(parent);
+    if (first !== undefined && first !== target.purpose) {
+      throw new pulumi.ResourceError(
+        `${name}: roleAssignments were already attached to ${first}; they apply to the component's main resource only, not also to ${target.purpose}`,
+        parent,
+      );
+    }
+    roleAssignmentTarget.set(parent, target.purpose);
+  }
   if (args.diagnostics && target.diagnostics) {
     diagnosticSetting(`${name}-${target.purpose}-diag`, target.id, args.diagnostics.workspaceId, target.diagnostics, opts);
   }

@@ -11,6 +11,7 @@ import { Network } from "../../../components/network";
 import { ALL_PRIVATE_DNS_ZONES } from "../../../components/network/private-dns";
 import { Orchestrator } from "../../../components/orchestrator";
 import { Synapse } from "../../../components/synapse";
+import { PROBES } from "./probes";
 
 /**
  * Every component that takes CrossCuttingArgs, each given ONE role assignment (key `probe`, a principal of its own),
@@ -27,17 +28,6 @@ const placement = {
 };
 const tenantId = "11111111-2222-4333-8444-555555555555";
 
-/** One principal per component, so a test can tell which component's probe an assignment came from. */
-export const PROBES: Record<string, string> = {
-  monitoring: "00000000-0000-4000-8000-0000000000a1",
-  network: "00000000-0000-4000-8000-0000000000a2",
-  keyvault: "00000000-0000-4000-8000-0000000000a3",
-  datalake: "00000000-0000-4000-8000-0000000000a4",
-  orchestrator: "00000000-0000-4000-8000-0000000000a5",
-  backup: "00000000-0000-4000-8000-0000000000a6",
-  datafactory: "00000000-0000-4000-8000-0000000000a7",
-  synapse: "00000000-0000-4000-8000-0000000000a8",
-};
 const probe = (component: string): RoleAssignmentSpec[] => [
   { key: "probe", principalId: PROBES[component]!, principalType: "Group", role: "Reader", description: `probe on ${component}` },
 ];
