@@ -2,24 +2,37 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { Naming } from "./naming";
 import { PRIVATE_DNS_ZONES, type PrivateLinkGroup } from "./network/private-dns";
-import { assignRole, type RoleAssignmentSpec } from "./identity/roles";
+import { assignRole, roleAssignmentChildNames, type RoleAssignmentSpec } from "./identity/roles";
+import { tryParseResourceId } from "../lib/resource-id";
 
 export type LockLevel = "CanNotDelete" | "ReadOnly";
 
 /**
  * The optional inputs every platform component accepts, like Azure Verified Modules: where its diagnostics go,
  * whether it is locked and protected, where its private endpoints live, who gets which role on it, extra tags.
+ *
+ * They describe the component, not each of its resources (issue 9 D6): `roleAssignments` land on the component's main
+ * resource only, once (`attachCrossCutting` refuses a second target in the same component). Which resources send
+ * diagnostics, carry the lock or get private endpoints is the component's own fixed choice, documented per field.
  */
 export interface CrossCuttingArgs {
-  /** Send allLogs/audit and AllMetrics to this Log Analytics workspace. Default: no diagnostic settings. */
+  /**
+   * Log Analytics workspace for diagnostics. The component decides which of its resources send (its main resource,
+   * plus the sub-resources operations need: e.g. the lake's blob service, the Orchestrator's Postgres server and apps,
+   * the Synapse pools, the NSGs); each gets exactly one setting. Default: no diagnostic settings.
+   */
   readonly diagnostics?: { readonly workspaceId: pulumi.Input<string> };
-  /** Management lock on the component's stateful resources (prod: CanNotDelete). Default: no lock. */
+  /**
+   * Management lock on the component's stateful resources, one lock each (prod: CanNotDelete): the main resource,
+   * except the Orchestrator, whose only stateful resource is its Postgres server; Synapse also locks its dedicated SQL
+   * pool (policy `stateful-durability` checks every stateful resource). Default: no lock.
+   */
   readonly lock?: LockLevel;
   /** Pulumi `protect` on the component's stateful resources, so `up`/`destroy` cannot delete them. Default: false. */
   readonly protect?: boolean;
   /** Subnet and private DNS zones (zone name → zone ID) for the component's private endpoints. Default: no private endpoints. */
   readonly privateEndpoints?: PrivateEndpointPlacement;
-  /** Extra role assignments on the component's main resource. Default: none. */
+  /** Role assignments on the component's main resource (and on nothing else). Default: none. */
   readonly roleAssignments?: readonly RoleAssignmentSpec[];
   /** Tags beyond the platform's own (those are applied to every resource by `registerPlatformTags`). Default: none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -53,6 +66,9 @@ export interface Target {
   readonly privateLinkGroups?: readonly PrivateLinkGroup[];
 }
 
+/** Per component: the target its `roleAssignments` went to (a second target is a plumbing bug, refused). */
+const roleAssignmentTarget = new WeakMap<pulumi.Resource, string>();
+
 /**
  * Creates the cross-cutting children of one target resource: diagnostic setting, lock, private endpoints (with DNS
  * zone groups) and role assignments. Children are named from `name` (the component's name) and parented to `parent`.
@@ -65,6 +81,16 @@ export function attachCrossCutting(
   args: CrossCuttingArgs,
 ): void {
   const opts = { parent };
+  if ((args.roleAssignments ?? []).length > 0) {
+    const first = roleAssignmentTarget.get(parent);
+    if (first !== undefined && first !== target.purpose) {
+      throw new pulumi.ResourceError(
+        `${name}: roleAssignments were already attached to ${first}; they apply to the component's main resource only, not also to ${target.purpose}`,
+        parent,
+      );
+    }
+    roleAssignmentTarget.set(parent, target.purpose);
+  }
   if (args.diagnostics && target.diagnostics) {
     diagnosticSetting(`${name}-${target.purpose}-diag`, target.id, args.diagnostics.workspaceId, target.diagnostics, opts);
   }
@@ -84,9 +110,61 @@ export function attachCrossCutting(
     if (!args.privateEndpoints) break;
     privateEndpoint(`${name}-${target.purpose}-${group.toLowerCase()}`, placement, target, group, args.privateEndpoints, opts);
   }
-  (args.roleAssignments ?? []).forEach((spec, i) => {
-    assignRole(`${name}-${target.purpose}-ra-${i}`, target.id, spec, opts);
+  roleAssignments(parent, `${name}-${target.purpose}`, target.id, args.roleAssignments ?? []);
+}
+
+/**
+ * The callers' role assignments on one target, named by content (`<prefix>-<key>-<role-slug>`), never by list position:
+ * reordering the list changes no URN and no input. Each keeps an alias to the position-based name it had before
+ * (`<prefix>-ra-<i>`, https://www.pulumi.com/docs/iac/concepts/options/aliases/), so a stack deployed with those names
+ * adopts its assignments instead of creating duplicates (which ARM refuses with RoleAssignmentExists). That alias is
+ * right only if the list is in its previously deployed order on the first `up` after this change; reorder afterwards.
+ * All names are checked before the first assignment is registered.
+ */
+function roleAssignments(parent: pulumi.Resource, prefix: string, scope: pulumi.Input<string>, specs: readonly RoleAssignmentSpec[]): void {
+  let names: string[];
+  try {
+    names = roleAssignmentChildNames(prefix, specs);
+  } catch (error) {
+    throw new pulumi.ResourceError((error as Error).message, parent);
+  }
+  specs.forEach((spec, i) => {
+    assignRole(names[i]!, scope, spec, { parent, aliases: [{ name: `${prefix}-ra-${i}` }] });
   });
+}
+
+/**
+ * Resource types (lowercase) whose resource logs, for the categories the platform enables, land in resource-specific
+ * tables: only for these is `logAnalyticsDestinationType: Dedicated` meaningful. Per type, the "Log table" column of
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/<type>-logs (MicrosoftDocs/azure-reference-other
+ * azure-monitor-ref/supported-logs/includes/*-logs-include.md):
+ * - keyvault/vaults: AuditEvent → AZKVAuditLogs;
+ * - operationalinsights/workspaces: Audit → LAQueryLogs;
+ * - storage/storageaccounts/blobservices: StorageRead|Write|Delete → StorageBlobLogs;
+ * - app/managedenvironments: ContainerAppConsoleLogs, ContainerAppSystemLogs;
+ * - datafactory/factories: ActivityRuns → ADFActivityRun, PipelineRuns → ADFPipelineRun, …;
+ * - dataprotection/backupvaults: AddonAzureBackupJobs, CoreAzureBackup, … (the categories are the resource-specific tables);
+ * - synapse/workspaces (SynapseRbacOperations, SynapseGatewayApiRequests, …), synapse/workspaces/sqlpools
+ *   (SynapseSqlPoolExecRequests, …), synapse/workspaces/bigdatapools (SynapseBigDataPoolApplicationsEnded).
+ * Not listed, so no destination type: network/networksecuritygroups and dbforpostgresql/flexibleservers (AzureDiagnostics
+ * only), network/virtualnetworks (VMProtectionAlerts: no Log Analytics table), and metrics-only targets (the storage
+ * account, container apps). ARM does not keep `Dedicated` for those, so after a refresh it diffs on every preview.
+ */
+export const RESOURCE_SPECIFIC_LOG_TYPES: readonly string[] = [
+  "microsoft.keyvault/vaults",
+  "microsoft.operationalinsights/workspaces",
+  "microsoft.storage/storageaccounts/blobservices",
+  "microsoft.app/managedenvironments",
+  "microsoft.datafactory/factories",
+  "microsoft.dataprotection/backupvaults",
+  "microsoft.synapse/workspaces",
+  "microsoft.synapse/workspaces/sqlpools",
+  "microsoft.synapse/workspaces/bigdatapools",
+];
+
+/** `Dedicated` when the target's type has resource-specific tables and the setting sends logs; otherwise nothing. */
+export function logAnalyticsDestinationType(resourceType: string, support: DiagnosticSupport): "Dedicated" | undefined {
+  return support.logs !== "none" && RESOURCE_SPECIFIC_LOG_TYPES.includes(resourceType.toLowerCase()) ? "Dedicated" : undefined;
 }
 
 export function diagnosticSetting(
@@ -96,13 +174,18 @@ export function diagnosticSetting(
   support: DiagnosticSupport,
   opts: pulumi.CustomResourceOptions,
 ): azure.monitor.DiagnosticSetting {
+  const destinationType = pulumi.output(targetId).apply((id) => {
+    const parsed = tryParseResourceId(id);
+    if (!parsed) throw new pulumi.ResourceError(`diagnostic setting ${name}: "${id}" is not a resource ID`, opts.parent);
+    return logAnalyticsDestinationType(parsed.type, support);
+  });
   return new azure.monitor.DiagnosticSetting(
     name,
     {
       name: "to-log-analytics",
       resourceUri: targetId,
       workspaceId,
-      logAnalyticsDestinationType: "Dedicated",
+      logAnalyticsDestinationType: destinationType,
       logs: support.logs === "none" ? [] : [{ categoryGroup: support.logs, enabled: true }],
       metrics: support.metrics ? [{ category: "AllMetrics", enabled: true }] : [],
     },

@@ -33,5 +33,37 @@ export type RoleName = keyof typeof ROLE_CATALOGUE;
 export const OWNER_ROLE_ID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 export const USER_ACCESS_ADMINISTRATOR_ROLE_ID = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
 
+/**
+ * Privileged roles: whoever may assign one of these can escalate (grant themselves or a principal they control more
+ * than the deploy identity holds), so the deploy identity's RBAC-administrator condition never lets it hand them out.
+ * Each entry says why, from its definition (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles,
+ * MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles/privileged.md, security.md, storage.md):
+ * - Owner: actions `*` (including Microsoft.Authorization/roleAssignments/write);
+ * - User Access Administrator: actions `Microsoft.Authorization/*`;
+ * - Role Based Access Control Administrator: actions Microsoft.Authorization/roleAssignments/write|delete
+ *   (an unconditioned copy would lift this very condition);
+ * - Contributor: actions `*` (every control-plane write except Microsoft.Authorization writes): full control of every
+ *   resource in scope, e.g. resetting keys, disabling firewalls, attaching identities;
+ * - Key Vault Administrator: dataActions `Microsoft.KeyVault/vaults/*`: every key, secret and certificate, incl. purge;
+ * - Storage Blob Data Owner: dataActions `…/containers/blobs/*` which covers `…/blobs/modifyPermissions/action`
+ *   (setting POSIX ACLs on ADLS Gen2), i.e. granting data access outside Azure RBAC.
+ * The other catalogue roles are scoped to one service's operations (read-only on Microsoft.Authorization, e.g. Data
+ * Factory Contributor's `Microsoft.Authorization/*\/read`); re-check this list when adding a role to
+ * ROLE_CATALOGUE.
+ */
+export const PRIVILEGED_ROLE_IDS: readonly string[] = [
+  OWNER_ROLE_ID,
+  USER_ACCESS_ADMINISTRATOR_ROLE_ID,
+  ROLE_CATALOGUE["Role Based Access Control Administrator"],
+  ROLE_CATALOGUE.Contributor,
+  ROLE_CATALOGUE["Key Vault Administrator"],
+  ROLE_CATALOGUE["Storage Blob Data Owner"],
+];
+
+/** Catalogue roles that are privileged (PRIVILEGED_ROLE_IDS): assigned by bootstrap (an admin), never by the deploy identity. */
+export const PRIVILEGED_ROLES: readonly RoleName[] = (Object.keys(ROLE_CATALOGUE) as RoleName[]).filter((role) =>
+  PRIVILEGED_ROLE_IDS.includes(ROLE_CATALOGUE[role]),
+);
+
 /** Roles that must never be assigned at subscription scope (docs/identity-and-access.md); Owner/UAA are not even in the catalogue. */
 export const FORBIDDEN_AT_SUBSCRIPTION: readonly string[] = [ROLE_CATALOGUE.Contributor, OWNER_ROLE_ID, USER_ACCESS_ADMINISTRATOR_ROLE_ID];

@@ -133,6 +133,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...placement,
         roleAssignments: [
           {
+            key: "engineers",
             ...grantee(identity.groups.engineers),
             role: engineersWrite ? "Storage Blob Data Contributor" : "Storage Blob Data Reader",
             description: engineersWrite ? "engineers: read and write lake data in dev" : "engineers: read lake data",
@@ -171,7 +172,7 @@ export class DataPlatform extends pulumi.ComponentResource {
       {
         ...placement,
         roleAssignments: [
-          { ...grantee(identity.orchestrator), role: "Backup Contributor", description: "orchestrator: triggers and monitors backup jobs" },
+          { key: "orchestrator", ...grantee(identity.orchestrator), role: "Backup Contributor", description: "orchestrator: triggers and monitors backup jobs" },
         ],
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
@@ -221,9 +222,9 @@ export class DataPlatform extends pulumi.ComponentResource {
       {
         ...placement,
         roleAssignments: [
-          { ...grantee(identity.orchestrator), role: "Data Factory Contributor", description: "orchestrator: runs and monitors pipelines" },
+          { key: "orchestrator", ...grantee(identity.orchestrator), role: "Data Factory Contributor", description: "orchestrator: runs and monitors pipelines" },
           ...(engineersWrite
-            ? [{ ...grantee(identity.groups.engineers), role: "Data Factory Contributor" as const, description: "engineers: author pipelines in dev" }]
+            ? [{ key: "engineers", ...grantee(identity.groups.engineers), role: "Data Factory Contributor" as const, description: "engineers: author pipelines in dev" }]
             : []),
         ],
         ...this.durability(),

@@ -119,7 +119,7 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
       purpose: `nsg-${purpose}`,
       id: nsg.id,
       diagnostics: { logs: "allLogs", metrics: false },
-    }, args);
+    }, { diagnostics: args.diagnostics });
     return nsg;
   }
 

@@ -71,7 +71,7 @@ export function prefectPostgres(parent: pulumi.Resource, name: string, args: Pos
     id: server.id,
     diagnostics: { logs: "allLogs", metrics: true },
     privateLinkGroups: ["postgresqlServer"],
-  }, args);
+  }, { diagnostics: args.diagnostics, lock: args.lock, privateEndpoints: args.privateEndpoints });
 
   // A flexible server accepts one configuration change at a time: the children below are chained, not parallel.
   const admin = new azure.dbforpostgresql.AdministratorsMicrosoftEntra(

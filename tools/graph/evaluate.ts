@@ -26,6 +26,8 @@ interface Request {
   getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string; getType(): string } | undefined }[];
   getAdditionalsecretoutputsList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -137,6 +139,11 @@ function capture(req: Request, response: Response): GraphResource {
     retainOnDelete: req.getRetainondelete?.() ?? false,
     ignoreChanges: req.getIgnorechangesList(),
     replaceOnChanges: req.getReplaceonchangesList(),
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    aliases: req.getAliasesList().map((a) => {
+      const spec = a.getSpec();
+      return a.getUrn() || [spec?.getName() ? `name:${spec.getName()}` : "", spec?.getType() ? `type:${spec.getType()}` : ""].filter(Boolean).join(" ");
+    }),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     inputs: inputs.value as Record<string, unknown>,
     secretPaths: inputs.secretPaths,

@@ -13,6 +13,9 @@ export interface GraphResource {
   retainOnDelete: boolean;
   ignoreChanges: string[];
   replaceOnChanges: string[];
+  deleteBeforeReplace?: boolean;
+  /** Aliases as registered: an alias URN, or a spec as `name:<old name>` and/or `type:<old type>`. */
+  aliases?: string[];
   additionalSecretOutputs: string[];
   /** Inputs with secrets unwrapped; `secretPaths` says which were secret. */
   inputs: Record<string, unknown>;
