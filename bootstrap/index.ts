@@ -112,9 +112,13 @@ function stateContainer(env: Environment): azure.storage.BlobContainer {
 }
 
 /**
- * The key that wraps one environment's stack data key. Stacks reference it in their secrets-provider URL
- * (`secretsprovider:` in Pulumi.<env>.yaml); Key Vault's yearly rotation adds versions and the old ones stay enabled for
- * decrypt. One key per environment, so plan-dev cannot decrypt prod's state.
+ * The key that wraps one environment's stack data key (`secretsprovider:` in Pulumi.<env>.yaml). One key per
+ * environment, so plan-dev cannot decrypt prod's state. No automatic rotation: Pulumi's Key Vault keeper unwraps with
+ * the version its URL names and, without one, with the LATEST version (google/go-cloud secrets/azurekeyvault/akv.go:
+ * "The /{key-version} suffix is optional; it defaults to the latest version", Decrypt passes k.keyVersion), so an
+ * automatic new version would make every versionless stack undecryptable. Rotation is the admin's
+ * (docs/identity-and-access.md "Bootstrap": pin the version, rotate, `pulumi stack change-secrets-provider`). Expiry
+ * only stops new wraps; unwrap keeps working. Key Vault notifies 30 days before.
  */
 function secretsKey(env: Environment): azure.keyvault.Key {
   return new azure.keyvault.Key(
@@ -130,10 +134,7 @@ function secretsKey(env: Environment): azure.keyvault.Key {
         attributes: { enabled: true, exportable: false },
         rotationPolicy: {
           attributes: { expiryTime: "P2Y" },
-          lifetimeActions: [
-            { trigger: { timeAfterCreate: "P365D" }, action: { type: "rotate" } },
-            { trigger: { timeBeforeExpiry: "P30D" }, action: { type: "notify" } },
-          ],
+          lifetimeActions: [{ trigger: { timeBeforeExpiry: "P30D" }, action: { type: "notify" } }],
         },
       },
     },

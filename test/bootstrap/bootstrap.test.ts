@@ -6,7 +6,7 @@ import { CI_ACCESS, CI_CUSTOM_ROLES, type CiIdentity } from "../../contracts/ci-
 import { GRAPH_APPLICATION_READ_ALL, GRAPH_APPLICATION_READWRITE_OWNEDBY, MICROSOFT_GRAPH_APP_ID } from "../../contracts/microsoft-graph";
 import { ROLE_CATALOGUE } from "../../contracts/roles";
 import { evaluateStack, type Graph, type GraphResource, PROJECT_ROOT, readStackConfig, stackGraph } from "../../tools/graph";
-import { byUrn, ofType, one, roleGuid } from "../support/graphs";
+import { allGraphs, byUrn, ofType, one, roleGuid } from "../support/graphs";
 
 const BOOTSTRAP = { dir: "bootstrap", main: "index.ts" };
 const CONFIG = readStackConfig("org", join(PROJECT_ROOT, "bootstrap"));
@@ -75,7 +75,7 @@ describe("bootstrap project (evaluated from bootstrap/Pulumi.org.yaml under mock
     }
   });
 
-  it("keeps one secrets-provider key per environment in an RBAC-only, purge-protected vault, non-exportable, with a rotation policy", () => {
+  it("keeps one secrets-provider key per environment in an RBAC-only, purge-protected vault, non-exportable, notified before expiry, never auto-rotated", () => {
     const vault = one(graph, "azure-native:keyvault:Vault").inputs["properties"] as Record<string, unknown>;
     assert.equal(vault["enableRbacAuthorization"], true);
     assert.equal(vault["enablePurgeProtection"], true);
@@ -85,7 +85,8 @@ describe("bootstrap project (evaluated from bootstrap/Pulumi.org.yaml under mock
       const k = key(env).inputs["properties"] as Record<string, any>;
       assert.equal(k["kty"], "RSA");
       assert.equal(k["attributes"]["exportable"], false);
-      assert.deepEqual(k["rotationPolicy"]["lifetimeActions"].map((a: { action: { type: string } }) => a.action.type).sort(), ["notify", "rotate"]);
+      // No automatic "rotate": a new version would break versionless secrets-provider URLs (go-cloud akv.go decrypts with the latest).
+      assert.deepEqual(k["rotationPolicy"]["lifetimeActions"].map((a: { action: { type: string } }) => a.action.type), ["notify"]);
     }
     assert.deepEqual(graph.outputs["notices"], ["allowedIpRanges empty: the secrets-provider key vault's data plane is public (Entra RBAC only)"]);
   });
@@ -98,6 +99,15 @@ describe("bootstrap project (evaluated from bootstrap/Pulumi.org.yaml under mock
       assert.equal(g.inputs["location"], envs[env]!.location);
       const provider = graph.resources.find((r) => r.type === "pulumi:providers:azure-native" && r.name === `bootstrap-${env}-arm`);
       assert.equal(provider?.inputs["subscriptionId"], envs[env]!.subscriptionId, `${env}: group created with the environment's subscription`);
+    }
+  });
+
+  it("creates exactly the group each platform stack reads (same name, the stack file's region)", async () => {
+    for (const platform of await allGraphs()) {
+      const env = platform.stack;
+      const lookups = platform.invokes.filter((i) => i.token === "azure-native:resources:getResourceGroup");
+      assert.deepEqual(lookups.map((i) => i.inputs["resourceGroupName"]), [group(env).inputs["resourceGroupName"]], env);
+      assert.equal(readStackConfig(env)["dataplatform:location"], group(env).inputs["location"], `${env}: region`);
     }
   });
 
