@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../components/naming";
-import { CI_CUSTOM_ROLES, type CiCustomRoleName, secretsKeyName, stateContainerName } from "../contracts/ci-access";
+import { CI_CUSTOM_ROLES, CI_SECRETS_KEYS, CI_STATE_CONTAINERS, type CiCustomRoleName } from "../contracts/ci-access";
 import type { Environment } from "../contracts/environments";
 import { MICROSOFT_GRAPH_APP_ID } from "../contracts/microsoft-graph";
 import { regionShortCode } from "../stacks/config/regions";
@@ -106,7 +106,7 @@ const vault = new azure.keyvault.Vault(
 function stateContainer(env: Environment): azure.storage.BlobContainer {
   return new azure.storage.BlobContainer(
     `bootstrap-state-${env}`,
-    { accountName: account.name, resourceGroupName: group.name, containerName: stateContainerName(env), publicAccess: "None" },
+    { accountName: account.name, resourceGroupName: group.name, containerName: CI_STATE_CONTAINERS[env], publicAccess: "None" },
     { protect: true },
   );
 }
@@ -126,7 +126,7 @@ function secretsKey(env: Environment): azure.keyvault.Key {
     {
       resourceGroupName: group.name,
       vaultName: vault.name,
-      keyName: secretsKeyName(env),
+      keyName: CI_SECRETS_KEYS[env],
       properties: {
         kty: "RSA",
         keySize: 4096,

@@ -87,29 +87,24 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
   },
 };
 
-/** The blob container holding one environment's Pulumi state (`azblob://<container>`): one per environment. */
-export function stateContainerName(env: Environment): string {
-  return `pulumi-state-${env}`;
-}
+/** The blob container holding each environment's Pulumi state (`azblob://<container>`): one per environment. */
+export const CI_STATE_CONTAINERS: Readonly<Record<Environment, string>> = {
+  dev: "pulumi-state-dev",
+  test: "pulumi-state-test",
+  prod: "pulumi-state-prod",
+};
 
-/** The Key Vault key wrapping one environment's stack data key (`azurekeyvault://<vault>.vault.azure.net/keys/<key>`). */
-export function secretsKeyName(env: Environment): string {
-  return `pulumi-secrets-${env}`;
-}
+/** The Key Vault key wrapping each environment's stack data key (`azurekeyvault://<vault>.vault.azure.net/keys/<key>`). */
+export const CI_SECRETS_KEYS: Readonly<Record<Environment, string>> = {
+  dev: "pulumi-secrets-dev",
+  test: "pulumi-secrets-test",
+  prod: "pulumi-secrets-prod",
+};
 
 /**
  * Environments whose `pulumi preview` runs only behind a protected GitHub environment (required reviewers): the PR's
  * code runs with the plan identity, so prod's is not handed to every same-repo pull request. The plan identity's
- * federated subject is then `repo:<org>/<repo>:environment:<name>` instead of `...:pull_request`.
+ * federated subject is then `repo:<org>/<repo>:environment:<name>` instead of `...:pull_request`
+ * (components/identity/federation.ts `ciGithubSubject`).
  */
 export const CI_PROTECTED_PREVIEW: Readonly<Partial<Record<Environment, string>>> = { prod: "preview-prod" };
-
-/**
- * The `sub` claim GitHub puts in the job's OIDC token, which the CI identity's federated credential must equal
- * (https://docs.github.com/actions/deployment/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims).
- */
-export function ciGithubSubject(repository: string, identity: CiIdentity, env: Environment): string {
-  if (identity === "deploy") return `repo:${repository}:environment:${env}`;
-  const protectedPreview = CI_PROTECTED_PREVIEW[env];
-  return protectedPreview ? `repo:${repository}:environment:${protectedPreview}` : `repo:${repository}:pull_request`;
-}

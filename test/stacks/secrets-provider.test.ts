@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
 import { parse } from "yaml";
-import { secretsKeyName } from "../../contracts/ci-access";
+import { CI_SECRETS_KEYS } from "../../contracts/ci-access";
 import type { Environment } from "../../contracts/environments";
 import { listStacks, PROJECT_ROOT, stackGraph } from "../../tools/graph";
 
@@ -22,7 +22,7 @@ describe("stack files carry their own environment's Key Vault secrets provider",
       const file = stackFile(stack);
       const provider = String(file["secretsprovider"] ?? "");
       assert.match(provider, /^azurekeyvault:\/\/[a-z0-9-]+\.vault\.azure\.net\/keys\/[a-z0-9-]+$/, `Pulumi.${stack}.yaml secretsprovider`);
-      assert.ok(provider.endsWith(`/keys/${secretsKeyName(stack as Environment)}`), `Pulumi.${stack}.yaml names its own environment's key: ${provider}`);
+      assert.ok(provider.endsWith(`/keys/${CI_SECRETS_KEYS[stack as Environment]}`), `Pulumi.${stack}.yaml names its own environment's key: ${provider}`);
       assert.equal(provider, outputs[stack]?.secretsProvider, `Pulumi.${stack}.yaml: the key bootstrap creates for ${stack}`);
       assert.equal(file["encryptionsalt"], undefined, `Pulumi.${stack}.yaml: encryptionsalt marks the passphrase provider`);
       if (file["encryptedkey"] !== undefined) assert.match(String(file["encryptedkey"]), /^[A-Za-z0-9+/=_-]{40,}$/, `Pulumi.${stack}.yaml encryptedkey`);

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
 import { parse } from "yaml";
-import { CI_PROTECTED_PREVIEW, stateContainerName } from "../../contracts/ci-access";
+import { CI_PROTECTED_PREVIEW, CI_STATE_CONTAINERS } from "../../contracts/ci-access";
 import { ENVIRONMENTS, type Environment } from "../../contracts/environments";
 import { PROJECT_ROOT, listStacks } from "../../tools/graph";
 
@@ -135,7 +135,7 @@ describe("pull-request.yml", () => {
       assert.match(job.env!["ARM_CLIENT_ID"]!, new RegExp(`^\\$\\{\\{ vars\\.PLAN_ARM_CLIENT_ID_${stack} \\}\\}$`));
       const step = pulumiSteps(job)[0]!;
       assert.equal(step.with?.["command"], "preview");
-      assert.equal(step.with?.["cloud-url"], `azblob://${stateContainerName(stack as Environment)}`);
+      assert.equal(step.with?.["cloud-url"], `azblob://${CI_STATE_CONTAINERS[stack as Environment]}`);
       assert.equal(step.with?.["policyPackConfigs"], `policy/config/${stack}.json`);
     }
     const previewed = Object.values(wf.jobs).flatMap((j) =>
@@ -180,7 +180,7 @@ describe("deploy.yml", () => {
       assert.equal(step.with!["policyPacks"], "policy");
       assert.equal(step.with!["policyPackConfigs"], `policy/config/${stack}.json`);
       assert.ok(job.steps.some((s) => s.run === `npm run plan -- ${stack}`), "offline plan gate before up");
-      assert.equal(step.with!["cloud-url"], `azblob://${stateContainerName(stack as Environment)}`, `${stack}: its own state container`);
+      assert.equal(step.with!["cloud-url"], `azblob://${CI_STATE_CONTAINERS[stack as Environment]}`, `${stack}: its own state container`);
     }
     assert.equal(wf.jobs["deploy-prod"]!.environment, "prod");
   });
