@@ -97,6 +97,10 @@ export class CiEnvironment extends pulumi.ComponentResource {
       }`;
     for (const identity of CI_IDENTITIES) {
       for (const grant of CI_ACCESS[identity].arm) {
+        // The RBAC administrator's ABAC condition (components/identity/rbac-condition.ts, not edited here): role
+        // definition and principal type are request attributes of roleAssignments/write and resource attributes of
+        // roleAssignments/delete (`@Request|@Resource[Microsoft.Authorization/roleAssignments:PrincipalType]`,
+        // https://learn.microsoft.com/azure/role-based-access-control/conditions-authorization-actions-attributes).
         const condition =
           grant.condition === "deploy-assignable-roles" ? { condition: constrainedRolesCondition(DEPLOY_ASSIGNABLE_ROLES), conditionVersion: "2.0" } : {};
         new azure.authorization.RoleAssignment(
