@@ -1,32 +1,38 @@
 import * as azure from "@pulumi/azure-native";
+import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../components/naming";
-import { ROLE_CATALOGUE, type RoleName } from "../contracts/roles";
+import { CI_CUSTOM_ROLES, CI_SECRETS_KEYS, CI_STATE_CONTAINERS, type CiCustomRoleName } from "../contracts/ci-access";
+import type { Environment } from "../contracts/environments";
+import { MICROSOFT_GRAPH_APP_ID } from "../contracts/microsoft-graph";
 import { regionShortCode } from "../stacks/config/regions";
+import { resolveBootstrapConfig } from "./config";
+import { CiEnvironment, environmentScope, type EnvironmentScope, stableGuid } from "./environment";
 
 /**
- * Bootstrap, run once per organisation by an admin with their own credentials (local state: `pulumi login --local`
- * or a file backend), before any platform stack exists:
+ * Bootstrap, run by an admin with their own credentials (local state: `pulumi login --local` or a file backend), before
+ * any platform stack exists and whenever an environment is added. It owns everything the CI identities are made of
+ * (docs/identity-and-access.md "Bootstrap"), so that no platform `pulumi up` can lock CI out:
  *
  * 1. the Pulumi state backend: a storage account (Entra-only, no shared key, TLS 1.2, no public blobs, versioning,
- *    soft delete for blobs and containers, change feed) and a container, for `pulumi login azblob://…`;
- * 2. the secrets-provider key in an RBAC-only Key Vault, for `--secrets-provider azurekeyvault://…`;
- * 3. a narrow custom role (resource groups read/write only) assignable at subscription scope, so the deploy
- *    identities never need Contributor on the subscription to own their environment's resource group;
- * 4. phase 2, once the platform's first `up` created them: the CI identities' rights on the state container, the key
- *    and the custom role (config `ciPrincipals`).
+ *    soft delete for blobs and containers, change feed) with one container per environment;
+ * 2. the secrets-provider keys, one per environment, in an RBAC-only Key Vault;
+ * 3. per environment (config `environments`): its resource group, the plan-<env> and deploy-<env> Entra applications
+ *    with owners, service principals, GitHub federated credentials and Microsoft Graph grants, and their ARM grants
+ *    as contracts/ci-access.ts lists them (deploy: Contributor, conditioned RBAC administrator and the lock-writer
+ *    role on the group; each identity only its own environment's container and key).
  */
-const config = new pulumi.Config();
-const location = config.require("location");
-const tenantId = config.require("tenantId");
-const stateRedundancy = config.get("stateRedundancy") ?? "Standard_GZRS";
-/** CIDR ranges allowed to reach the key vault's data plane; empty = public endpoint, Entra RBAC only (see notices). */
-const allowedIpRanges = config.getObject<string[]>("allowedIpRanges") ?? [];
-const ciPrincipals = config.getObject<Record<string, { deploy: string; plan: string }>>("ciPrincipals") ?? {};
+const settings = (() => {
+  try {
+    return resolveBootstrapConfig(pulumi.runtime.allConfig());
+  } catch (error) {
+    // RunError prints the message alone: it names every bad key, before anything is created.
+    throw new pulumi.RunError(error instanceof Error ? error.message : String(error));
+  }
+})();
+const { location, tenantId, allowedIpRanges } = settings;
 
-const naming = new Naming({ workload: "dataplatform", workloadShort: "dp", environment: "boot", location, locationCode: regionShortCode(location as never) });
-const client = azure.authorization.getClientConfigOutput();
-const subscriptionScope = pulumi.interpolate`/subscriptions/${client.subscriptionId}`;
+const naming = new Naming({ workload: "dataplatform", workloadShort: "dp", environment: "boot", location, locationCode: regionShortCode(location) });
 
 const group = new azure.resources.ResourceGroup(
   "bootstrap-rg",
@@ -41,7 +47,7 @@ const account = new azure.storage.StorageAccount(
     resourceGroupName: group.name,
     location,
     kind: "StorageV2",
-    sku: { name: stateRedundancy },
+    sku: { name: settings.stateRedundancy },
     accessTier: "Hot",
     allowSharedKeyAccess: false,
     defaultToOAuthAuthentication: true,
@@ -67,12 +73,6 @@ new azure.storage.BlobServiceProperties(
     deleteRetentionPolicy: { enabled: true, days: 30 },
     containerDeleteRetentionPolicy: { enabled: true, days: 30 },
   },
-  { protect: true },
-);
-
-const container = new azure.storage.BlobContainer(
-  "bootstrap-state-container",
-  { accountName: account.name, resourceGroupName: group.name, containerName: "pulumi-state", publicAccess: "None" },
   { protect: true },
 );
 
@@ -102,60 +102,113 @@ const vault = new azure.keyvault.Vault(
   { protect: true },
 );
 
+/** One container per environment: each CI identity is granted its own environment's container only. */
+function stateContainer(env: Environment): azure.storage.BlobContainer {
+  return new azure.storage.BlobContainer(
+    `bootstrap-state-${env}`,
+    { accountName: account.name, resourceGroupName: group.name, containerName: CI_STATE_CONTAINERS[env], publicAccess: "None" },
+    { protect: true },
+  );
+}
+
 /**
- * The key that wraps each stack's data key. Stacks reference a pinned key version in their secrets-provider URL, so
- * Key Vault's yearly rotation never breaks decryption: after a rotation, run `pulumi stack change-secrets-provider`
- * with the new version's URL to re-wrap (old versions stay enabled for decrypt).
+ * The key that wraps one environment's stack data key (`secretsprovider:` in Pulumi.<env>.yaml). One key per
+ * environment, so plan-dev cannot decrypt prod's state. No automatic rotation: Pulumi's Key Vault keeper unwraps with
+ * the version its URL names and, without one, with the LATEST version (google/go-cloud secrets/azurekeyvault/akv.go:
+ * "The /{key-version} suffix is optional; it defaults to the latest version", Decrypt passes k.keyVersion), so an
+ * automatic new version would make every versionless stack undecryptable. Rotation is the admin's
+ * (docs/identity-and-access.md "Bootstrap": pin the version, rotate, `pulumi stack change-secrets-provider`). Expiry
+ * only stops new wraps; unwrap keeps working. Key Vault notifies 30 days before.
  */
-const secretsKey = new azure.keyvault.Key(
-  "bootstrap-secrets-key",
-  {
-    resourceGroupName: group.name,
-    vaultName: vault.name,
-    keyName: "pulumi-secrets",
-    properties: {
-      kty: "RSA",
-      keySize: 4096,
-      keyOps: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
-      attributes: { enabled: true, exportable: false },
-      rotationPolicy: {
-        attributes: { expiryTime: "P2Y" },
-        lifetimeActions: [
-          { trigger: { timeAfterCreate: "P365D" }, action: { type: "rotate" } },
-          { trigger: { timeBeforeExpiry: "P30D" }, action: { type: "notify" } },
-        ],
+function secretsKey(env: Environment): azure.keyvault.Key {
+  return new azure.keyvault.Key(
+    `bootstrap-secrets-key-${env}`,
+    {
+      resourceGroupName: group.name,
+      vaultName: vault.name,
+      keyName: CI_SECRETS_KEYS[env],
+      properties: {
+        kty: "RSA",
+        keySize: 4096,
+        keyOps: ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
+        attributes: { enabled: true, exportable: false },
+        rotationPolicy: {
+          attributes: { expiryTime: "P2Y" },
+          lifetimeActions: [{ trigger: { timeBeforeExpiry: "P30D" }, action: { type: "notify" } }],
+        },
       },
     },
-  },
-  { protect: true, ignoreChanges: ["properties.attributes"] },
-);
-
-/** Create, read and update resource groups (tags) - nothing inside them, no delete. */
-const resourceGroupWriter = new azure.authorization.RoleDefinition("bootstrap-rg-writer", {
-  scope: subscriptionScope,
-  roleName: "dataplatform resource group writer",
-  description: "Creates and updates (tags) resource groups; grants nothing inside them. For the platform's deploy identities.",
-  roleType: "CustomRole",
-  permissions: [{ actions: ["Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Resources/subscriptions/resourceGroups/write"], notActions: [] }],
-  assignableScopes: [subscriptionScope],
-});
-
-function grant(name: string, scope: pulumi.Input<string>, principalId: string, roleDefinitionId: pulumi.Input<string>, description: string) {
-  return new azure.authorization.RoleAssignment(name, { scope, principalId, principalType: "ServicePrincipal", roleDefinitionId, description });
-}
-const builtIn = (role: RoleName) => pulumi.interpolate`${subscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_CATALOGUE[role]}`;
-
-for (const [env, ids] of Object.entries(ciPrincipals)) {
-  grant(`bootstrap-${env}-deploy-state`, container.id, ids.deploy, builtIn("Storage Blob Data Contributor"), `deploy-${env}: reads and writes Pulumi state`);
-  // `pulumi preview` reads state and never writes a checkpoint.
-  grant(`bootstrap-${env}-plan-state`, container.id, ids.plan, builtIn("Storage Blob Data Reader"), `plan-${env}: reads Pulumi state`);
-  grant(`bootstrap-${env}-deploy-key`, secretsKey.id, ids.deploy, builtIn("Key Vault Crypto User"), `deploy-${env}: unwraps the stack's data key`);
-  grant(`bootstrap-${env}-plan-key`, secretsKey.id, ids.plan, builtIn("Key Vault Crypto User"), `plan-${env}: unwraps the stack's data key for preview`);
-  grant(`bootstrap-${env}-deploy-rg-writer`, subscriptionScope, ids.deploy, resourceGroupWriter.id, `deploy-${env}: creates its resource group`);
+    { protect: true, ignoreChanges: ["properties.attributes"] },
+  );
 }
 
-export const stateBackendUrl = pulumi.interpolate`azblob://${container.name}?storage_account=${account.name}`;
-export const secretsProviderKeyUrl = pulumi.interpolate`azurekeyvault://${vault.name}.vault.azure.net/keys/${secretsKey.name}`;
-export const resourceGroupWriterRoleId = resourceGroupWriter.id;
+const scopes = new Map<Environment, EnvironmentScope>();
+for (const env of settings.environments) {
+  scopes.set(env.name, environmentScope(`bootstrap-${env.name}`, env, { environment: env.name, project: "dataplatform", "managed-by": "pulumi-bootstrap" }));
+}
+
+/**
+ * The custom roles (D4: "dataplatform lock writer"), defined once for every environment: role names are unique in the
+ * tenant, and a custom role is usable wherever its assignableScopes reach, across subscriptions
+ * (https://learn.microsoft.com/azure/role-based-access-control/custom-roles#custom-role-properties). It is stored at
+ * the first environment's subscription; its ID is derived from the role name, so every environment names it alike.
+ */
+const firstEnvironment = settings.environments[0]!;
+const customRoleIds = {} as Record<CiCustomRoleName, pulumi.Output<string>>;
+for (const [roleName, role] of Object.entries(CI_CUSTOM_ROLES) as [CiCustomRoleName, (typeof CI_CUSTOM_ROLES)[CiCustomRoleName]][]) {
+  const definition = new azure.authorization.RoleDefinition(`bootstrap-role-${roleName.replace(/ /g, "-")}`, {
+    scope: `/subscriptions/${firstEnvironment.subscriptionId}`,
+    roleDefinitionId: stableGuid(`${tenantId}/${roleName}`),
+    roleName,
+    description: role.description,
+    roleType: "CustomRole",
+    permissions: [{ actions: [...role.actions], notActions: [] }],
+    assignableScopes: [...scopes.values()].map((s) => s.resourceGroup.id),
+  });
+  customRoleIds[roleName] = definition.name;
+}
+
+// Admin-side lookup of Microsoft Graph's service principal: the resource of the CI identities' Graph grants.
+const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID });
+
+interface EnvironmentOutputs {
+  resourceGroupId: pulumi.Output<string>;
+  resourceGroupName: pulumi.Output<string>;
+  deployClientId: pulumi.Output<string>;
+  planClientId: pulumi.Output<string>;
+  /** For Pulumi.<env>.yaml `dataplatform:ci` (the gateway app's owner and the policy's expected principals). */
+  deployPrincipalId: pulumi.Output<string>;
+  planPrincipalId: pulumi.Output<string>;
+  stateBackendUrl: pulumi.Output<string>;
+  secretsProvider: pulumi.Output<string>;
+}
+
+const outputs: Record<string, EnvironmentOutputs> = {};
+for (const env of settings.environments) {
+  const container = stateContainer(env.name);
+  const key = secretsKey(env.name);
+  const ci = new CiEnvironment(`bootstrap-${env.name}`, {
+    env,
+    scope: scopes.get(env.name)!,
+    githubRepository: settings.githubRepository,
+    owners: settings.owners,
+    graphServicePrincipalId: graph.objectId,
+    stateContainerId: container.id,
+    secretsKeyId: key.id,
+    customRoleIds,
+  });
+  outputs[env.name] = {
+    resourceGroupId: ci.resourceGroup.id,
+    resourceGroupName: ci.resourceGroup.name,
+    deployClientId: ci.apps.deploy.application.clientId,
+    planClientId: ci.apps.plan.application.clientId,
+    deployPrincipalId: ci.apps.deploy.servicePrincipal.objectId,
+    planPrincipalId: ci.apps.plan.servicePrincipal.objectId,
+    stateBackendUrl: pulumi.interpolate`azblob://${container.name}?storage_account=${account.name}`,
+    secretsProvider: pulumi.interpolate`azurekeyvault://${vault.name}.vault.azure.net/keys/${key.name}`,
+  };
+}
+
+export const environments = outputs;
 export const notices =
   allowedIpRanges.length > 0 ? [] : ["allowedIpRanges empty: the secrets-provider key vault's data plane is public (Entra RBAC only)"];

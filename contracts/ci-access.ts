@@ -3,15 +3,22 @@
  * grants) and for the deploy-rights model (which checks that they cover every operation `pulumi preview`/`up` performs).
  * Data only. Scopes are symbolic; bootstrap resolves them per environment.
  */
-import { GRAPH_APPLICATION_READWRITE_OWNEDBY } from "./microsoft-graph";
+import type { Environment } from "./environments";
+import { GRAPH_APPLICATION_READ_ALL, GRAPH_APPLICATION_READWRITE_OWNEDBY } from "./microsoft-graph";
 import type { RoleName } from "./roles";
 
 export type CiIdentity = "plan" | "deploy";
+export const CI_IDENTITIES: readonly CiIdentity[] = ["deploy", "plan"];
 
 /** Where an ARM grant lands, per environment. */
 export type CiScope = "environmentResourceGroup" | "environmentStateContainer" | "environmentSecretsKey";
 
-/** Custom roles bootstrap defines (assignable at the environments' resource groups). */
+/**
+ * Custom roles bootstrap defines (assignable at the environments' resource groups). Contributor's NotActions include
+ * `Microsoft.Authorization/*\/Write` and `*\/Delete` (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged#contributor),
+ * and Role Based Access Control Administrator only writes role assignments: neither writes management locks, so the
+ * deploy identity gets exactly the lock actions (https://learn.microsoft.com/azure/role-based-access-control/permissions/management-and-governance#microsoftauthorization).
+ */
 export const CI_CUSTOM_ROLES = {
   "dataplatform lock writer": {
     description: "Creates, reads and deletes management locks; nothing else. Contributor cannot (NotActions Microsoft.Authorization/*/Write, */Delete).",
@@ -42,7 +49,6 @@ export interface CiAccess {
   readonly cloudflare: readonly string[];
 }
 
-/** Placeholder contents; bootstrap's owner (issue 9) completes them. */
 export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
   deploy: {
     arm: [
@@ -54,7 +60,7 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
         why: "assigns the platform's non-privileged catalogue roles to service principals and groups",
       },
       { role: "dataplatform lock writer", scope: "environmentResourceGroup", why: "writes the prod management locks" },
-      { role: "Storage Blob Data Contributor", scope: "environmentStateContainer", why: "reads and writes the environment's Pulumi state" },
+      { role: "Storage Blob Data Contributor", scope: "environmentStateContainer", why: "reads and writes the environment's Pulumi state (and its lock file)" },
       { role: "Key Vault Crypto User", scope: "environmentSecretsKey", why: "unwraps the environment's stack data key" },
     ],
     graph: [
@@ -65,10 +71,40 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
   plan: {
     arm: [
       { role: "Reader", scope: "environmentResourceGroup", why: "refresh reads every resource of the environment" },
-      { role: "Storage Blob Data Reader", scope: "environmentStateContainer", why: "reads the environment's Pulumi state" },
+      // pulumi/pulumi pkg/backend/diy/backend.go: Preview() never calls Lock() (Update/Import/Refresh/Destroy do) and
+      // apply() builds no snapshot persister and writes no history when DryRun: a preview only reads the container.
+      { role: "Storage Blob Data Reader", scope: "environmentStateContainer", why: "reads the environment's Pulumi state (preview takes no lock)" },
       { role: "Key Vault Crypto User", scope: "environmentSecretsKey", why: "unwraps the environment's stack data key" },
     ],
-    graph: [],
+    graph: [
+      {
+        appRoleId: GRAPH_APPLICATION_READ_ALL,
+        name: "Application.Read.All",
+        why: "refresh reads the gateway app, its service principal, their owners and password metadata (apps plan does not own)",
+      },
+    ],
     cloudflare: [],
   },
 };
+
+/** The blob container holding each environment's Pulumi state (`azblob://<container>`): one per environment. */
+export const CI_STATE_CONTAINERS: Readonly<Record<Environment, string>> = {
+  dev: "pulumi-state-dev",
+  test: "pulumi-state-test",
+  prod: "pulumi-state-prod",
+};
+
+/** The Key Vault key wrapping each environment's stack data key (`azurekeyvault://<vault>.vault.azure.net/keys/<key>`). */
+export const CI_SECRETS_KEYS: Readonly<Record<Environment, string>> = {
+  dev: "pulumi-secrets-dev",
+  test: "pulumi-secrets-test",
+  prod: "pulumi-secrets-prod",
+};
+
+/**
+ * Environments whose `pulumi preview` runs only behind a protected GitHub environment (required reviewers): the PR's
+ * code runs with the plan identity, so prod's is not handed to every same-repo pull request. The plan identity's
+ * federated subject is then `repo:<org>/<repo>:environment:<name>` instead of `...:pull_request`
+ * (components/identity/federation.ts `ciGithubSubject`).
+ */
+export const CI_PROTECTED_PREVIEW: Readonly<Partial<Record<Environment, string>>> = { prod: "preview-prod" };

@@ -30,7 +30,8 @@ export interface PlatformConfig extends EnvironmentProfile {
     privateDnsZoneIds: Record<string, string>;
   };
   entra: RawPlatformConfig["entra"];
-  github: RawPlatformConfig["github"];
+  /** Object IDs of the environment's CI service principals (bootstrap creates them). */
+  ci: RawPlatformConfig["ci"];
   cloudflare: Required<RawPlatformConfig["cloudflare"]>;
   domains: RawPlatformConfig["domains"];
   keyVault: KeyVaultSettings;
@@ -145,7 +146,7 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
       privateDnsZoneIds: raw.network.privateDnsZoneIds ?? {},
     },
     entra: raw.entra,
-    github: raw.github,
+    ci: raw.ci,
     cloudflare,
     domains: raw.domains,
     keyVault,
@@ -205,6 +206,12 @@ function gatewayNotices(raw: RawPlatformConfig): string[] {
 /** Checks that span keys, on a config the schema accepted (ordered min/max pairs are checked separately). */
 function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  if (raw.ci.deployPrincipalId.toLowerCase() === raw.ci.planPrincipalId.toLowerCase()) {
+    problems.push({
+      key: `${CONFIG_NAMESPACE}:ci.planPrincipalId`,
+      message: "is the deploy identity's object ID: plan-<env> and deploy-<env> are different service principals (bootstrap's outputs)",
+    });
+  }
   if (raw.secondaryLocation === raw.location) {
     problems.push({
       key: `${CONFIG_NAMESPACE}:secondaryLocation`,

@@ -26,15 +26,10 @@ export const prefectApiUrl = platform.orchestrator.apiUrl;
 export const containerAppsEnvironmentId = platform.orchestrator.id;
 export const postgresServerName = platform.orchestrator.postgresServer.name;
 export const backupVaultName = platform.backup.name;
-/** Client IDs for the CI workflows' azure/login (OIDC, no secret) and for the gateway Worker's AZURE_CLIENT_ID. */
-export const deployClientId = platform.identity.deploy.clientId;
-export const planClientId = platform.identity.plan.clientId;
+/** The gateway Worker's AZURE_CLIENT_ID (the CI identities' client IDs are bootstrap's outputs). */
 export const gatewayClientId = platform.identity.gatewayClientId;
 export const gatewayClientSecretExpiresOn = platform.identity.gatewayClientSecretExpiresOn;
 /** The gateway's public URL, and the Cloudflare Tunnel behind it (tunnel mode only). */
 export const gatewayUrl = platform.gateway.url;
 export const gatewayTunnelId = platform.gateway.tunnelId;
-/** Object IDs of the CI service principals: bootstrap phase 2 grants them state, key and resource-group rights. */
-export const deployPrincipalId = platform.identity.deploy.principalId;
-export const planPrincipalId = platform.identity.plan.principalId;
 export const notices = config.notices;

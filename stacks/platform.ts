@@ -27,7 +27,7 @@ const LAKE_FILESYSTEMS = ["raw", "curated", "synapse"] as const;
  */
 export class DataPlatform extends pulumi.ComponentResource {
   readonly naming: Naming;
-  readonly resourceGroup: azure.resources.ResourceGroup;
+  readonly resourceGroup: ResourceGroupRef;
   readonly monitoring: Monitoring;
   readonly network: Network;
   readonly keyVault: KeyVault;
@@ -50,18 +50,14 @@ export class DataPlatform extends pulumi.ComponentResource {
       locationCode: regionShortCode(config.location),
     });
 
-    // Deleting the resource group deletes everything in it: it is protected wherever stateful resources are.
-    this.resourceGroup = new azure.resources.ResourceGroup(
-      `${name}-rg`,
-      { resourceGroupName: this.naming.name("resourceGroup"), location: config.location },
-      { parent: this, protect: config.durability.protectStateful },
-    );
-
+    // --- issue 9 (D1): the resource group is bootstrap's; this stack reads it (begin) ---
+    this.resourceGroup = environmentResourceGroup(this.naming.name("resourceGroup"), this);
     const placement: PlacementArgs = {
       resourceGroupName: this.resourceGroup.name,
-      location: this.resourceGroup.location,
+      location: config.location,
       naming: this.naming,
     };
+    // --- issue 9 (D1) (end) ---
 
     this.monitoring = new Monitoring(
       `${name}-monitoring`,
@@ -114,7 +110,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...placement,
         project: config.project,
         environment: config.environment,
-        githubRepository: config.github.repository,
+        deployPrincipalId: config.ci.deployPrincipalId,
         resourceGroupId: this.resourceGroup.id,
         keyVault: this.keyVault,
         gatewaySecret: { rotationDays: config.identity.gatewaySecretRotationDays, overlapDays: config.identity.gatewaySecretOverlapDays },
@@ -301,4 +297,22 @@ export class DataPlatform extends pulumi.ComponentResource {
     const { lock, protectStateful } = this.config.durability;
     return { protect: protectStateful, ...(lock === "none" ? {} : { lock }) };
   }
+}
+
+/** The environment's resource group as the stack uses it: bootstrap creates it, the stack only reads it. */
+export interface ResourceGroupRef {
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
+}
+
+/**
+ * Reads the resource group bootstrap created for this environment (bootstrap/environment.ts, same Naming), with an ARM
+ * GET the plan identity's Reader role covers. The stack cannot create it: deploy-<env>'s rights are role assignments
+ * at this group, and a role assignment needs an existing scope, so the group is the admin's (subscription vending).
+ * Deleting the group is not this stack's to do either: it holds every stateful resource of the environment.
+ */
+function environmentResourceGroup(resourceGroupName: string, parent: pulumi.Resource): ResourceGroupRef {
+  const group = azure.resources.getResourceGroupOutput({ resourceGroupName }, { parent });
+  return { id: group.id, name: group.name, location: group.location };
 }

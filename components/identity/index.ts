@@ -4,9 +4,6 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlacementArgs } from "../cross-cutting";
 import type { KeyVaultRef } from "../keyvault";
-import { ENTRA_TOKEN_EXCHANGE_AUDIENCE, GITHUB_OIDC_ISSUER, githubSubject } from "./federation";
-import { constrainedRolesCondition, DEPLOY_ASSIGNABLE_ROLES } from "./rbac-condition";
-import { GRAPH_APPLICATION_READWRITE_OWNEDBY, MICROSOFT_GRAPH_APP_ID } from "../../contracts/microsoft-graph";
 import { assignRole, type RoleAssignmentSpec } from "./roles";
 import { RotatingClientSecret } from "./rotation";
 
@@ -39,11 +36,14 @@ export interface ManagedIdentity extends Principal {
 export interface IdentityArgs extends PlacementArgs {
   readonly project: string;
   readonly environment: string;
-  /** `<org>/<repo>` whose GitHub Actions workflows plan (pull requests) and deploy (environment `<env>`). */
-  readonly githubRepository: string;
+  /**
+   * Object ID of the environment's deploy service principal (bootstrap creates it): the owner of the gateway app and its
+   * service principal, because under Graph Application.ReadWrite.OwnedBy it can manage only what it owns.
+   */
+  readonly deployPrincipalId: pulumi.Input<string>;
   /** App ID URI the gateway app exposes (caller tokens' audience, the Worker's OIDC_AUDIENCE by default). */
   readonly gatewayApiUri: string;
-  /** The environment's resource group: the deploy and plan identities' (only) ARM scope. */
+  /** The environment's resource group: where the people groups' Reader role is assigned. */
   readonly resourceGroupId: pulumi.Input<string>;
   readonly keyVault: KeyVaultRef;
   readonly gatewaySecret: { readonly rotationDays: number; readonly overlapDays: number };
@@ -54,14 +54,14 @@ export interface IdentityArgs extends PlacementArgs {
 }
 
 /**
- * Who acts in one environment (docs/identity-and-access.md): Entra apps for CI plan and deploy (GitHub OIDC federation, no secret)
- * and for the gateway Worker (a rotated client secret, the only one), user-assigned managed identities for the Prefect
- * server and worker, and the role assignments whose scope is the resource group or the Key Vault. Roles on resources
- * other components create (factory, backup vault, Synapse) are passed to those components as `roleAssignments`.
+ * Who acts in one environment (docs/identity-and-access.md): the Entra app for the gateway Worker (a rotated client
+ * secret, the only one), user-assigned managed identities for the Prefect server and worker, and the role assignments
+ * whose scope is the resource group or the Key Vault. Roles on resources other components create (factory, backup
+ * vault, Synapse) are passed to those components as `roleAssignments`. The CI identities (plan-<env>, deploy-<env>),
+ * their federation, Graph grants and ARM grants are bootstrap's (bootstrap/environment.ts), never this stack's: a
+ * change here cannot lock CI out, and the deploy identity never touches apps it does not own.
  */
 export class Identity extends pulumi.ComponentResource {
-  readonly plan: EntraApp;
-  readonly deploy: EntraApp;
   readonly gateway: EntraApp;
   readonly orchestrator: ManagedIdentity;
   readonly prefectServer: ManagedIdentity;
@@ -79,31 +79,9 @@ export class Identity extends pulumi.ComponentResource {
     const env = args.environment;
     const displayName = (role: string) => `${args.project}-${role}-${env}`;
 
-    // deploy-<env> first: it owns the other applications (Graph Application.ReadWrite.OwnedBy only reaches owned apps).
-    this.deploy = this.entraApp(name, "deploy", displayName("deploy"), `CI deploy (pulumi up) of ${env}`);
-    this.plan = this.entraApp(name, "plan", displayName("plan"), `CI plan (pulumi preview) of ${env}`);
-    this.gateway = this.entraApp(name, "gateway", displayName("gateway"), `Cloudflare gateway Worker of ${env}: upstream calls to Synapse`, {
+    this.gateway = this.entraApp(name, "gateway", displayName("gateway"), `Cloudflare gateway Worker of ${env}: upstream calls to Synapse`, args.deployPrincipalId, {
       identifierUri: args.gatewayApiUri,
     });
-    for (const app of [this.deploy, this.plan, this.gateway]) {
-      const role = app === this.deploy ? "deploy" : app === this.plan ? "plan" : "gateway";
-      new azuread.ApplicationOwner(
-        `${name}-${role}-owner-deploy`,
-        { applicationId: app.application.id, ownerObjectId: this.deploy.principalId },
-        { parent: this },
-      );
-    }
-
-    this.federate(name, "plan", this.plan, githubSubject(args.githubRepository, { pullRequest: true }));
-    this.federate(name, "deploy", this.deploy, githubSubject(args.githubRepository, { environment: env }));
-
-    // Graph application permission for the deploy identity (needs the first, admin-run `up`: admin consent).
-    const graph = azuread.getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID });
-    new azuread.AppRoleAssignment(
-      `${name}-deploy-graph-owned-by`,
-      { appRoleId: GRAPH_APPLICATION_READWRITE_OWNEDBY, principalObjectId: this.deploy.principalId, resourceObjectId: graph.objectId },
-      { parent: this },
-    );
 
     this.orchestrator = this.managedIdentity(name, args, "orchestrator");
     this.prefectServer = this.managedIdentity(name, args, "prefect-server");
@@ -115,22 +93,6 @@ export class Identity extends pulumi.ComponentResource {
     };
 
     const rg = args.resourceGroupId;
-    assignRole(`${name}-deploy-contributor`, rg, {
-      ...grantee(this.deploy),
-      role: "Contributor",
-      description: `deploy-${env}: manages the environment's resources (pulumi up)`,
-    }, { parent: this });
-    assignRole(`${name}-deploy-rbac-admin`, rg, {
-      ...grantee(this.deploy),
-      role: "Role Based Access Control Administrator",
-      description: `deploy-${env}: assigns only the platform's catalogue roles inside the environment`,
-      condition: constrainedRolesCondition(DEPLOY_ASSIGNABLE_ROLES),
-    }, { parent: this });
-    assignRole(`${name}-plan-reader`, rg, {
-      ...grantee(this.plan),
-      role: "Reader",
-      description: `plan-${env}: reads the environment for pulumi preview`,
-    }, { parent: this });
     // People: everyone who operates the environment can see it; data and authoring rights are granted on the lake
     // and the factory (engineers write in dev only). Analysts get nothing in Azure: they come through the gateway.
     for (const group of ["admins", "engineers"] as const) {
@@ -170,14 +132,20 @@ export class Identity extends pulumi.ComponentResource {
     this.gatewayClientSecretExpiresOn = this.gatewayClientSecretRotation.expiresOn;
 
     this.registerOutputs({
-      deployClientId: this.deploy.clientId,
-      planClientId: this.plan.clientId,
       gatewayClientId: this.gatewayClientId,
       gatewayClientSecretExpiresOn: this.gatewayClientSecretExpiresOn,
     });
   }
 
-  private entraApp(name: string, role: string, displayName: string, description: string, exposed?: ExposedApi): EntraApp {
+  private entraApp(name: string, role: string, displayName: string, description: string, owner: pulumi.Input<string>, exposed?: ExposedApi): EntraApp {
+    // Owners one way only: the `owners` list, no ApplicationOwner resources beside it (the provider reads /owners into
+    // this list, so a second mechanism is a perpetual diff). The list is exactly the deploy identity, which creates
+    // the app: terraform-provider-azuread internal/services/applications/application_resource.go adds the caller as
+    // initial owner and REMOVES it afterwards unless it is listed, and under Application.ReadWrite.OwnedBy an app it
+    // does not own is one it can never touch again (@pulumi/azuread application.d.ts: "ensure that the principal ...
+    // is included in the owners property"). Adding anyone else would need Directory.Read.All too
+    // (https://learn.microsoft.com/graph/api/application-post-owners: "Application.ReadWrite.OwnedBy isn't sufficient").
+    const owners = [owner];
     const application = new azuread.Application(
       `${name}-${role}-app`,
       {
@@ -185,7 +153,7 @@ export class Identity extends pulumi.ComponentResource {
         description,
         signInAudience: "AzureADMyOrg",
         preventDuplicateNames: true,
-        // No owners here: ApplicationOwner resources add the deploy identity without fighting over this list.
+        owners,
         ...(exposed ? exposedApi(displayName, exposed) : {}),
       },
       { parent: this },
@@ -198,6 +166,8 @@ export class Identity extends pulumi.ComponentResource {
         // configured group must get a token for it, and the Worker's routes (not an app assignment) decide access.
         appRoleAssignmentRequired: !exposed,
         description,
+        // Same rule for the service principal (service_principal_resource.go create removes an unlisted caller).
+        owners,
       },
       { parent: this },
     );
@@ -208,21 +178,6 @@ export class Identity extends pulumi.ComponentResource {
       principalId: servicePrincipal.objectId,
       principalType: "ServicePrincipal",
     };
-  }
-
-  private federate(name: string, role: string, app: EntraApp, subject: string): void {
-    new azuread.ApplicationFederatedIdentityCredential(
-      `${name}-${role}-github`,
-      {
-        applicationId: app.application.id,
-        displayName: `github-${role}`,
-        description: `GitHub Actions: ${subject}`,
-        issuer: GITHUB_OIDC_ISSUER,
-        subject,
-        audiences: [ENTRA_TOKEN_EXCHANGE_AUDIENCE],
-      },
-      { parent: this },
-    );
   }
 
   private managedIdentity(name: string, args: IdentityArgs, purpose: string): ManagedIdentity {

@@ -63,10 +63,14 @@ export const roleAssignmentInEnvironment = stackRule({
   benchmarks: { mcsb: ["PA-7"] },
   remediationSteps: "Assign on resources of this environment; cross-environment access is an admin task, not a stack's.",
   check(resources, _ctx, report) {
-    const groups = resources
-      .filter((r) => r.type === T.resourceGroup)
-      .map((r) => String(r.props["resourceGroupName"] ?? r.props["name"] ?? "").toLowerCase())
-      .filter(Boolean);
+    // The environment's groups: those the stack manages, and (issue 9, D1) the bootstrap-created one it places its
+    // resources in without managing it.
+    const groups = [
+      ...resources.filter((r) => r.type === T.resourceGroup).map((r) => String(r.props["resourceGroupName"] ?? r.props["name"] ?? "")),
+      ...resources.map((r) => (typeof r.props["resourceGroupName"] === "string" ? r.props["resourceGroupName"] : "")),
+    ]
+      .map((g) => g.toLowerCase())
+      .filter((g, i, all) => Boolean(g) && all.indexOf(g) === i);
     for (const ra of resources.filter((r: PolicyResource) => r.type === T.roleAssignment)) {
       const scope = String(ra.props["scope"] ?? "").toLowerCase();
       const rg = tryParseResourceId(scope)?.resourceGroupName;

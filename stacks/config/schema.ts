@@ -197,10 +197,13 @@ export const configSchema = z.strictObject({
     groups: z.strictObject({ admins: uuid, engineers: uuid, analysts: uuid }),
   }),
   /** The GitHub repository whose workflows deploy this stack through workload identity federation. */
-  github: z.strictObject({
-    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, {
-      error: (issue) => `${JSON.stringify(issue.input)} is not "<org>/<repo>"`,
-    }),
+  /**
+   * The environment's CI identities, created by bootstrap (`pulumi stack output environments` in bootstrap/): the deploy
+   * service principal owns the gateway app the stack creates (Graph Application.ReadWrite.OwnedBy reaches owned apps only).
+   */
+  ci: z.strictObject({
+    deployPrincipalId: uuid,
+    planPrincipalId: uuid,
   }),
   cloudflare: z.strictObject({
     accountId: cloudflareId,

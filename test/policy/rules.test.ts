@@ -118,7 +118,11 @@ const CASES: Case[] = [
   { policy: "role-assignment-catalogue-only", title: "bare catalogue GUID", env: "dev", fires: /^roleDefinitionId "acdd72a7-3385-48ef-bd42-f606fba81ae7" is not a Microsoft\.Authorization\/roleDefinitions resource ID$/, resources: () => [mutate(one(dev, T.roleAssignment), "roleDefinitionId", READER)] },
   { policy: "role-assignment-no-broad-scope", title: "catalogue role at management group scope", env: "dev", fires: /^role .* assigned at broad scope \/providers\/Microsoft\.Management/, resources: () => [mutate(one(dev, T.roleAssignment), "scope", "/providers/Microsoft.Management/managementGroups/contoso")] },
   { policy: "secrets-never-plaintext", title: "Key Vault reference without identity", env: "dev", fires: /references Key Vault without an identity/, resources: () => [mutate(good("azure-native:app:ContainerApp"), "configuration.secrets", [{ name: "auth", keyVaultUrl: "https://kv-dp-dev.vault.azure.net/secrets/prefect-auth" }])] },
-  { policy: "stateful-durability", title: "unprotected resource group", env: "dev", fires: /resource group .* holds stateful resources but is not protected/, resources: () => dev.map((r) => (r.type === "azure-native:resources:ResourceGroup" ? { ...r, protect: false } : r)) },
+  { policy: "stateful-durability", title: "unprotected resource group", env: "dev", fires: /resource group .* holds stateful resources but is not protected/, resources: () => [
+    // The platform reads its group (bootstrap's); a stack that managed one unprotected beside stateful resources fires.
+    ...dev,
+    { ...dev[0]!, urn: "urn:pulumi:dev::dataplatform::azure-native:resources:ResourceGroup::extra-rg", type: "azure-native:resources:ResourceGroup", name: "extra-rg", custom: true, protect: false, inputs: { resourceGroupName: "rg-extra", location: "westeurope" }, outputs: {}, propertyDependencies: {}, dependsOn: [] },
+  ] },
 ];
 
 interface ReportTemplate {

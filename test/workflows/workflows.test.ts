@@ -3,7 +3,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "vitest";
 import { parse } from "yaml";
-import { ENVIRONMENTS } from "../../contracts/environments";
+import { CI_PROTECTED_PREVIEW, CI_STATE_CONTAINERS } from "../../contracts/ci-access";
+import { ENVIRONMENTS, type Environment } from "../../contracts/environments";
 import { PROJECT_ROOT, listStacks } from "../../tools/graph";
 
 interface Step {
@@ -108,7 +109,7 @@ describe("pull-request.yml", () => {
     assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
     assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
     assert.equal(job.environment, undefined, "the plan identity's federated subject is repo:<org>/<repo>:pull_request");
-    assert.deepEqual(job.strategy?.matrix?.stack, STACKS_IN_ORDER);
+    assert.deepEqual(job.strategy?.matrix?.stack, STACKS_IN_ORDER.filter((s) => !CI_PROTECTED_PREVIEW[s as Environment]));
     assert.equal(job.env!["ARM_USE_OIDC"], "true");
     for (const key of ["ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"]) assert.match(job.env![key]!, /vars[.[]/, key);
     const [step] = pulumiSteps(job);
@@ -118,7 +119,33 @@ describe("pull-request.yml", () => {
     assert.equal(step?.with?.["diff"], true);
     assert.equal(step?.with?.["policyPacks"], "policy");
     assert.equal(step?.with?.["policyPackConfigs"], "policy/config/${{ matrix.stack }}.json");
-    assert.match(String(step?.with?.["cloud-url"]), /^azblob:\/\//);
+    assert.equal(step?.with?.["cloud-url"], "azblob://pulumi-state-${{ matrix.stack }}", "each environment's own state container");
+  });
+
+  it("previews prod only behind its protected GitHub environment (plan-prod's federated subject names it)", () => {
+    const protectedPreviews = Object.entries(CI_PROTECTED_PREVIEW);
+    assert.deepEqual(protectedPreviews, [["prod", "preview-prod"]]);
+    for (const [stack, environment] of protectedPreviews) {
+      const jobs = Object.values(wf.jobs).filter((j) => pulumiSteps(j).some((s) => s.with?.["stack-name"] === stack));
+      assert.equal(jobs.length, 1, `${stack}: one preview job`);
+      const job = jobs[0]!;
+      assert.equal(job.environment, environment, `${stack} preview waits for the ${environment} environment's reviewers`);
+      assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
+      assert.equal(job.permissions?.["id-token"], "write");
+      assert.match(job.env!["ARM_CLIENT_ID"]!, new RegExp(`^\\$\\{\\{ vars\\.PLAN_ARM_CLIENT_ID_${stack} \\}\\}$`));
+      const step = pulumiSteps(job)[0]!;
+      assert.equal(step.with?.["command"], "preview");
+      assert.equal(step.with?.["cloud-url"], `azblob://${CI_STATE_CONTAINERS[stack as Environment]}`);
+      assert.equal(step.with?.["policyPackConfigs"], `policy/config/${stack}.json`);
+    }
+    const previewed = Object.values(wf.jobs).flatMap((j) =>
+      pulumiSteps(j).flatMap((s) => (s.with?.["stack-name"] === "${{ matrix.stack }}" ? (j.strategy?.matrix?.stack ?? []) : [String(s.with?.["stack-name"])])),
+    );
+    assert.deepEqual([...previewed].sort(), [...STACKS_IN_ORDER].sort(), "every stack previewed exactly once");
+  });
+
+  it("never sets PULUMI_CONFIG_PASSPHRASE: the stack files carry their Key Vault secrets provider", () => {
+    for (const file of readdirSync(DIR)) assert.doesNotMatch(text(file), /PULUMI_CONFIG_PASSPHRASE/, file);
   });
 });
 
@@ -153,6 +180,7 @@ describe("deploy.yml", () => {
       assert.equal(step.with!["policyPacks"], "policy");
       assert.equal(step.with!["policyPackConfigs"], `policy/config/${stack}.json`);
       assert.ok(job.steps.some((s) => s.run === `npm run plan -- ${stack}`), "offline plan gate before up");
+      assert.equal(step.with!["cloud-url"], `azblob://${CI_STATE_CONTAINERS[stack as Environment]}`, `${stack}: its own state container`);
     }
     assert.equal(wf.jobs["deploy-prod"]!.environment, "prod");
   });

@@ -218,5 +218,13 @@ export const MOCK_INVOKES: Record<string, InvokeHandler> = {
     const key = String(i["clientId"] ?? i["displayName"] ?? i["objectId"]);
     return { id: mockUuid(`sp#${key}`), objectId: mockUuid(`sp#${key}`), clientId: String(i["clientId"] ?? mockUuid(`sp-client#${key}`)) };
   },
+  // The environment's resource group, which bootstrap creates and the platform stack only reads (stacks/platform.ts).
+  // Region: the one every stack file uses; nothing places resources by it (placement takes dataplatform:location).
+  "azure-native:resources:getResourceGroup": (i) => ({
+    id: resourceGroupId(MOCK_SUBSCRIPTION_ID, String(i["resourceGroupName"])),
+    name: String(i["resourceGroupName"]),
+    location: "westeurope",
+    properties: { provisioningState: "Succeeded" },
+  }),
   "cloudflare:index/getIpRanges:getIpRanges": () => ({ ...CLOUDFLARE_IP_RANGES, cidrs: [...CLOUDFLARE_IP_RANGES.ipv4Cidrs, ...CLOUDFLARE_IP_RANGES.ipv6Cidrs] }),
 };

@@ -121,7 +121,11 @@ function scope(graph: Graph, r: GraphResource, input: string): string {
   const target = (r.propertyDependencies[input] ?? [])
     .map((u) => graph.resources.find((x) => x.urn === u))
     .find((x) => x?.custom && x.id === r.inputs[input]);
-  if (!target) return `\`${String(r.inputs[input])}\``;
+  if (!target) {
+    // The environment's resource group is bootstrap's: the stack reads it, so its ID comes from an invoke, not a resource.
+    const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(String(r.inputs[input]));
+    return group ? `resources/ResourceGroup ${group[1]} (read)` : `\`${String(r.inputs[input])}\``;
+  }
   return `${shortType(target.type)} ${azureName(target)}`;
 }
 

@@ -4,6 +4,8 @@ import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
 import { allGraphs, byId, byUrn, ofType, roleGuid } from "../../support/graphs";
 import { T } from "../../../contracts/resource-types";
+import { resourceGroupId } from "../../../lib/resource-id";
+import { MOCK_SUBSCRIPTION_ID } from "../../../tools/graph/mock-state";
 
 
 let graphs: Graph[];
@@ -174,9 +176,8 @@ describe("Postgres long-term retention backup", () => {
       assert.equal(ltr.inputs["scope"], serverId);
       const reader = byRole.get(ROLE_CATALOGUE.Reader);
       assert.ok(reader, `${graph.stack}: instance waits for Reader`);
-      const rg = byId(graph, reader.inputs["scope"]);
-      assert.equal(rg?.type, "azure-native:resources:ResourceGroup");
-      assert.equal(rg!.inputs["resourceGroupName"], server.inputs["resourceGroupName"], "the server's own resource group");
+      // The environment's group is bootstrap's: the stack reads it (getResourceGroup), so it is an ID, not a resource.
+      assert.equal(reader.inputs["scope"], resourceGroupId(MOCK_SUBSCRIPTION_ID, String(server.inputs["resourceGroupName"])), "the server's own resource group");
       for (const r of [ltr, reader]) assert.equal(r.inputs["principalId"], vaultPrincipal);
     }
   });

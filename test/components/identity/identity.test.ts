@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
-import { GRAPH_APPLICATION_READWRITE_OWNEDBY } from "../../../contracts/microsoft-graph";
+import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import type { Graph, GraphResource } from "../../../tools/graph";
 import { allGraphs, byUrn, ofType } from "../../support/graphs";
-import { configOf, principalLabel, sourceOf } from "./principals";
+import { configOf, roleGuid, sourceOf } from "./principals";
 import { T } from "../../../contracts/resource-types";
 
 let graphs: Graph[];
@@ -24,24 +24,22 @@ function dependsOnUrn(r: GraphResource, input: string, urn: string): boolean {
 }
 
 describe("identities per environment", () => {
-  it("creates plan, deploy and gateway apps with service principals, named per environment and distinct across stacks", () => {
+  it("creates one Entra app, the gateway's, with a service principal, named per environment and distinct across stacks", () => {
     const seen = new Map<string, string>();
     for (const graph of graphs) {
-      assert.equal(ofType(graph, T.entraApplication).length, 3, `${graph.stack}: exactly three Entra applications`);
-      for (const role of ["plan", "deploy", "gateway"]) {
-        const a = app(graph, role);
-        assert.equal(a.inputs["signInAudience"], "AzureADMyOrg");
-        assert.equal(a.inputs["preventDuplicateNames"], true);
-        assert.equal(a.inputs["password"], undefined, "no inline password");
-        const sps = ofType(graph, T.entraServicePrincipal).filter((sp) => dependsOnUrn(sp, "clientId", a.urn));
-        assert.equal(sps.length, 1, `${graph.stack}: ${role} has one service principal`);
-        assert.equal(sps[0]!.inputs["appRoleAssignmentRequired"], role !== "gateway", "only the gateway API admits unassigned callers");
-        const name = String(a.inputs["displayName"]);
-        assert.ok(!seen.has(name), `${name} appears in ${seen.get(name)} and ${graph.stack}`);
-        seen.set(name, graph.stack);
-      }
+      assert.equal(ofType(graph, T.entraApplication).length, 1, `${graph.stack}: only the gateway app (CI apps are bootstrap's)`);
+      const a = app(graph, "gateway");
+      assert.equal(a.inputs["signInAudience"], "AzureADMyOrg");
+      assert.equal(a.inputs["preventDuplicateNames"], true);
+      assert.equal(a.inputs["password"], undefined, "no inline password");
+      const sps = ofType(graph, T.entraServicePrincipal).filter((sp) => dependsOnUrn(sp, "clientId", a.urn));
+      assert.equal(sps.length, 1, `${graph.stack}: the gateway has one service principal`);
+      assert.equal(ofType(graph, T.entraServicePrincipal).length, 1);
+      const name = String(a.inputs["displayName"]);
+      assert.ok(!seen.has(name), `${name} appears in ${seen.get(name)} and ${graph.stack}`);
+      seen.set(name, graph.stack);
     }
-    assert.equal(seen.size, 9);
+    assert.equal(seen.size, graphs.length);
   });
 
   it("creates user-assigned identities for the Prefect worker (orchestrator) and server, distinct per stack", () => {
@@ -64,22 +62,30 @@ describe("identities per environment", () => {
     }
   });
 
-  it("federates GitHub Actions: pull requests to plan-<env>, the <env> environment to deploy-<env>, nothing else", () => {
+  it("holds nothing CI identities are made of: no federated credential, Graph grant, Graph lookup, owner resource or CI role", () => {
     for (const graph of graphs) {
-      const { github, environment } = configOf(graph);
-      const fics = ofType(graph, T.entraFederatedCredential);
-      assert.equal(fics.length, 2, `${graph.stack}: two federated credentials`);
-      const expected: Record<string, string> = {
-        plan: `repo:${github.repository}:pull_request`,
-        deploy: `repo:${github.repository}:environment:${environment}`,
-      };
-      for (const [role, subject] of Object.entries(expected)) {
-        const f = fics.filter((x) => dependsOnUrn(x, "applicationId", app(graph, role).urn));
-        assert.equal(f.length, 1, `${graph.stack}: one credential on ${role}`);
-        assert.equal(f[0]!.inputs["subject"], subject);
-        assert.equal(f[0]!.inputs["issuer"], "https://token.actions.githubusercontent.com");
-        assert.deepEqual(f[0]!.inputs["audiences"], ["api://AzureADTokenExchange"]);
-      }
+      assert.equal(ofType(graph, T.entraFederatedCredential).length, 0, `${graph.stack}: federation is bootstrap's`);
+      assert.equal(ofType(graph, "azuread:index/appRoleAssignment:AppRoleAssignment").length, 0, "Graph grants are bootstrap's (admin consent)");
+      assert.equal(ofType(graph, "azuread:index/applicationOwner:ApplicationOwner").length, 0, "owners are managed one way: the owners list");
+      assert.deepEqual(graph.invokes.filter((i) => i.token.startsWith("azuread:")).map((i) => i.token), [], "no Entra lookups the deploy identity cannot make");
+      const { ci } = configOf(graph);
+      const ciGrants = ofType(graph, "azure-native:authorization:RoleAssignment").filter(
+        (r) => r.inputs["principalId"] === ci.deployPrincipalId || r.inputs["principalId"] === ci.planPrincipalId,
+      );
+      assert.deepEqual(ciGrants.map((r) => r.name), [], "the CI identities' ARM grants are bootstrap's");
+      const privileged = ofType(graph, "azure-native:authorization:RoleAssignment").filter((r) =>
+        [ROLE_CATALOGUE.Contributor, ROLE_CATALOGUE["Role Based Access Control Administrator"]].includes(roleGuid(r) as never),
+      );
+      assert.deepEqual(privileged.map((r) => r.name), [], "no Contributor or RBAC administrator granted by the stack itself");
+    }
+  });
+
+  it("reads the environment's resource group bootstrap created instead of creating one", () => {
+    for (const graph of graphs) {
+      assert.equal(ofType(graph, "azure-native:resources:ResourceGroup").length, 0, `${graph.stack}: the group is bootstrap's`);
+      const lookups = graph.invokes.filter((i) => i.token === "azure-native:resources:getResourceGroup");
+      const { environment } = configOf(graph);
+      assert.deepEqual(lookups.map((i) => i.inputs["resourceGroupName"]), [`rg-dataplatform-${environment}-weu`]);
     }
   });
 
@@ -95,23 +101,10 @@ describe("identities per environment", () => {
       assert.deepEqual(api.oauth2PermissionScopes.map((x) => [x.value, x.type]), [["access", "User"]]);
       const roles = gateway.inputs["appRoles"] as { value: string; allowedMemberTypes: string[] }[];
       assert.deepEqual(roles.map((r) => [r.value, r.allowedMemberTypes]), [["Gateway.Access", ["Application"]]]);
-      for (const role of ["plan", "deploy"]) {
-        assert.equal(app(graph, role).inputs["identifierUris"], undefined, `${role} exposes no API`);
-      }
     }
     const ids = graphs.map((g) => (app(g, "gateway").inputs["api"] as { oauth2PermissionScopes: { id: string }[] }).oauth2PermissionScopes[0]!.id);
     assert.equal(new Set(ids).size, graphs.length, "scope IDs differ per environment");
     for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  });
-
-  it("requires app assignment on every service principal except the gateway API's (its routes decide access)", () => {
-    for (const graph of graphs) {
-      for (const sp of ofType(graph, "azuread:index/servicePrincipal:ServicePrincipal")) {
-        const owner = byUrn(graph, sp.propertyDependencies["clientId"]?.[0]);
-        const isGateway = String(owner?.inputs["displayName"]).includes("-gateway-");
-        assert.equal(sp.inputs["appRoleAssignmentRequired"], !isGateway, `${graph.stack}: ${sp.name}`);
-      }
-    }
   });
 
   it("has exactly one client secret in the graph: the gateway's (federation and managed identities serve the rest)", () => {
@@ -124,21 +117,14 @@ describe("identities per environment", () => {
     }
   });
 
-  it("makes the deploy identity an owner of all three apps and grants it Graph Application.ReadWrite.OwnedBy only", () => {
+  it("makes the deploy identity (bootstrap's, from dataplatform:ci) the only owner of the gateway app and its service principal", () => {
     for (const graph of graphs) {
-      const deploySp = ofType(graph, T.entraServicePrincipal).find((sp) => dependsOnUrn(sp, "clientId", app(graph, "deploy").urn))!;
-      const owners = ofType(graph, "azuread:index/applicationOwner:ApplicationOwner");
-      for (const role of ["plan", "deploy", "gateway"]) {
-        const own = owners.filter((o) => dependsOnUrn(o, "applicationId", app(graph, role).urn));
-        assert.equal(own.length, 1, `${graph.stack}: ${role} has the deploy identity as owner`);
-        assert.ok(dependsOnUrn(own[0]!, "ownerObjectId", deploySp.urn));
-      }
-      const grants = ofType(graph, "azuread:index/appRoleAssignment:AppRoleAssignment");
-      assert.equal(grants.length, 1, `${graph.stack}: one Graph app-role grant`);
-      assert.equal(grants[0]!.inputs["appRoleId"], GRAPH_APPLICATION_READWRITE_OWNEDBY);
-      assert.equal(principalLabel(graph, grants[0]!, "principalObjectId"), "deploy");
-      const lookup = graph.invokes.find((i) => i.token === "azuread:index/getServicePrincipal:getServicePrincipal");
-      assert.equal(lookup?.inputs["clientId"], "00000003-0000-0000-c000-000000000000", "resource is Microsoft Graph");
+      const { ci } = configOf(graph);
+      const gateway = app(graph, "gateway");
+      assert.deepEqual(gateway.inputs["owners"], [ci.deployPrincipalId], `${graph.stack}: the creator stays owner (OwnedBy)`);
+      const sp = ofType(graph, T.entraServicePrincipal).find((s) => dependsOnUrn(s, "clientId", gateway.urn))!;
+      assert.deepEqual(sp.inputs["owners"], [ci.deployPrincipalId]);
+      assert.equal(sp.inputs["appRoleAssignmentRequired"], false, "the gateway API admits callers by route, not by assignment");
     }
   });
 });

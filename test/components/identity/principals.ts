@@ -1,4 +1,6 @@
 import { ROLE_CATALOGUE } from "../../../contracts/roles";
+import { resourceGroupId } from "../../../lib/resource-id";
+import { MOCK_SUBSCRIPTION_ID } from "../../../tools/graph/mock-state";
 import { resolvePlatformConfig } from "../../../stacks/config";
 import { type Graph, type GraphResource, readStackConfig } from "../../../tools/graph";
 import { byUrn, ofType, roleGuid } from "../../support/graphs";
@@ -72,7 +74,17 @@ export function scopeResource(graph: Graph, r: GraphResource, input = "scope"): 
   return (r.propertyDependencies[input] ?? []).map((u) => byUrn(graph, u)).find((x) => x?.custom && x.id === r.inputs[input]);
 }
 
+/**
+ * The environment's resource group ID as the stack read it (bootstrap creates the group; the stack looks it up by
+ * name, so the group is an invoke, not a resource, in the graph).
+ */
+export function environmentGroupId(graph: Graph): string | undefined {
+  const lookup = graph.invokes.find((i) => i.token === "azure-native:resources:getResourceGroup");
+  return lookup ? resourceGroupId(MOCK_SUBSCRIPTION_ID, String(lookup.inputs["resourceGroupName"])) : undefined;
+}
+
 export function scopeLabel(graph: Graph, r: GraphResource, input = "scope"): string {
+  if (r.inputs[input] !== undefined && r.inputs[input] === environmentGroupId(graph)) return "rg";
   const target = scopeResource(graph, r, input);
   if (!target) return `<unresolved ${String(r.inputs[input])}>`;
   return SCOPE_LABELS[target.type]?.(target) ?? `<${target.type}>`;
@@ -81,6 +93,7 @@ export function scopeLabel(graph: Graph, r: GraphResource, input = "scope"): str
 /** Scope labels that exist in this graph (components other helpers add appear as they land). */
 export function presentScopes(graph: Graph): Set<string> {
   const labels = new Set<string>();
+  if (environmentGroupId(graph)) labels.add("rg");
   for (const r of graph.resources) {
     const label = SCOPE_LABELS[r.type]?.(r);
     if (label) labels.add(label);
