@@ -176,7 +176,6 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         ...config.backup,
-        lake: this.dataLake,
         postgres: { server: this.orchestrator.postgresServer, resourceGroupId: this.resourceGroup.id },
       },
       { parent: this },
