@@ -176,7 +176,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         ...config.backup,
-        postgres: { server: this.orchestrator.postgresServer, resourceGroupId: this.resourceGroup.id },
+        postgres: { server: this.orchestrator.postgresServer, resourceGroupId: this.resourceGroup.id, after: [this.orchestrator.postgresSettled] },
       },
       { parent: this },
     );

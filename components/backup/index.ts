@@ -33,8 +33,17 @@ export interface BackupVaultSettings {
  * evidence is on ADLS_VAULTED_BACKUP in ./policies.ts).
  */
 export interface BackupArgs extends PlacementArgs, CrossCuttingArgs, BackupVaultSettings {
-  /** The Prefect Postgres flexible server and the ID of the resource group holding it. Default: none. */
-  readonly postgres?: { readonly server: ProtectedResource; readonly resourceGroupId: pulumi.Input<string> };
+  /**
+   * The Prefect Postgres flexible server, the ID of the resource group holding it, and the last write to the server
+   * its owner makes (`after`): configuring protection is one more operation on the server, which takes one at a
+   * time (ServerBusy otherwise; see components/orchestrator/postgres.ts). Default: none.
+   */
+  readonly postgres?: {
+    readonly server: ProtectedResource;
+    readonly resourceGroupId: pulumi.Input<string>;
+    /** Default: none. */
+    readonly after?: readonly pulumi.Resource[];
+  };
 }
 
 /**
@@ -107,14 +116,14 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
     this.registerOutputs({ id: this.id, name: this.name, location: this.location, principalId: this.principalId });
   }
 
-  private protectPostgres({ server, resourceGroupId }: NonNullable<BackupArgs["postgres"]>, properties: azure.types.input.dataprotection.BackupPolicyArgs): void {
+  private protectPostgres({ server, resourceGroupId, after }: NonNullable<BackupArgs["postgres"]>, properties: azure.types.input.dataprotection.BackupPolicyArgs): void {
     const roles = [
       this.grant("psql", server.id, "PostgreSQL Flexible Server Long Term Retention Backup Role", "Backup vault: long-term retention backups of the Prefect database"),
       // Azure Backup reads the server's resource group to discover the server (its PG-flex manifest lists Reader there).
       this.grant("psql-rg", resourceGroupId, "Reader", "Backup vault: discover the Prefect Postgres server for long-term retention backup"),
     ];
     const policy = this.policy("psql", properties);
-    this.instance("psql", server, DATASOURCE.postgres, policy, roles);
+    this.instance("psql", server, DATASOURCE.postgres, policy, [...roles, ...(after ?? [])]);
   }
 
   private grant(purpose: string, scope: pulumi.Input<string>, role: RoleName, description: string): azure.authorization.RoleAssignment {
@@ -144,7 +153,7 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
     target: ProtectedResource,
     kind: { datasourceType: string; resourceType: string },
     policy: azure.dataprotection.BackupPolicy,
-    roles: pulumi.Resource[],
+    waitFor: pulumi.Resource[],
   ): void {
     const datasource = {
       resourceID: target.id,
@@ -170,7 +179,7 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
         tags: this.args.tags,
       },
       // The vault validates its own permissions on the data source when the instance is created.
-      { parent: this, dependsOn: roles, protect: this.args.protect },
+      { parent: this, dependsOn: waitFor, protect: this.args.protect },
     );
   }
 }

@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { type CoreOutputs, locationOf } from "../core-outputs";
-import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs, type PrivateEndpointChildren } from "../cross-cutting";
 import { type KeyRotationSettings, rotationProblems } from "./rotation";
 import { namingViolation } from "../naming/rules";
 import { unixSeconds } from "../../lib/dates";
@@ -47,6 +47,12 @@ export interface KeyVaultRef {
   /** `https://<vault>.vault.azure.net/` */
   readonly uri: pulumi.Input<string>;
   readonly resourceGroupName: pulumi.Input<string>;
+  /**
+   * What a reader inside the VNet must wait for before it can reach the data plane: the vault's private endpoints and
+   * their DNS zone groups (public access is off, so `<vault>.vault.azure.net` must resolve to the private IP).
+   * Default: none (a vault without private endpoints).
+   */
+  readonly dataPlaneReady?: readonly pulumi.Resource[];
   secret(secretName: string, spec: SecretSpec, owner?: SecretOwner): azure.keyvault.Secret;
 }
 
@@ -76,6 +82,9 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
   readonly uri: pulumi.Output<string>;
   readonly resourceGroupName: pulumi.Output<string>;
   readonly keys: Record<string, azure.keyvault.Key> = {};
+  /** The vault's private endpoints (group `vault`) with their DNS zone groups. */
+  readonly privateEndpoints: readonly PrivateEndpointChildren[];
+  readonly dataPlaneReady: readonly pulumi.Resource[];
 
   private readonly componentName: string;
   private readonly placement: PlacementArgs;
@@ -119,12 +128,14 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
     this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
     this.resourceGroupName = pulumi.output(args.resourceGroupName);
 
-    attachCrossCutting(this, name, args, {
+    const crossCutting = attachCrossCutting(this, name, args, {
       purpose: "vault",
       id: this.vault.id,
       diagnostics: { logs: "audit", metrics: true },
       privateLinkGroups: ["vault"],
     }, args);
+    this.privateEndpoints = crossCutting.privateEndpoints;
+    this.dataPlaneReady = this.privateEndpoints.flatMap((pe) => [pe.endpoint, pe.dnsZoneGroup]);
 
     for (const [keyName, spec] of Object.entries(args.keys ?? {})) {
       this.keys[keyName] = this.key(keyName, spec, args.protect);
