@@ -110,6 +110,10 @@ describe("writes to the Prefect Postgres server run one at a time", () => {
       const last = chain(graph).at(-1)!;
       const instance = one(graph, "azure-native:dataprotection:BackupInstance", (i) => (i.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"] === one(graph, PG).id);
       assert.ok(instance.dependsOn.includes(last.urn), `${graph.stack}: the backup instance waits for ${last.name}`);
+      const roles = instance.dependsOn.map((u) => byUrn(graph, u)).filter((r): r is GraphResource => r?.type === "azure-native:authorization:RoleAssignment");
+      const sleep = instance.dependsOn.map((u) => byUrn(graph, u)).find((r) => r?.type === SLEEP);
+      assert.ok(sleep && roles.length === 2 && roles.every((r) => sleep.dependsOn.includes(r.urn)), `${graph.stack}: and for RBAC propagation after its roles`);
+      assert.equal(sleep.inputs["createDuration"], "10m");
       assert.ok(byId(graph, (instance.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"]));
     }
   });
