@@ -64,6 +64,21 @@ export interface Target {
   readonly diagnostics?: DiagnosticSupport;
   /** Private Link sub-resources that each get a private endpoint (when `privateEndpoints` is given). Default: none. */
   readonly privateLinkGroups?: readonly PrivateLinkGroup[];
+  /** Resources every child created here waits for (a target that takes one operation at a time). Default: none. */
+  readonly dependsOn?: readonly pulumi.Input<pulumi.Resource>[];
+}
+
+/** A private endpoint and the DNS zone group that makes its name resolve: the endpoint is usable once both exist. */
+export interface PrivateEndpointChildren {
+  readonly endpoint: azure.network.PrivateEndpoint;
+  readonly dnsZoneGroup: azure.network.PrivateDnsZoneGroup;
+}
+
+/** What attachCrossCutting created, for callers that must order other resources after it. */
+export interface CrossCuttingChildren {
+  readonly diagnosticSetting?: azure.monitor.DiagnosticSetting;
+  readonly lock?: azure.authorization.ManagementLockByScope;
+  readonly privateEndpoints: readonly PrivateEndpointChildren[];
 }
 
 /** Per component: the target its `roleAssignments` went to (a second target is a plumbing bug, refused). */
@@ -79,8 +94,8 @@ export function attachCrossCutting(
   placement: PlacementArgs,
   target: Target,
   args: CrossCuttingArgs,
-): void {
-  const opts = { parent };
+): CrossCuttingChildren {
+  const opts = { parent, ...(target.dependsOn ? { dependsOn: [...target.dependsOn] } : {}) };
   if ((args.roleAssignments ?? []).length > 0) {
     const first = roleAssignmentTarget.get(parent);
     if (first !== undefined && first !== target.purpose) {
@@ -91,11 +106,14 @@ export function attachCrossCutting(
     }
     roleAssignmentTarget.set(parent, target.purpose);
   }
+  let diagnostic: azure.monitor.DiagnosticSetting | undefined;
+  let lock: azure.authorization.ManagementLockByScope | undefined;
+  const privateEndpoints: PrivateEndpointChildren[] = [];
   if (args.diagnostics && target.diagnostics) {
-    diagnosticSetting(`${name}-${target.purpose}-diag`, target.id, args.diagnostics.workspaceId, target.diagnostics, opts);
+    diagnostic = diagnosticSetting(`${name}-${target.purpose}-diag`, target.id, args.diagnostics.workspaceId, target.diagnostics, opts);
   }
   if (args.lock) {
-    new azure.authorization.ManagementLockByScope(
+    lock = new azure.authorization.ManagementLockByScope(
       `${name}-${target.purpose}-lock`,
       {
         scope: target.id,
@@ -108,9 +126,10 @@ export function attachCrossCutting(
   }
   for (const group of target.privateLinkGroups ?? []) {
     if (!args.privateEndpoints) break;
-    privateEndpoint(`${name}-${target.purpose}-${group.toLowerCase()}`, placement, target, group, args.privateEndpoints, opts);
+    privateEndpoints.push(privateEndpoint(`${name}-${target.purpose}-${group.toLowerCase()}`, placement, target, group, args.privateEndpoints, opts));
   }
   roleAssignments(parent, `${name}-${target.purpose}`, target.id, args.roleAssignments ?? []);
+  return { ...(diagnostic ? { diagnosticSetting: diagnostic } : {}), ...(lock ? { lock } : {}), privateEndpoints };
 }
 
 /**
@@ -200,7 +219,7 @@ function privateEndpoint(
   group: PrivateLinkGroup,
   where: PrivateEndpointPlacement,
   opts: pulumi.CustomResourceOptions,
-): azure.network.PrivateEndpoint {
+): PrivateEndpointChildren {
   const zoneName = PRIVATE_DNS_ZONES[group];
   const zoneId = where.dnsZoneIds[zoneName];
   if (zoneId === undefined) throw new pulumi.ResourceError(`private endpoint ${name}: no private DNS zone ${zoneName} for group ${group}`, opts.parent);
@@ -217,7 +236,7 @@ function privateEndpoint(
     },
     opts,
   );
-  new azure.network.PrivateDnsZoneGroup(
+  const dnsZoneGroup = new azure.network.PrivateDnsZoneGroup(
     `${name}-dns`,
     {
       privateDnsZoneGroupName: "default",
@@ -227,5 +246,5 @@ function privateEndpoint(
     },
     opts,
   );
-  return endpoint;
+  return { endpoint, dnsZoneGroup };
 }

@@ -173,8 +173,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
         ...config.backup,
-        lake: this.dataLake,
-        postgres: { server: this.orchestrator.postgresServer, resourceGroupId: this.resourceGroup.id },
+        postgres: { server: this.orchestrator.postgresServer, resourceGroupId: this.resourceGroup.id, after: [this.orchestrator.postgresSettled] },
       },
       { parent: this },
     );

@@ -1,9 +1,11 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { DATASOURCE, LAKE_MIN_RETENTION_DAYS, lakePolicy, postgresPolicy } from "./policies";
+import { BackupPolicyError, DATASOURCE, postgresPolicy } from "./policies";
 import type { CoreOutputs } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import { assignRole } from "../identity/roles";
+import * as time from "@pulumiverse/time";
+import { RBAC_PROPAGATION } from "../orchestrator";
 import { type RoleName } from "../../contracts/roles";
 
 /** A resource the vault protects: Azure Backup needs its ID, name and region (same region as the vault). */
@@ -28,18 +30,30 @@ export interface BackupVaultSettings {
   readonly retentionDays: number;
 }
 
+/**
+ * No `lake` argument: vaulted ADLS Gen2 backup is not available to this platform (region, redundancy and API; the
+ * evidence is on ADLS_VAULTED_BACKUP in ./policies.ts).
+ */
 export interface BackupArgs extends PlacementArgs, CrossCuttingArgs, BackupVaultSettings {
-  /** The ADLS Gen2 lake account (the DataLake component): every one of its filesystems is backed up. Default: none. */
-  readonly lake?: ProtectedResource & { readonly filesystemNames: readonly string[] };
-  /** The Prefect Postgres flexible server and the ID of the resource group holding it. Default: none. */
-  readonly postgres?: { readonly server: ProtectedResource; readonly resourceGroupId: pulumi.Input<string> };
+  /**
+   * The Prefect Postgres flexible server, the ID of the resource group holding it, and the last write to the server
+   * its owner makes (`after`): configuring protection is one more operation on the server, which takes one at a
+   * time (ServerBusy otherwise; see components/orchestrator/postgres.ts). Default: none.
+   */
+  readonly postgres?: {
+    readonly server: ProtectedResource;
+    readonly resourceGroupId: pulumi.Input<string>;
+    /** Default: none. */
+    readonly after?: readonly pulumi.Resource[];
+  };
 }
 
 /**
  * The environment's Data Protection backup vault: redundancy, immutability and soft delete per environment, a system
- * identity holding exactly the roles Azure Backup needs on what it protects, one policy per data-source kind and the
- * backup instances for the lake and the Prefect Postgres. An instance is only registered after its roles exist:
- * Azure Backup validates the vault identity's permissions when the instance is created.
+ * identity holding exactly the roles Azure Backup needs on what it protects, the long-term-retention policy and the
+ * backup instance of the Prefect Postgres. An instance is only registered after its roles exist: Azure Backup
+ * validates the vault identity's permissions when the instance is created. The lake is not backed up into the vault
+ * (ADLS_VAULTED_BACKUP in ./policies.ts says why).
  */
 export class Backup extends pulumi.ComponentResource implements CoreOutputs {
   readonly vault: azure.dataprotection.BackupVault;
@@ -55,9 +69,7 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
   constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:backup:Backup", name, {}, opts);
     // Checked before any child exists, so a bad retention registers nothing (the config schema has the same floor).
-    if (args.lake && args.retentionDays < LAKE_MIN_RETENTION_DAYS) {
-      throw new pulumi.ResourceError(`retentionDays ${args.retentionDays} is below the ${LAKE_MIN_RETENTION_DAYS} days vaulted lake backup needs`, this);
-    }
+    const postgresPolicyProperties = args.postgres ? policyOrError(() => postgresPolicy(args.retentionDays), this) : undefined;
     this.componentName = name;
     this.args = args;
     if (args.crossRegionRestore && args.redundancy !== "GeoRedundant") {
@@ -101,28 +113,27 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
       diagnostics: { logs: "allLogs", metrics: true },
     }, args);
 
-    if (args.lake) this.protectLake(args.lake);
-    if (args.postgres) this.protectPostgres(args.postgres);
+    if (args.postgres && postgresPolicyProperties) this.protectPostgres(args.postgres, postgresPolicyProperties);
 
     this.registerOutputs({ id: this.id, name: this.name, location: this.location, principalId: this.principalId });
   }
 
-  private protectLake(lake: NonNullable<BackupArgs["lake"]>): void {
-    const role = this.grant("lake", lake.id, "Storage Account Backup Contributor", "Backup vault: vaulted backup of the lake's containers");
-    const policy = this.policy("lake", lakePolicy(this.args.retentionDays));
-    this.instance("lake", lake, DATASOURCE.lake, policy, [role], {
-      backupDatasourceParametersList: [{ objectType: "BlobBackupDatasourceParameters", containersList: [...lake.filesystemNames] }],
-    });
-  }
-
-  private protectPostgres({ server, resourceGroupId }: NonNullable<BackupArgs["postgres"]>): void {
+  private protectPostgres({ server, resourceGroupId, after }: NonNullable<BackupArgs["postgres"]>, properties: azure.types.input.dataprotection.BackupPolicyArgs): void {
     const roles = [
       this.grant("psql", server.id, "PostgreSQL Flexible Server Long Term Retention Backup Role", "Backup vault: long-term retention backups of the Prefect database"),
       // Azure Backup reads the server's resource group to discover the server (its PG-flex manifest lists Reader there).
       this.grant("psql-rg", resourceGroupId, "Reader", "Backup vault: discover the Prefect Postgres server for long-term retention backup"),
     ];
-    const policy = this.policy("psql", postgresPolicy(this.args.retentionDays));
-    this.instance("psql", server, DATASOURCE.postgres, policy, roles);
+    const policy = this.policy("psql", properties);
+    // Azure Backup checks the vault identity's roles when the instance is created, and a new role assignment can take
+    // up to 10 minutes to take effect (RBAC_PROPAGATION, components/orchestrator/index.ts, cites it): wait that long
+    // after the grants, once (the Sleep re-arms only when a grant is replaced).
+    const propagated = new time.Sleep(
+      `${this.componentName}-psql-rbac-propagation`,
+      { createDuration: RBAC_PROPAGATION, triggers: pulumi.all(roles.map((r) => r.id)).apply((ids) => Object.fromEntries(ids.map((id, i) => [`grant${i}`, id]))) },
+      { parent: this, dependsOn: roles },
+    );
+    this.instance("psql", server, DATASOURCE.postgres, policy, [...roles, propagated, ...(after ?? [])]);
   }
 
   private grant(purpose: string, scope: pulumi.Input<string>, role: RoleName, description: string): azure.authorization.RoleAssignment {
@@ -152,8 +163,7 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
     target: ProtectedResource,
     kind: { datasourceType: string; resourceType: string },
     policy: azure.dataprotection.BackupPolicy,
-    roles: pulumi.Resource[],
-    policyParameters?: azure.types.input.dataprotection.PolicyParametersArgs,
+    waitFor: pulumi.Resource[],
   ): void {
     const datasource = {
       resourceID: target.id,
@@ -174,12 +184,22 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
           friendlyName: target.name,
           dataSourceInfo: { ...datasource, objectType: "Datasource" },
           dataSourceSetInfo: { ...datasource, objectType: "DatasourceSet" },
-          policyInfo: { policyId: policy.id, ...(policyParameters ? { policyParameters } : {}) },
+          policyInfo: { policyId: policy.id },
         },
         tags: this.args.tags,
       },
       // The vault validates its own permissions on the data source when the instance is created.
-      { parent: this, dependsOn: roles, protect: this.args.protect },
+      { parent: this, dependsOn: waitFor, protect: this.args.protect },
     );
+  }
+}
+
+/** A policy Azure Backup would refuse, reported on the component before anything is registered. */
+function policyOrError<T>(build: () => T, owner: pulumi.Resource): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof BackupPolicyError) throw new pulumi.ResourceError(err.message, owner);
+    throw err;
   }
 }

@@ -2,21 +2,41 @@ import type * as azure from "@pulumi/azure-native";
 
 type PolicyProperties = azure.types.input.dataprotection.BackupPolicyArgs;
 
-/** Data-source types as Azure Backup names them (policy `datasourceTypes`, instance `datasourceType`). */
+/**
+ * Data-source types as Azure Backup names them (policy `datasourceTypes`, instance `datasourceType`).
+ *
+ * No entry for the lake (`Microsoft.Storage/storageAccounts/adlsBlobServices`): vaulted backup of ADLS Gen2 is not
+ * deployed, see ADLS_VAULTED_BACKUP below for the evidence.
+ */
 export const DATASOURCE = {
-  /** Vaulted backup of an ADLS Gen2 (HNS) account: operational blob backup does not support HNS accounts. */
-  lake: { datasourceType: "Microsoft.Storage/storageAccounts/adlsBlobServices", resourceType: "Microsoft.Storage/storageAccounts" },
   postgres: { datasourceType: "Microsoft.DBforPostgreSQL/flexibleServers", resourceType: "Microsoft.DBforPostgreSQL/flexibleServers" },
 } as const;
 
 /**
- * ADLS vaulted backup keeps daily recovery points 7-3650 days. Microsoft's ADLS vaulted backup support matrix
- * (https://learn.microsoft.com/azure/backup/azure-data-lake-storage-backup-support-matrix, preview) lists no retention
- * range; 7 days is the floor this platform relies on, 3650 the 10-year vault maximum Azure Backup documents for blobs.
- * The Postgres long-term-retention policy sets no floor of its own, so this is the floor of the one `retentionDays`
- * both policies share: stacks/config/schema.ts bounds `dataplatform:backup.retentionDays` with it.
+ * Why the lake has no vaulted backup (checked 2026-12-02), so nobody re-adds it without these three answers changing:
+ *  1. Regions: "Vaulted backups of Azure Data Lake Storage are available in the following regions: France South, India
+ *     West, West Central US, East Asia, India Central" (limited preview, enrolment by form) — every stack here is in
+ *     westeurope. https://learn.microsoft.com/azure/backup/azure-data-lake-storage-backup-support-matrix
+ *     (MicrosoftDocs/azure-docs articles/backup/azure-data-lake-storage-backup-support-matrix.md).
+ *  2. Redundancy: the same matrix supports LRS, ZRS and GRS storage accounts; prod's lake is GZRS.
+ *  3. API: the instance needs `AdlsBlobBackupDatasourceParameters`, which exists from api-version 2025-07-01
+ *     (Azure/azure-rest-api-specs dataprotection stable/2025-07-01 example
+ *     PutBackupInstance_ADLSBlobBackupDatasourceParameters.json); azure-native 3.28 pins
+ *     `dataprotection.BackupInstance` to 2025-01-01 (node_modules/@pulumi/azure-native/dataprotection/backupInstance.d.ts,
+ *     "Uses Azure REST API version 2025-01-01"), whose `backupDatasourceParametersList` accepts only Blob and Kubernetes
+ *     parameters, and v3 ships no per-version modules (only `pulumi package add` local SDKs).
+ * What protects the lake instead: blob and container soft delete plus GZRS in prod (DataLake component); HNS accounts
+ * support neither versioning nor point-in-time restore, so there is no recovery from a logical overwrite: an accepted gap.
  */
-export const LAKE_MIN_RETENTION_DAYS = 7;
+export const ADLS_VAULTED_BACKUP = "not deployed: no supported region (westeurope), no GZRS, and no typed API in azure-native 3.28" as const;
+
+/**
+ * Floor of `dataplatform:backup.retentionDays` (stacks/config/schema.ts bounds it with this), kept at the 7 days the
+ * schema accepted before; `postgresPolicy` refuses less, so no accepted config value fails mid-deployment.
+ */
+export const MIN_RETENTION_DAYS = 7;
+/** @deprecated The lake policy is gone; stacks/config/schema.ts still imports this name. Use MIN_RETENTION_DAYS. */
+export const LAKE_MIN_RETENTION_DAYS = MIN_RETENTION_DAYS;
 
 /**
  * A policy Azure Backup would reject. The policy builders own no resource, so they throw this and leave it to the
@@ -62,20 +82,11 @@ function scheduledRule(name: string, backupType: string, interval: "P1D" | "P1W"
   };
 }
 
-/** Daily vaulted (Discrete) backup of the lake's containers, kept `retentionDays` in the vault. */
-export function lakePolicy(retentionDays: number): PolicyProperties {
-  if (retentionDays < LAKE_MIN_RETENTION_DAYS) {
-    throw new BackupPolicyError(`backup: lake retention ${retentionDays} d is below the ${LAKE_MIN_RETENTION_DAYS} d ADLS vaulted backup allows`);
-  }
-  return {
-    objectType: "BackupPolicy",
-    datasourceTypes: [DATASOURCE.lake.datasourceType],
-    policyRules: [scheduledRule("BackupDaily", "Discrete", "P1D"), retentionRule(retentionDays)],
-  };
-}
-
 /** Weekly full long-term-retention backup of the Postgres flexible server (beyond its own 7-35 d PITR window). */
 export function postgresPolicy(retentionDays: number): PolicyProperties {
+  if (retentionDays < MIN_RETENTION_DAYS) {
+    throw new BackupPolicyError(`backup: Postgres retention ${retentionDays} d is below the platform's ${MIN_RETENTION_DAYS} d floor`);
+  }
   return {
     objectType: "BackupPolicy",
     datasourceTypes: [DATASOURCE.postgres.datasourceType],

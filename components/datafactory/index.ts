@@ -19,7 +19,14 @@ export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
   readonly synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
 }
 
-/** The Data Factory API version that knows `managedVirtualNetworks` (azure-native 3.x has no typed resource for it). */
+/**
+ * The Data Factory API version that knows `managedVirtualNetworks`. azure-native 3.28 has no typed resource for it
+ * (no `datafactory.ManagedVirtualNetwork`; `pulumi package add` would not make one either): its code generator turns
+ * a PUT+GET path into a resource only when the path also has a DELETE or a default state
+ * (pulumi/pulumi-azure-native provider/pkg/openapi/discover.go, `typeName != "" && (hasDelete || defaultState != nil)`),
+ * and ManagedVirtualNetworks has CreateOrUpdate, Get and ListByFactory only (Azure/azure-rest-api-specs
+ * specification/datafactory/resource-manager/Microsoft.DataFactory/stable/2018-06-01). Hence the generic resource.
+ */
 const DATA_FACTORY_API_VERSION = "2018-06-01";
 const MANAGED_VNET = "default";
 
@@ -73,7 +80,16 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
         apiVersion: DATA_FACTORY_API_VERSION,
         properties: {},
       },
-      { parent: this },
+      {
+        parent: this,
+        // Every property of a managed VNet is read-only (`vNetId`, `alias`: entityTypes/ManagedVirtualNetwork.json in
+        // the same spec) and the generic resource's `properties` is untyped, so a refresh copies what Azure returns into
+        // state and the next `up` "updates" it back to {}: a diff forever, on a resource nothing can change. Ignoring
+        // `properties` ends it without hiding anything settable.
+        ignoreChanges: ["properties"],
+        // There is no DELETE for it: it goes with its factory. Removing it from the program must not fail on a 405.
+        retainOnDelete: true,
+      },
     );
 
     this.integrationRuntimeName = args.naming.name("dataFactoryIntegrationRuntime", "managed");

@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 import { type CoreOutputs, locationOf } from "../core-outputs";
-import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
+import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs, type PrivateEndpointChildren } from "../cross-cutting";
 import { type KeyRotationSettings, rotationProblems } from "./rotation";
 import { namingViolation } from "../naming/rules";
 import { unixSeconds } from "../../lib/dates";
@@ -47,6 +47,12 @@ export interface KeyVaultRef {
   /** `https://<vault>.vault.azure.net/` */
   readonly uri: pulumi.Input<string>;
   readonly resourceGroupName: pulumi.Input<string>;
+  /**
+   * What a reader inside the VNet must wait for before it can reach the data plane: the vault's private endpoints and
+   * their DNS zone groups (public access is off, so `<vault>.vault.azure.net` must resolve to the private IP).
+   * Default: none (a vault without private endpoints).
+   */
+  readonly dataPlaneReady?: readonly pulumi.Resource[];
   secret(secretName: string, spec: SecretSpec, owner?: SecretOwner): azure.keyvault.Secret;
 }
 
@@ -76,6 +82,9 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
   readonly uri: pulumi.Output<string>;
   readonly resourceGroupName: pulumi.Output<string>;
   readonly keys: Record<string, azure.keyvault.Key> = {};
+  /** The vault's private endpoints (group `vault`) with their DNS zone groups. */
+  readonly privateEndpoints: readonly PrivateEndpointChildren[];
+  readonly dataPlaneReady: readonly pulumi.Resource[];
 
   private readonly componentName: string;
   private readonly placement: PlacementArgs;
@@ -119,12 +128,14 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
     this.uri = this.vault.properties.apply((p) => p.vaultUri ?? "");
     this.resourceGroupName = pulumi.output(args.resourceGroupName);
 
-    attachCrossCutting(this, name, args, {
+    const crossCutting = attachCrossCutting(this, name, args, {
       purpose: "vault",
       id: this.vault.id,
       diagnostics: { logs: "audit", metrics: true },
       privateLinkGroups: ["vault"],
     }, args);
+    this.privateEndpoints = crossCutting.privateEndpoints;
+    this.dataPlaneReady = this.privateEndpoints.flatMap((pe) => [pe.endpoint, pe.dnsZoneGroup]);
 
     for (const [keyName, spec] of Object.entries(args.keys ?? {})) {
       this.keys[keyName] = this.key(keyName, spec, args.protect);
@@ -162,10 +173,11 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
 
   private key(keyName: string, spec: KeySpec, protect: boolean | undefined): azure.keyvault.Key {
     checkName("keyVaultKey", keyName, this);
-    const { expiryDays, rotateBeforeExpiryDays, notifyBeforeExpiryDays } = spec.rotation;
+    const { expiryDays } = spec.rotation;
     // The first version's expiry, fixed at creation time and kept in state (a Date.now() here would diff every run).
     const firstExpiry = new time.Offset(`${this.componentName}-key-${keyName}-expiry`, { offsetDays: expiryDays }, { parent: this });
-    return new azure.keyvault.Key(
+    const rotationPolicy = keyRotationPolicy(spec.rotation);
+    const key = new azure.keyvault.Key(
       `${this.componentName}-key-${keyName}`,
       {
         resourceGroupName: this.placement.resourceGroupName,
@@ -177,24 +189,71 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
           ...(spec.curveName ? { curveName: spec.curveName } : {}),
           keyOps: [...spec.keyOps],
           attributes: { enabled: true, exportable: false, expires: firstExpiry.unix },
-          rotationPolicy: {
-            attributes: { expiryTime: `P${expiryDays}D` },
-            lifetimeActions: [
-              { trigger: { timeBeforeExpiry: `P${rotateBeforeExpiryDays}D` }, action: { type: "rotate" } },
-              { trigger: { timeBeforeExpiry: `P${notifyBeforeExpiryDays}D` }, action: { type: "notify" } },
-            ],
-          },
+          rotationPolicy,
         },
       },
       {
         parent: this,
         protect,
-        // ARM creates only the first version and never updates a key; after Key Vault rotates it, the current
-        // version's attributes differ from the first one's. Rotation is Key Vault's job, not a Pulumi diff.
-        ignoreChanges: ["properties.attributes"],
+        // ARM writes a key once: "Creates the first version of a new key if it does not exist. If it already exists,
+        // then the existing key is returned without any write operations being performed. This API does not create
+        // subsequent versions, and does not update existing keys." (Keys_CreateIfNotExist, Azure/azure-rest-api-specs
+        // specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json, the API version
+        // azure-native 3.28's keyvault.Key uses). A diff on `properties` is therefore a PUT that changes nothing
+        // (a changed rotation policy, key ops or size) and, after Key Vault rotates the key, refresh copies the new
+        // version's attributes into state: both are ignored here, and a configured policy that differs from the one
+        // Azure reports is a warning that says how to apply it (below). Replacing the key is no way out either:
+        // purge protection keeps the deleted name, and deletion goes through the (private) data plane.
+        ignoreChanges: ["properties"],
       },
     );
+    key.rotationPolicy.apply((actual) => {
+      const drift = rotationPolicyDrift(rotationPolicy, actual);
+      if (drift) {
+        pulumi.log.warn(
+          `KeyVault: key ${keyName}: the rotation policy in Azure (${drift.actual}) is not the configured one (${drift.wanted}); ` +
+            "ARM never updates an existing key, so apply it on the vault's data plane from inside the VNet " +
+            `(az keyvault key rotation-policy update --vault-name <vault> --name ${keyName} --value <policy.json>)`,
+          this,
+        );
+      }
+    });
+    return key;
   }
+}
+
+/** The rotation policy ARM sets on a key's first version (ISO 8601 periods built from the settings). */
+export function keyRotationPolicy(r: KeyRotationSettings) {
+  return {
+    attributes: { expiryTime: `P${r.expiryDays}D` },
+    lifetimeActions: [
+      { trigger: { timeBeforeExpiry: `P${r.rotateBeforeExpiryDays}D` }, action: { type: "rotate" as const } },
+      { trigger: { timeBeforeExpiry: `P${r.notifyBeforeExpiryDays}D` }, action: { type: "notify" as const } },
+    ],
+  };
+}
+
+interface PolicyShape {
+  readonly attributes?: { readonly expiryTime?: string };
+  readonly lifetimeActions?: readonly { readonly trigger?: { readonly timeAfterCreate?: string; readonly timeBeforeExpiry?: string }; readonly action?: { readonly type?: string } }[];
+}
+
+/**
+ * How the policy Azure reports differs from the configured one, or undefined when it does not (or Azure reports
+ * none, e.g. in preview). Compared as Key Vault compares them: action types ignoring case ("Rotate" = "rotate"),
+ * actions in any order, read-only timestamps (`created`, `updated`) ignored.
+ */
+export function rotationPolicyDrift(wanted: PolicyShape, actual: PolicyShape | undefined): { wanted: string; actual: string } | undefined {
+  if (!actual) return undefined;
+  const canon = (p: PolicyShape) =>
+    [
+      `expiry ${p.attributes?.expiryTime ?? "none"}`,
+      ...(p.lifetimeActions ?? [])
+        .map((a) => `${(a.action?.type ?? "?").toLowerCase()} ${a.trigger?.timeBeforeExpiry ? `${a.trigger.timeBeforeExpiry} before expiry` : `${a.trigger?.timeAfterCreate ?? "?"} after create`}`)
+        .sort(),
+    ].join(", ");
+  const [w, a] = [canon(wanted), canon(actual)];
+  return w === a ? undefined : { wanted: w, actual: a };
 }
 
 function checkName(kind: "keyVaultKey" | "keyVaultSecret", name: string, vault: pulumi.Resource): void {

@@ -130,7 +130,7 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
       { resourceGroupName: args.resourceGroupName, privateZoneName: zone, location: "global", tags: args.tags },
       { parent: this },
     );
-    new azure.privatedns.VirtualNetworkLink(
+    const link = new azure.privatedns.VirtualNetworkLink(
       `${name}-dns-${slug}-link`,
       {
         resourceGroupName: args.resourceGroupName,
@@ -143,6 +143,9 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
       },
       { parent: this },
     );
-    return privateZone.id;
+    // The zone's ID as an Output that also waits for its VNet link: a record written into the zone (private endpoint
+    // DNS zone groups) resolves inside the VNet only once the zone is linked, so whoever waits for a zone group built
+    // from this ID waits for the link too (fresh-deploy ordering, issue 9 i).
+    return pulumi.all([privateZone.id, link.id]).apply(([id]) => id);
   }
 }

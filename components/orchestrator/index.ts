@@ -20,6 +20,16 @@ import { tryParseResourceId } from "../../lib/resource-id";
 
 export type { ManagedIdentityRef } from "./apps";
 
+/**
+ * How long an app waits after its identity's Key Vault grant before Container Apps reads its Key Vault references.
+ * "When you assign roles or remove role assignments, it can take up to 10 minutes for changes to take effect."
+ * (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting, "Role assignment changes are not being
+ * detected"; MicrosoftDocs/azure-docs articles/role-based-access-control/troubleshooting.md). The documented bound,
+ * not a guess below it: a Container App whose secret read is refused fails its create. Paid once per grant: the
+ * Sleep replaces (and waits again) only when a grant it follows is replaced.
+ */
+export const RBAC_PROPAGATION = "10m";
+
 /** Key Vault secret holding Prefect's basic-auth string (`user:password`), shared by server, worker and gateway. */
 const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
 
@@ -51,6 +61,8 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
   readonly name: pulumi.Output<string>;
   readonly location: pulumi.Output<string>;
   readonly postgresServer: azure.dbforpostgresql.Server;
+  /** The last write to the Postgres server (its lock or diagnostics): other writers to the server wait for it. */
+  readonly postgresSettled: pulumi.Resource;
   readonly serverApp: azure.app.ContainerApp;
   readonly workerApp: azure.app.ContainerApp;
   connectorApp?: azure.app.ContainerApp;
@@ -85,12 +97,17 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       administrator: { objectId: serverIdentity.principalId, principalName: serverIdentityName },
     });
     this.postgresServer = postgres.server;
+    this.postgresSettled = postgres.settled;
 
     const auth = this.apiAuth(name, args);
     this.apiAuthString = auth.value;
     this.apiAuthSecret = auth.secret;
     const authStringSecretUrl = secretUrl(args.keyVault.uri, API_AUTH_SECRET_NAME);
 
+    // Container Apps reads Key Vault references at create, with the app's identity, through the vault's private
+    // endpoint: each app waits for its secret, its identity's grant plus RBAC propagation, and the vault's private
+    // endpoint DNS zone group (without which the vault's name does not resolve to the private IP).
+    const grantsPropagated = rbacPropagation(this, `${name}-kv-rbac-propagation`, args.identityGrants ?? []);
     const ctx = (extra: readonly pulumi.Input<pulumi.Resource>[]): AppContext => ({
       parent: this,
       name,
@@ -98,7 +115,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       environmentId: this.environment.id,
       tags: args.tags,
       diagnostics: args.diagnostics,
-      dependsOn: [auth.secret, ...(args.identityGrants ?? []), ...extra],
+      dependsOn: [auth.secret, ...(args.identityGrants ?? []), ...(grantsPropagated ? [grantsPropagated] : []), ...(args.keyVault.dataPlaneReady ?? []), ...extra],
     });
     const { serverMinReplicas, workerMinReplicas, maxReplicas } = args.containerApps;
 
@@ -194,13 +211,25 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       { parent: this },
     );
     const replicas = this.args.containerApps.serverMinReplicas;
-    this.connectorApp = connectorApp(this.appContext([grant]), {
+    const propagated = rbacPropagation(this, `${name}-tunnel-rbac-propagation`, [grant]);
+    this.connectorApp = connectorApp(this.appContext([grant, ...(propagated ? [propagated] : [])]), {
       identity: { id: identity.id, principalId: identity.principalId, clientId: identity.clientId },
       tunnelTokenSecretUrl: tunnelTokenSecretUri,
       scale: { minReplicas: replicas, maxReplicas: replicas },
     });
     return this.connectorApp;
   }
+}
+
+/**
+ * A `time.Sleep` of RBAC_PROPAGATION after `grants` (none without grants). Its triggers are the grants' IDs, so a
+ * replaced grant replaces the Sleep and the apps after it wait again; an unchanged grant never waits twice.
+ */
+function rbacPropagation(parent: pulumi.Resource, name: string, grants: readonly pulumi.Input<pulumi.Resource>[]): time.Sleep | undefined {
+  if (grants.length === 0) return undefined;
+  const ids = pulumi.all(grants.map((g) => pulumi.output(g).apply((r) => (pulumi.CustomResource.isInstance(r) ? r.id : r.urn))));
+  const triggers = ids.apply((list) => Object.fromEntries(list.map((id, i) => [`grant${i}`, id])));
+  return new time.Sleep(name, { createDuration: RBAC_PROPAGATION, triggers }, { parent, dependsOn: [...grants] });
 }
 
 /** Versionless Key Vault secret URL: Container Apps then follows new versions (it re-reads within 30 minutes). */

@@ -31,8 +31,10 @@ export interface PostgresArgs extends PlacementArgs, CrossCuttingArgs {
 export interface PrefectPostgres {
   readonly server: azure.dbforpostgresql.Server;
   readonly database: azure.dbforpostgresql.Database;
-  /** Everything the Prefect server must wait for before it connects (admin, extensions, database). */
+  /** Everything the Prefect server must wait for before it connects (private endpoint, admin, extensions, database). */
   readonly ready: readonly pulumi.Resource[];
+  /** The last write to the server in the chain (lock, else diagnostics, else database): later writers wait for it. */
+  readonly settled: pulumi.Resource;
 }
 
 /**
@@ -66,14 +68,19 @@ export function prefectPostgres(parent: pulumi.Resource, name: string, args: Pos
     { parent, protect: args.protect },
   );
 
-  attachCrossCutting(parent, name, args, {
+  // A flexible server takes one operation at a time and answers a concurrent one with "Server '<name>' is busy with
+  // another operation. Please try again later. (Code: ServerBusy)" (e.g. Azure/bicep-registry-modules#4451, hit by
+  // a configuration next to other writes). So every write to the server is chained, one after the other:
+  // private endpoint (its connection is a write on the server) → Entra admin → azure.extensions → database →
+  // diagnostic setting → lock. The same attachCrossCutting children and names as before, created in three calls so
+  // each can wait for the previous step.
+  const { privateEndpoints } = attachCrossCutting(parent, name, args, {
     purpose: "psql",
     id: server.id,
-    diagnostics: { logs: "allLogs", metrics: true },
     privateLinkGroups: ["postgresqlServer"],
-  }, { diagnostics: args.diagnostics, lock: args.lock, privateEndpoints: args.privateEndpoints });
+  }, { ...(args.privateEndpoints ? { privateEndpoints: args.privateEndpoints } : {}) });
+  const endpointReady = privateEndpoints.flatMap((pe) => [pe.endpoint, pe.dnsZoneGroup]);
 
-  // A flexible server accepts one configuration change at a time: the children below are chained, not parallel.
   const admin = new azure.dbforpostgresql.AdministratorsMicrosoftEntra(
     `${name}-psql-admin`,
     {
@@ -84,7 +91,7 @@ export function prefectPostgres(parent: pulumi.Resource, name: string, args: Pos
       principalType: "ServicePrincipal",
       tenantId: args.tenantId,
     },
-    { parent },
+    { parent, dependsOn: endpointReady },
   );
   const extensions = new azure.dbforpostgresql.Configuration(
     `${name}-psql-extensions`,
@@ -108,5 +115,17 @@ export function prefectPostgres(parent: pulumi.Resource, name: string, args: Pos
     },
     { parent, dependsOn: [extensions], protect: args.protect },
   );
-  return { server, database, ready: [admin, extensions, database] };
+  const { diagnosticSetting } = attachCrossCutting(parent, name, args, {
+    purpose: "psql",
+    id: server.id,
+    diagnostics: { logs: "allLogs", metrics: true },
+    dependsOn: [database],
+  }, { ...(args.diagnostics ? { diagnostics: args.diagnostics } : {}) });
+  const afterDiagnostics = diagnosticSetting ?? database;
+  const { lock } = attachCrossCutting(parent, name, args, {
+    purpose: "psql",
+    id: server.id,
+    dependsOn: [afterDiagnostics],
+  }, { ...(args.lock ? { lock: args.lock } : {}) });
+  return { server, database, ready: [...endpointReady, admin, extensions, database], settled: lock ?? afterDiagnostics };
 }

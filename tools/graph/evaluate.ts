@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { MOCK_INVOKES, mockState } from "./mock-state";
+import { stateKey } from "./round-trip";
 import { unwrap } from "./secrets";
 import { PROJECT_ROOT } from "./stack-config";
 import type { EvaluationResult, Graph, GraphResource } from "./types";
@@ -13,6 +14,11 @@ export interface EvaluateOptions {
   /** Flat `namespace:key` → string config, as `readStackConfig` returns it. */
   config: Record<string, string>;
   programPath?: string;
+  /**
+   * What the mocks answer for a custom resource, keyed by `stateKey(type, name)` (round-trip.ts): the state Azure
+   * would return on refresh. Resources not in it get the usual mock state. Default: none.
+   */
+  state?: Record<string, { id?: string; outputs: Record<string, unknown> }>;
 }
 
 interface Request {
@@ -55,7 +61,10 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     {
       newResource(args) {
         if (!args.custom) return { id: undefined, state: {} };
-        return mockState(args.type, args.name, args.inputs);
+        // Always built: some mock states have side effects the mocked reads rely on (mock-private-link.ts).
+        const mocked = mockState(args.type, args.name, args.inputs);
+        const known = options.state?.[stateKey(args.type, args.name)];
+        return known ? { id: known.id ?? mocked.id, state: known.outputs } : mocked;
       },
       call(args) {
         invokes.push({ token: args.token, inputs: args.inputs });
@@ -93,6 +102,11 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     registerOutputs(req, callback);
   };
 
+  const warnings: string[] = [];
+  const logWarn = pulumi.log.warn;
+  (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => {
+    warnings.push(message);
+  };
   const logError = pulumi.log.error;
   (pulumi.log as { error: typeof pulumi.log.error }).error = async (message: string) => {
     errors.push(message);
@@ -108,13 +122,14 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   } finally {
     process.off("unhandledRejection", onRejection);
     (pulumi.log as { error: typeof pulumi.log.error }).error = logError;
+    (pulumi.log as { warn: typeof pulumi.log.warn }).warn = logWarn;
   }
 
   const program = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   if (errors.length > 0) return { ok: false, failure: { error: errors.join("\n"), resources: program } };
   return {
     ok: true,
-    graph: { project: options.project, stack: options.stack, resources, outputs: stackOutputs, secretOutputs, invokes },
+    graph: { project: options.project, stack: options.stack, resources, outputs: stackOutputs, secretOutputs, invokes, warnings },
   };
 }
 

@@ -6,8 +6,10 @@ import { join, normalize } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT, readProjectName, readStackConfig } from "./stack-config";
 import type { EvaluationResult, Graph } from "./types";
+import type { EvaluateOptions } from "./evaluate";
 
 export * from "./types";
+export { azureState, refreshDiffs, type AzureReadModel, type ResourceDiff } from "./round-trip";
 export { listStacks, readStackConfig, PROJECT_ROOT } from "./stack-config";
 
 const run = promisify(execFile);
@@ -26,6 +28,8 @@ export interface StackEvaluation {
   root?: string;
   /** Evaluate another Pulumi project in this checkout (e.g. `bootstrap/`): its directory and main file, relative to root. */
   project?: { dir: string; main: string };
+  /** The state the mocks answer for custom resources (the refresh round trip, round-trip.ts). Default: none. */
+  state?: EvaluateOptions["state"];
 }
 
 /**
@@ -38,7 +42,7 @@ export async function evaluateStack(stack: string, options: StackEvaluation = {}
   const config = options.config ?? readStackConfig(stack, projectRoot);
   const project = readProjectName(projectRoot);
   const programPath = options.project ? join(projectRoot, options.project.main) : join(root, "stacks", "index.ts");
-  const request = { project, stack, config, programPath };
+  const request = { project, stack, config, programPath, ...(options.state ? { state: options.state } : {}) };
   const key = createHash("sha256")
     .update(JSON.stringify(request))
     .update(sourceFingerprint(root, options.project))

@@ -134,6 +134,12 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
     const properties = { ...((wrapped ? input["value"] : input) as object), secretUri: uri, secretUriWithVersion: `${uri}/${mockUuid(id).replace(/-/g, "")}` };
     return { properties: wrapped ? { [SECRET_SIG]: SECRET_SIG_VALUE, value: properties } : properties };
   },
+  // azure-native flattens the key's `properties` into top-level outputs (x-ms-client-flatten in the keys.json spec).
+  "azure-native:keyvault:Key": (i) => {
+    const p = (i["properties"] ?? {}) as Record<string, unknown>;
+    const uri = `https://${String(i["vaultName"])}.vault.azure.net/keys/${String(i["keyName"])}`;
+    return { ...p, keyUri: uri, keyUriWithVersion: `${uri}/${mockUuid(uri).replace(/-/g, "")}` };
+  },
   "azuread:index/application:Application": (_i, id) => ({ clientId: mockUuid(`${id}#client`), objectId: id }),
   "azuread:index/servicePrincipal:ServicePrincipal": (_i, id) => ({ objectId: id }),
   // Stand-in for the client secret Entra generates: deterministic, recognisably fake, traceable through the graph.

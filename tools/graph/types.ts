@@ -33,6 +33,8 @@ export interface Graph {
   outputs: Record<string, unknown>;
   secretOutputs: string[];
   invokes: { token: string; inputs: Record<string, unknown> }[];
+  /** `pulumi.log.warn` messages the program logged (what `pulumi up` would print as warnings). */
+  warnings?: string[];
 }
 
 export interface EvaluationFailure {

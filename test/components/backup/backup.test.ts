@@ -91,62 +91,32 @@ describe("backup vault", () => {
 });
 
 describe("lake backup", () => {
-  it("backs up every lake filesystem daily into the vault, kept for the environment's retention", () => {
+  it("is not vaulted: no ADLS instance, no ADLS policy and no backup role on the lake (region, GZRS and API unsupported)", () => {
     for (const graph of graphs) {
-      const instance = instanceFor(graph, "Microsoft.Storage/storageAccounts/adlsBlobServices");
-      const p = instance.inputs["properties"] as Props;
-      const account = byId(graph, p["dataSourceInfo"]["resourceID"]);
-      assert.equal(account?.type, "azure-native:storage:StorageAccount", `${graph.stack}: protects the lake account`);
-      assert.equal(p["dataSourceSetInfo"]["resourceID"], account!.id);
-      const containers = ofType(graph, "azure-native:storage:BlobContainer")
-        .filter((c) => c.inputs["accountName"] === account!.inputs["accountName"])
-        .map((c) => c.inputs["containerName"])
-        .sort();
-      assert.ok(containers.length > 0);
-      const [parameters] = p["policyInfo"]["policyParameters"]["backupDatasourceParametersList"];
-      assert.equal(parameters.objectType, "BlobBackupDatasourceParameters");
-      assert.deepEqual([...parameters.containersList].sort(), containers, `${graph.stack}: every filesystem is protected`);
-
-      const policy = byId(graph, p["policyInfo"]["policyId"]);
-      assert.equal(policy?.type, T.backupPolicy);
-      const rules = (policy!.inputs["properties"] as Props)["policyRules"] as Props[];
-      const backup = rules.find((r) => r["objectType"] === "AzureBackupRule")!;
-      assert.equal(backup["dataStore"]["dataStoreType"], "VaultStore", "vaulted, not operational (HNS accounts)");
-      assert.match(backup["trigger"]["schedule"]["repeatingTimeIntervals"][0], /\/P1D$/);
-      const retention = rules.find((r) => r["objectType"] === "AzureRetentionRule" && r["isDefault"])!;
-      const days = Number(/^P(\d+)D$/.exec(retention["lifecycles"][0]["deleteAfter"]["duration"])![1]);
-      assert.ok(days >= 7, `${graph.stack}: ADLS vaulted backup keeps at least 7 days`);
+      const adls = "Microsoft.Storage/storageAccounts/adlsBlobServices";
+      const instances = ofType(graph, T.backupInstance).filter((i) => (i.inputs["properties"] as Props)["dataSourceInfo"]["datasourceType"] === adls);
+      assert.deepEqual(instances.map((i) => i.name), [], `${graph.stack}: an ADLS backup instance the service would refuse`);
+      const policies = ofType(graph, T.backupPolicy).filter((p) => ((p.inputs["properties"] as Props)["datasourceTypes"] as string[]).includes(adls));
+      assert.deepEqual(policies.map((p) => p.name), [], graph.stack);
+      const lakeRoles = ofType(graph, T.roleAssignment).filter((r) => roleGuid(r) === ROLE_CATALOGUE["Storage Account Backup Contributor"]);
+      assert.deepEqual(lakeRoles.map((r) => r.name), [], `${graph.stack}: the vault needs no role on the lake`);
     }
   });
 
+});
+
+describe("Postgres long-term retention backup", () => {
+  const PG = "Microsoft.DBforPostgreSQL/flexibleServers";
+
   it("keeps recovery points longer in prod than in dev", () => {
     const retention = (graph: Graph) => {
-      const policy = byId(graph, (instanceFor(graph, "Microsoft.Storage/storageAccounts/adlsBlobServices").inputs["properties"] as Props)["policyInfo"]["policyId"])!;
+      const policy = byId(graph, (instanceFor(graph, PG).inputs["properties"] as Props)["policyInfo"]["policyId"])!;
       const rules = (policy.inputs["properties"] as Props)["policyRules"] as Props[];
       return Number(/\d+/.exec(rules.find((r) => r["isDefault"])!["lifecycles"][0]["deleteAfter"]["duration"])![0]);
     };
     const by = Object.fromEntries(graphs.map((g) => [g.stack, retention(g)]));
     assert.ok(by["prod"]! > by["dev"]!, JSON.stringify(by));
   });
-
-  it("grants the vault's identity Storage Account Backup Contributor on the lake account, before the instance exists", () => {
-    for (const graph of graphs) {
-      const vault = theVault(graph);
-      const vaultPrincipal = (vault.outputs["identity"] as Props)["principalId"];
-      const instance = instanceFor(graph, "Microsoft.Storage/storageAccounts/adlsBlobServices");
-      const accountId = (instance.inputs["properties"] as Props)["dataSourceInfo"]["resourceID"];
-      const roles = awaitedRoles(graph, instance);
-      assert.equal(roles.length, 1, `${graph.stack}: the lake instance waits for its role assignment`);
-      assert.equal(roleGuid(roles[0]!), ROLE_CATALOGUE["Storage Account Backup Contributor"]);
-      assert.equal(roles[0]!.inputs["scope"], accountId, "scoped to the lake account only");
-      assert.equal(roles[0]!.inputs["principalId"], vaultPrincipal, "granted to the vault's own identity");
-      assert.equal(roles[0]!.inputs["principalType"], "ServicePrincipal");
-    }
-  });
-});
-
-describe("Postgres long-term retention backup", () => {
-  const PG = "Microsoft.DBforPostgreSQL/flexibleServers";
 
   it("protects the Prefect Postgres server with a weekly full backup into the vault", () => {
     for (const graph of graphs) {

@@ -38,7 +38,7 @@ function expectedArmMatrix(env: string): Row[] {
     ["adf-mi", "Key Vault Secrets User", "vault"],
     ["adf-mi", "Storage Blob Data Contributor", "fs:raw"],
     ["adf-mi", "Storage Blob Data Contributor", "fs:curated"],
-    ["backup-mi", "Storage Account Backup Contributor", "lake"],
+    // No Storage Account Backup Contributor on the lake: vaulted ADLS backup is not deployed (components/backup/policies.ts).
     ["backup-mi", "PostgreSQL Flexible Server Long Term Retention Backup Role", "postgres"],
     // Azure Backup for PostgreSQL flexible server discovers the server through Reader on its resource group.
     ["backup-mi", "Reader", "rg"],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { BackupPolicyError, lakePolicy } from "../../../components/backup/policies";
+import { BackupPolicyError, postgresPolicy } from "../../../components/backup/policies";
 import { configSchema } from "../../../stacks/config/schema";
 import { configProblems, stackConfigWith } from "../../support/stack-config";
 
@@ -119,9 +119,9 @@ describe("ranged config values", () => {
     assert.deepEqual(declaredBounds(configSchema).sort(), tested.sort());
   });
 
-  it("backup.retentionDays: the schema's minimum is the lake policy's, so no accepted value fails mid-deployment", () => {
-    assert.doesNotThrow(() => lakePolicy(7));
-    assert.throws(() => lakePolicy(6), (err) => err instanceof BackupPolicyError && /lake retention 6 d is below the 7 d/.test(err.message));
+  it("backup.retentionDays: the schema's minimum is the Postgres policy's, so no accepted value fails mid-deployment", () => {
+    assert.doesNotThrow(() => postgresPolicy(7));
+    assert.throws(() => postgresPolicy(6), (err) => err instanceof BackupPolicyError && /Postgres retention 6 d is below the platform's 7 d/.test(err.message));
   });
 
   it("name a bad map key by its map, with the rule it breaks", () => {
