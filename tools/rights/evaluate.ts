@@ -199,13 +199,13 @@ function evaluateOne(input: RightsInput, grants: Grant[], req: Requirement): Ver
       }
       const held = (input.access ?? CI_ACCESS)[role].graph.map((g) => g.name);
       const set = call.applicationPermissions.find((s) => s.every((p) => held.includes(p) && (p !== "Application.ReadWrite.OwnedBy" || call.ownedBySuffices)));
-      return set ? ok(`${set.join("+")}${set.includes("Application.ReadWrite.OwnedBy") ? " (the identity creates and so owns the object)" : ""}`) : no(`needs ${call.applicationPermissions.map((s) => s.join("+")).join(" | ")}; ${identityName(input.identity)} holds ${held.join(", ") || "no Graph application permission"}`);
+      return set ? ok(`${set.join("+")}${set.includes("Application.ReadWrite.OwnedBy") ? " (the identity creates and so owns the object)" : ""}`) : no(`${identityName(input.identity)} holds ${held.join(", ") || "no Graph application permission"}`);
     }
     case "cloudflare": {
       if (call.permissionGroups.length === 0) return ok("public endpoint");
       const held: readonly string[] = role === "admin" ? ADMIN_ACCESS.cloudflare : (input.access ?? CI_ACCESS)[role].cloudflare;
       const group = call.permissionGroups.find((g) => held.includes(g));
-      return group ? ok(`token permission group ${group}`) : no(`needs token permission group ${call.permissionGroups.join(" | ")}; the token has ${held.join(", ") || "none"}`);
+      return group ? ok(`token permission group ${group}`) : no(`the Cloudflare token has ${held.length ? held.join(", ") : "no permission group"}`);
     }
   }
 }
