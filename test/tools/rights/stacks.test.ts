@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
 import { type Graph, stackGraph } from "../../../tools/graph";
 import { missing, stackRights } from "../../../tools/rights";
-import { rightsSection } from "../../../tools/rights/report";
+import { rightsJson, rightsSection } from "../../../tools/rights/report";
 import { BOOTSTRAP_PROJECT, BOOTSTRAP_STACK } from "../../../tools/plan/deploy-rights";
 import { graphOf, STACKS } from "../../support/graphs";
 
@@ -20,6 +20,9 @@ describe.each(STACKS)("deploy rights of the real stack %s (Pulumi.<stack>.yaml)"
     const text = rightsSection(rights).join("\n");
     for (const who of [`plan-${stack}`, `deploy-${stack}`, "admin"]) assert.match(text, new RegExp(`^${who} — .*: \\d+ operations, \\d+ granted, \\d+ missing$`, "m"));
     assert.equal(text.split("\n").filter((l) => l.startsWith("- MISSING")).length, missing(rights).length, "every missing right is printed");
+    const json = rightsJson(rights);
+    assert.deepEqual(json.map((j) => j.identity), [`plan-${stack}`, `deploy-${stack}`, "admin"]);
+    assert.equal(json.flatMap((j) => j.missing).length, missing(rights).length, "--rights-json lists the same missing rights");
   });
 
   it("the admin's bootstrap run needs nothing the admin is not expected to hold", async () => {
