@@ -113,6 +113,9 @@ const cf = (path: string, write: string, read: string): TypeRights["operations"]
 
 const SYNAPSE_DEV = "{workspaceName}.dev.azuresynapse.net";
 const SYNAPSE_TARGET = { input: "synapseWorkspaceId", resourceType: T.synapseWorkspace } as const;
+/** Synapse RBAC: assignments are written by Synapse Administrator (or Synapse RBAC Administrator), read by any Synapse role. */
+const SYNAPSE_ADMINS = ["Synapse Administrator", "Synapse RBAC Administrator"] as const;
+const SYNAPSE_READERS = ["Synapse Administrator", "Synapse RBAC Administrator", "Synapse User"] as const;
 
 /** Everything that is not a plain azure-native ARM resource. */
 export const OTHER_RESOURCES: Readonly<Record<string, TypeRights>> = {
@@ -147,15 +150,23 @@ export const OTHER_RESOURCES: Readonly<Record<string, TypeRights>> = {
     },
     source: `${AZUREAD}/app_role_assignment.md; https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto`,
   },
-  // Classic provider: the Synapse access-control API on the workspace's dev endpoint, on every operation.
+  // Classic provider: the Synapse access-control API on the workspace's dev endpoint, on every operation (every
+  // argument is ForceNew: no update). Create lists role definitions and existing assignments before the PUT; read
+  // gets the assignment and its role definition. SDK jackofallops/kermit sdk/synapse/2020-08-01-preview.
   "azure:synapse/roleAssignment:RoleAssignment": {
     operations: {
-      create: [{ plane: "data-plane", method: "PUT", host: SYNAPSE_DEV, path: "/roleAssignments/{id}", apiVersion: "2020-12-01", target: SYNAPSE_TARGET, serviceRoles: ["Synapse Administrator", "Synapse RBAC Administrator"] }],
+      create: [
+        { plane: "data-plane", method: "GET", host: SYNAPSE_DEV, path: "/roleDefinitions", apiVersion: "2020-08-01-preview", target: SYNAPSE_TARGET, serviceRoles: SYNAPSE_READERS },
+        { plane: "data-plane", method: "PUT", host: SYNAPSE_DEV, path: "/roleAssignments/{uuid}", apiVersion: "2020-08-01-preview", target: SYNAPSE_TARGET, serviceRoles: SYNAPSE_ADMINS },
+      ],
       update: FORCE_NEW,
-      delete: [{ plane: "data-plane", method: "DELETE", host: SYNAPSE_DEV, path: "/roleAssignments/{id}", apiVersion: "2020-12-01", target: SYNAPSE_TARGET, serviceRoles: ["Synapse Administrator", "Synapse RBAC Administrator"] }],
-      read: [{ plane: "data-plane", method: "GET", host: SYNAPSE_DEV, path: "/roleAssignments/{id}", apiVersion: "2020-12-01", target: SYNAPSE_TARGET, serviceRoles: ["Synapse Administrator", "Synapse RBAC Administrator", "Synapse User"] }],
+      delete: [{ plane: "data-plane", method: "DELETE", host: SYNAPSE_DEV, path: "/roleAssignments/{id}", apiVersion: "2020-08-01-preview", target: SYNAPSE_TARGET, serviceRoles: SYNAPSE_ADMINS }],
+      read: [
+        { plane: "data-plane", method: "GET", host: SYNAPSE_DEV, path: "/roleAssignments/{id}", apiVersion: "2020-08-01-preview", target: SYNAPSE_TARGET, serviceRoles: SYNAPSE_READERS },
+        { plane: "data-plane", method: "GET", host: SYNAPSE_DEV, path: "/roleDefinitions/{roleDefinitionId}", apiVersion: "2020-08-01-preview", target: SYNAPSE_TARGET, serviceRoles: SYNAPSE_READERS },
+      ],
     },
-    source: "hashicorp/terraform-provider-azurerm internal/services/synapse/synapse_role_assignment_resource.go (accesscontrol client on <workspace>.dev.azuresynapse.net); https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-synapse-rbac-roles",
+    source: "hashicorp/terraform-provider-azurerm internal/services/synapse/synapse_role_assignment_resource.go (RoleAssignmentsClient/RoleDefinitionsClient on <workspace>.<synapse domain suffix>); https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-synapse-rbac-roles",
   },
   [T.workersScript]: { operations: cf("/accounts/{account_id}/workers/scripts", "Workers Scripts Write", "Workers Scripts Read"), source: CF },
   "cloudflare:index/workersCustomDomain:WorkersCustomDomain": { operations: cf("/accounts/{account_id}/workers/domains", "Workers Scripts Write", "Workers Scripts Read"), source: CF },
