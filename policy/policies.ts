@@ -1,6 +1,7 @@
 import type { Policies } from "@pulumi/policy";
 import { containerAppInternalIngress, containerAppsEnvironmentInternal, containerAppsEnvironmentZoneRedundant, postgresEntraAuth, postgresPrivate, postgresProdResilience } from "./rules/orchestrator";
 import { roleAssignmentCatalogue, roleAssignmentInEnvironment, roleAssignmentNoBroadScope } from "./rules/access";
+import { deployRightsPreview } from "./rules/deploy-rights";
 import { backupVaultGeo, backupVaultProtection } from "./rules/backup";
 import { dataFactoryManagedIdentity, dataFactoryNoPublicAccess, logAnalyticsNoLocalAuth, logAnalyticsRetention, synapseEntraOnly, synapseManagedNetwork, synapsePublicAccess } from "./rules/analytics";
 import { noPublicNetworkAccess } from "./rules/exposure";
@@ -48,4 +49,5 @@ export const platformPolicies: Policies = [
   secretsNeverPlaintext,
   diagnosticsEverywhere,
   statefulDurability,
+  deployRightsPreview,
 ];

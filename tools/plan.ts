@@ -1,6 +1,7 @@
 import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
+import { deployRightsVerdict } from "./plan/deploy-rights";
 import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
@@ -17,7 +18,7 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   const stack = positional(argv);
   const stacks = listStacks();
   if (!stack) {
-    process.stderr.write(`usage: npm run plan -- <stack> [--json] [--stack-file <Pulumi.<stack>.yaml to use instead (the head's, with --base)>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
+    process.stderr.write(`usage: npm run plan -- <stack> [--json | --rights-json] [--stack-file <Pulumi.<stack>.yaml to use instead (the head's, with --base)>] [--base <git-ref> [--head <git-ref>] [--out <file.md>]]\nstacks: ${stacks.join(", ")}\n`);
     return 2;
   }
   if (!stacks.includes(stack)) {
@@ -48,6 +49,11 @@ async function main(argv: string[], progress: Progress): Promise<number> {
     process.stdout.write(`${JSON.stringify(graph, null, 2)}\n`);
     return 0;
   }
+  if (argv.includes("--rights-json")) {
+    const rights = await deployRightsVerdict(graph);
+    process.stdout.write(`${JSON.stringify(rights.json, null, 2)}\n`);
+    return rights.missing > 0 ? 1 : 0;
+  }
 
   const counts = countsByType(graph);
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -65,9 +71,14 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   const verdict = await policyVerdict(graph);
   progress.done();
   out.push(...verdict.lines, "");
+  progress.step("checking deploy rights");
+  const rights = await deployRightsVerdict(graph);
+  progress.done();
+  out.push(...rights.lines);
   process.stdout.write(`${out.join("\n")}\n`);
-  // A mandatory policy violation fails the plan, as it would fail `pulumi up --policy-pack policy`.
-  return verdict.mandatory > 0 ? 1 : 0;
+  // A mandatory policy violation fails the plan, as it would fail `pulumi up --policy-pack policy`; so does a right
+  // an identity lacks (or a data plane it cannot reach), as it would fail `pulumi preview`/`up` in CI.
+  return verdict.mandatory > 0 || rights.missing > 0 ? 1 : 0;
 }
 
 // `plan --json | head`: a reader that stops early is not a failure of the plan, and no reason for a stack trace.
