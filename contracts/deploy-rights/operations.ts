@@ -177,6 +177,8 @@ export const OTHER_RESOURCES: Readonly<Record<string, TypeRights>> = {
   [T.rotating]: local("node_modules/@pulumiverse/time/rotating.d.ts"),
   "time:index/offset:Offset": local("node_modules/@pulumiverse/time/offset.d.ts"),
   "time:index/static:Static": local("node_modules/@pulumiverse/time/static.d.ts"),
+  // A timer in the provider process (RBAC propagation waits): no remote call on any operation.
+  "time:index/sleep:Sleep": local("node_modules/@pulumiverse/time/sleep.d.ts"),
 };
 
 const ARM_READ = (resourceType: string, apiVersion: string, source: string): InvokeRights => ({
