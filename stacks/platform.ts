@@ -6,7 +6,7 @@ import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
 import { Gateway } from "../components/gateway";
 import { hostOf, platformRoutes } from "../components/gateway/routes";
-import { PREFECT_AUTH_BINDING } from "../contracts/gateway";
+import { PREFECT_AUTH_BINDING, VPC_BINDINGS } from "../contracts/gateway";
 import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
@@ -253,7 +253,6 @@ export class DataPlatform extends pulumi.ComponentResource {
       if (!endpoints["dev"]) throw new pulumi.ResourceError("gateway: the Synapse workspace has no dev endpoint", synapse);
       return endpoints["dev"];
     });
-    const prefectOrigin = orchestrator.apiUrl.apply((url) => new URL(url).origin);
     const gateway = new Gateway(
       `${name}-gateway`,
       {
@@ -263,12 +262,14 @@ export class DataPlatform extends pulumi.ComponentResource {
         hostname: config.domains.gateway,
         scriptName: settings.scriptName,
         compatibilityDate: settings.compatibilityDate,
-        oidc: settings.oidc,
+        // v2 access tokens carry the app's client ID as `aud` (the default; an Okta stack names its own audience).
+        oidc: { ...settings.oidc, audience: settings.oidc.audience ?? identity.gatewayClientId },
         // Allowlist mode has no path to the VNet-internal Prefect API (listed in notices).
         routes: platformRoutes({
           groups: config.entra.groups,
-          synapseUpstream: tunnel ? `https://${settings.tunnelHostnames.synapse}` : synapseDev,
-          ...(tunnel ? { prefectUpstream: `https://${settings.tunnelHostnames.prefect}/api` } : {}),
+          synapseUpstream: synapseDev,
+          ...(tunnel ? { prefectUpstream: orchestrator.apiUrl } : {}),
+          viaVpc: tunnel,
           engineersWrite: config.environment === "dev",
         }),
         upstreamIdentity: { tenantId: config.entra.tenantId, clientId: identity.gatewayClientId, clientSecret: identity.gatewayClientSecret },
@@ -281,8 +282,8 @@ export class DataPlatform extends pulumi.ComponentResource {
               mode: "tunnel",
               // The connector runs in the VNet: the privatelink zones resolve these names to the private endpoints.
               origins: [
-                { hostname: settings.tunnelHostnames.synapse, service: synapseDev, originServerName: hostOf(synapseDev) },
-                { hostname: settings.tunnelHostnames.prefect, service: prefectOrigin, originServerName: hostOf(prefectOrigin) },
+                { binding: VPC_BINDINGS.synapse, host: hostOf(synapseDev) },
+                { binding: VPC_BINDINGS.prefect, host: hostOf(orchestrator.apiUrl) },
               ],
             }
           : { mode: "allowlist", synapse },

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PREFECT_AUTH_BINDING } from "../../contracts/gateway";
+import { PREFECT_AUTH_BINDING, VPC_BINDINGS } from "../../contracts/gateway";
 import type { GatewayRoute } from "./bindings";
 
 
@@ -9,10 +9,12 @@ const SYNAPSE_DEV_SCOPE = "https://dev.azuresynapse.net/.default";
 export interface PlatformRouteArgs {
   /** People groups (Entra object IDs) as they appear in the callers' `groups` claim. */
   readonly groups: { readonly admins: pulumi.Input<string>; readonly engineers: pulumi.Input<string>; readonly analysts: pulumi.Input<string> };
-  /** Base URL the Worker fetches for Synapse's dev endpoint (tunnel host name, or the public endpoint in allowlist mode). */
+  /** Synapse's dev endpoint (`https://<workspace>.dev.azuresynapse.net`): its own name in either mode. */
   readonly synapseUpstream: pulumi.Input<string>;
-  /** Base URL the Worker fetches for the Prefect API (`…/api`), when Cloudflare can reach it. Default: no `/prefect` route. */
+  /** The Prefect API (`https://<app>.internal…/api`), when Cloudflare can reach it (tunnel mode). Default: no `/prefect` route. */
   readonly prefectUpstream?: pulumi.Input<string>;
+  /** Tunnel mode: each route travels through its origin's Workers VPC binding; otherwise over the internet (allowlist). */
+  readonly viaVpc: boolean;
   /** Engineers change orchestration in this environment (dev), otherwise only admins do. */
   readonly engineersWrite: boolean;
 }
@@ -31,6 +33,7 @@ export function platformRoutes(args: PlatformRouteArgs): GatewayRoute[] {
     {
       prefix: "/synapse",
       upstream: args.synapseUpstream,
+      ...(args.viaVpc ? { binding: VPC_BINDINGS.synapse } : {}),
       methods: ["GET", "HEAD"],
       groups: [analysts, engineers, admins],
       upstreamAuth: { type: "entra", scope: SYNAPSE_DEV_SCOPE },
@@ -40,6 +43,7 @@ export function platformRoutes(args: PlatformRouteArgs): GatewayRoute[] {
     routes.push({
       prefix: "/prefect",
       upstream: args.prefectUpstream,
+      ...(args.viaVpc ? { binding: VPC_BINDINGS.prefect } : {}),
       methods: ["GET", "HEAD", "POST"],
       groups: args.engineersWrite ? [engineers, admins] : [admins],
       upstreamAuth: { type: "basic", secret: PREFECT_AUTH_BINDING },
@@ -48,7 +52,7 @@ export function platformRoutes(args: PlatformRouteArgs): GatewayRoute[] {
   return routes;
 }
 
-/** `https://<host>[/path]` → `<host>`: the origin's own name, for SNI and the Host header behind the tunnel. */
+/** `https://<host>[/path]` → `<host>`: the origin's own name, which the VPC service resolves inside the VNet. */
 export function hostOf(url: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(url).apply((u) => new URL(u).host);
 }

@@ -73,9 +73,9 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
   const body = await limitedBody(request, config.maxBodyBytes);
 
   const headers = upstreamHeaders(request.headers, requestId, identity, trace.groupsUsed, config);
-  headers.set("authorization", await upstreamAuthorization(route.upstreamAuth, config, env));
+  headers.set("authorization", await upstreamAuthorization(route.upstreamAuth, config));
   const sent = performance.now();
-  const upstream = await callUpstream(upstreamUrl(route, url), { method: request.method, headers, body }, config.upstreamTimeoutMs);
+  const upstream = await callUpstream(route.fetcher, upstreamUrl(route, url), { method: request.method, headers, body }, config.upstreamTimeoutMs);
   trace.upstreamLatencyMs = performance.now() - sent;
   return new Response(upstream.body, {
     status: upstream.status,
@@ -107,5 +107,6 @@ function health(env: Env, requestId: string): Response {
 function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof ConfigError) return new GatewayError("misconfigured", "The gateway is misconfigured.", `config: ${err.message}`);
-  return new GatewayError("bad_gateway", "The request could not be completed.", `internal: ${(err as Error)?.message ?? String(err)}`);
+  // A bug in the gateway is not an upstream failure: 500 internal_error, so the audit log tells them apart.
+  return new GatewayError("internal_error", "The gateway failed to process the request.", `internal: ${(err as Error)?.message ?? String(err)}`);
 }

@@ -237,8 +237,6 @@ export const configSchema = z.strictObject({
         .optional(),
       /** Logpush destination for the audit records (Workers Trace Events); absent → only sampled Workers Logs. */
       logpushDestination: z.string().regex(/^[a-z0-9]+:\/\/\S+$/, { error: "must be a Logpush destination_conf (e.g. r2://…, https://…)" }).optional(),
-      /** Tunnel mode: public host names (in the zone) that the tunnel maps to the private origins. */
-      tunnelHostnames: z.strictObject({ synapse: hostname.optional(), prefect: hostname.optional() }).optional(),
     })
     .optional(),
 });
