@@ -3,7 +3,7 @@ import { containerAppInternalIngress, containerAppsEnvironmentInternal, containe
 import { roleAssignmentCatalogue, roleAssignmentInEnvironment, roleAssignmentNoBroadScope } from "./rules/access";
 import { backupVaultGeo, backupVaultProtection } from "./rules/backup";
 import { dataFactoryManagedIdentity, dataFactoryNoPublicAccess, logAnalyticsNoLocalAuth, logAnalyticsRetention, synapseEntraOnly, synapseManagedNetwork, synapsePublicAccess } from "./rules/analytics";
-import { noPublicNetworkAccess } from "./rules/exposure";
+import { noPublicNetworkAccess, tunnelHostnameGuarded } from "./rules/exposure";
 import { keyVaultKeyRotation, keyVaultNetwork, keyVaultRbac, keyVaultRecoverable, keyVaultSecretHygiene } from "./rules/keyvault";
 import { diagnosticsEverywhere, statefulDurability } from "./rules/operations";
 import { secretsNeverPlaintext } from "./rules/secrets";
@@ -41,6 +41,7 @@ export const platformPolicies: Policies = [
   logAnalyticsNoLocalAuth,
   logAnalyticsRetention,
   noPublicNetworkAccess,
+  tunnelHostnameGuarded,
   requiredTags,
   roleAssignmentCatalogue,
   roleAssignmentNoBroadScope,
