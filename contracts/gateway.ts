@@ -35,6 +35,12 @@ export type GatewayBinding = (typeof GATEWAY_BINDINGS)[number];
  */
 export const GATEWAY_COMPATIBILITY_DATE = "2025-09-01";
 
+/**
+ * The app role app-only callers hold (the gateway-<env> app's `appRoles`, components/identity): it arrives in the
+ * token's `roles` claim, and the read-only `/synapse` route admits it besides the people groups.
+ */
+export const GATEWAY_APP_ROLE = "Gateway.Access";
+
 /** The secret binding the `/prefect` route names: Prefect's basic-auth string (`user:password`). */
 export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
 

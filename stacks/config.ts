@@ -49,7 +49,7 @@ export interface GatewayConfig {
    * (requestedAccessTokenVersion 2), and a v2 token's `aud` is always the API's client ID, never its App ID URI
    * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference, `aud`).
    */
-  oidc: { issuer: string; audience?: string; jwksUri?: string; allowedTenants: string[] };
+  oidc: { issuer: string; audience?: string; jwksUri?: string; allowedTenants: string[]; groups?: { admins: string; engineers: string; analysts: string } };
   /** App ID URI the gateway-<env> Entra app exposes: what callers name when they ask Entra for a token (`<uri>/.default`). */
   entraApiUri: string;
   /** Absent only when explicitly disabled (listed in notices). */
@@ -179,6 +179,7 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
       ...(g.oidc?.audience ? { audience: g.oidc.audience } : {}),
       ...(g.oidc?.jwksUri ? { jwksUri: g.oidc.jwksUri } : {}),
       allowedTenants: g.oidc?.allowedTenants ?? (entraTenant ? [entraTenant] : []),
+      ...(g.oidc?.groups ? { groups: g.oidc.groups } : {}),
     },
     ...(rate.enabled === false
       ? {}

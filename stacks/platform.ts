@@ -263,10 +263,16 @@ export class DataPlatform extends pulumi.ComponentResource {
         scriptName: settings.scriptName,
         compatibilityDate: settings.compatibilityDate,
         // v2 access tokens carry the app's client ID as `aud` (the default; an Okta stack names its own audience).
-        oidc: { ...settings.oidc, audience: settings.oidc.audience ?? identity.gatewayClientId },
+        oidc: {
+          issuer: settings.oidc.issuer,
+          audience: settings.oidc.audience ?? identity.gatewayClientId,
+          ...(settings.oidc.jwksUri ? { jwksUri: settings.oidc.jwksUri } : {}),
+          allowedTenants: settings.oidc.allowedTenants,
+        },
         // Allowlist mode has no path to the VNet-internal Prefect API (listed in notices).
         routes: platformRoutes({
-          groups: config.entra.groups,
+          // As the issuer writes them into `groups`: Entra object IDs, or e.g. Okta group names.
+          groups: settings.oidc.groups ?? config.entra.groups,
           synapseUpstream: synapseDev,
           ...(tunnel ? { prefectUpstream: orchestrator.apiUrl } : {}),
           viaVpc: tunnel,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PREFECT_AUTH_BINDING, VPC_BINDINGS } from "../../contracts/gateway";
+import { GATEWAY_APP_ROLE, PREFECT_AUTH_BINDING, VPC_BINDINGS } from "../../contracts/gateway";
 import type { GatewayRoute } from "./bindings";
 
 
@@ -22,7 +22,8 @@ export interface PlatformRouteArgs {
 /**
  * Who reaches what through the gateway (docs/gateway.md#routes). No route, no access; each route names its groups.
  * - `/synapse` → Synapse's dev endpoint as the gateway identity (Synapse User: read-only on the workspace), so the
- *   route admits reads only. Analysts have no Azure role at all: this is their one way to Synapse.
+ *   route admits reads only. Analysts have no Azure role at all: this is their one way to Synapse. App-only callers
+ *   holding the gateway app's role (`Gateway.Access`) read too.
  * - `/prefect` → the Prefect API with its basic-auth string. Prefect queries are POSTs (`/flows/filter`), so read
  *   and run cannot be split by method: the route is for admins, and engineers too where they write (dev).
  *   PUT/PATCH/DELETE (changing or deleting deployments, work pools) stay out of the gateway.
@@ -35,7 +36,8 @@ export function platformRoutes(args: PlatformRouteArgs): GatewayRoute[] {
       upstream: args.synapseUpstream,
       ...(args.viaVpc ? { binding: VPC_BINDINGS.synapse } : {}),
       methods: ["GET", "HEAD"],
-      groups: [analysts, engineers, admins],
+      // App-only callers (pipelines, services) with the gateway app's role read Synapse like analysts do.
+      groups: [analysts, engineers, admins, GATEWAY_APP_ROLE],
       upstreamAuth: { type: "entra", scope: SYNAPSE_DEV_SCOPE },
     },
   ];

@@ -110,16 +110,32 @@ function isEntraHost(issuer: string): boolean {
 function identityOf(p: JWTPayload, tenant: string | undefined): Identity {
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   const claimNames = p["_claim_names"] as Record<string, unknown> | undefined;
-  // Entra: `oid` is the stable object id across applications; `sub` is pairwise per app.
-  const subject = typeof p["oid"] === "string" && tenant ? p["oid"] : p.sub!;
-  const clientId = [p["azp"], p["appid"], p["client_id"]].find((v): v is string => typeof v === "string");
+  // Entra: `oid` is the stable object id across applications; `sub` is pairwise per app. Okta: `uid` is the user's
+  // stable ID, while `sub` is the (mutable) login.
+  const subject = typeof p["oid"] === "string" && tenant ? p["oid"] : typeof p["uid"] === "string" ? p["uid"] : p.sub!;
+  // Entra v2 `azp`, v1 `appid`, RFC 9068 `client_id`, Okta `cid`.
+  const clientId = [p["azp"], p["appid"], p["client_id"], p["cid"]].find((v): v is string => typeof v === "string");
   return {
     subject,
     tenant,
     clientId,
-    kind: p["idtyp"] === "app" ? "app" : "user",
+    kind: principalKind(p, tenant),
     groups: strings(p["groups"]),
     roles: strings(p["roles"]),
     groupsOverage: Boolean(claimNames && typeof claimNames === "object" && "groups" in claimNames) || p["hasgroups"] === true,
   };
+}
+
+/**
+ * App-only or user. Entra sends `idtyp` only when the API requests it as an optional claim; without it, `scp` tells them
+ * apart ("only included for user tokens"; client credentials get `roles` instead): learn.microsoft.com/entra/
+ * identity-platform/access-token-claims-reference. Okta: `uid` only in tokens issued for a user; a client-credentials
+ * token's `sub` is its client ID (`cid`).
+ */
+function principalKind(p: JWTPayload, tenant: string | undefined): "user" | "app" {
+  if (p["idtyp"] === "app") return "app";
+  if (p["idtyp"] === "user") return "user";
+  if (tenant) return p["scp"] === undefined ? "app" : "user";
+  if (typeof p["uid"] === "string") return "user";
+  return typeof p["cid"] === "string" && p.sub === p["cid"] ? "app" : "user";
 }

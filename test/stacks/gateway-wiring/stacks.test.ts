@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import { GATEWAY_BUNDLE } from "../../../components/gateway";
-import { GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
+import { GATEWAY_APP_ROLE, GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
 import { PROJECT_ROOT, type Graph } from "../../../tools/graph";
 import { graphOf, ofType, STACKS } from "../../support/graphs";
 import { ancestors, binding, bindings, configFor, inputSources, one, routes, script, T } from "./helpers";
@@ -94,19 +94,19 @@ describe("gateway wiring on the real stacks", () => {
   });
 
   it(
-    "routes: least privilege per docs/gateway.md#routes — analysts only /synapse (read), the Prefect API for admins (and engineers in dev) with its basic-auth secret",
+    "routes: least privilege per docs/gateway.md#routes — analysts and app-only callers with Gateway.Access only /synapse (read), the Prefect API for admins (and engineers in dev) with its basic-auth secret",
     each((graph, stack) => {
       const { groups } = configFor(stack).entra;
       const all = routes(graph);
       assert.deepEqual(all.map((r) => r.prefix).sort(), ["/prefect", "/synapse"]);
-      const known = new Set(Object.values(groups));
+      const known = new Set([...Object.values(groups), GATEWAY_APP_ROLE]);
       for (const r of all) {
         assert.ok(r.groups.length > 0 && r.groups.every((g) => known.has(g)), `${stack} ${r.prefix}: only the config's group IDs`);
         assert.ok(!r.methods.some((m) => ["PUT", "PATCH", "DELETE"].includes(m)), `${stack} ${r.prefix}: no destructive methods`);
       }
       const synapse = all.find((r) => r.prefix === "/synapse")!;
       assert.deepEqual(synapse.methods, ["GET", "HEAD"]);
-      assert.deepEqual([...synapse.groups].sort(), [groups.admins, groups.analysts, groups.engineers].sort());
+      assert.deepEqual([...synapse.groups].sort(), [groups.admins, groups.analysts, groups.engineers, GATEWAY_APP_ROLE].sort());
       assert.deepEqual(synapse.upstreamAuth, { type: "entra", scope: "https://dev.azuresynapse.net/.default" });
       const prefect = all.find((r) => r.prefix === "/prefect")!;
       assert.deepEqual(prefect.methods, ["GET", "HEAD", "POST"]);
