@@ -5,7 +5,7 @@ import { errorResponse, GatewayError } from "./errors";
 import { callUpstream } from "./proxy";
 import { enforceRateLimit } from "./rate-limit";
 import { authorize, matchRoute, upstreamUrl } from "./routes";
-import { limitedBody, responseHeaders, upstreamHeaders } from "./shaping";
+import { hasBody, limitedBody, responseHeaders, upstreamHeaders } from "./shaping";
 import { authenticate, bearerToken, type Identity } from "./token";
 import { upstreamAuthorization } from "./upstream-auth";
 
@@ -66,14 +66,16 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
   }
   const identity = await authenticate(bearerToken(request, config), config);
   trace.identity = identity;
-  await enforceRateLimit(env, identity);
+  if (env.RATE_LIMITER) await enforceRateLimit(env.RATE_LIMITER, identity);
   const route = matchRoute(config.routes, url.pathname);
   trace.route = route;
   trace.groupsUsed = authorize(route, request.method, identity);
-  const body = await limitedBody(request, config.maxBodyBytes);
+  const body = hasBody(request) ? await limitedBody(request, config.maxBodyBytes) : undefined;
 
-  const headers = upstreamHeaders(request.headers, requestId, identity, trace.groupsUsed, config);
-  headers.set("authorization", await upstreamAuthorization(route.upstreamAuth, config));
+  // Warm path: the cached upstream credential comes back synchronously, no extra turn of the event loop.
+  const pending = upstreamAuthorization(route.upstreamAuth, config);
+  const authorization = typeof pending === "string" ? pending : await pending;
+  const headers = upstreamHeaders(request.headers, requestId, identity, trace.groupsUsed, config, authorization);
   const sent = performance.now();
   const upstream = await callUpstream(route.fetcher, upstreamUrl(route, url), { method: request.method, headers, body }, config.upstreamTimeoutMs);
   trace.upstreamLatencyMs = performance.now() - sent;

@@ -6,55 +6,67 @@ const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-aut
 // Caller credentials and anything that could impersonate what the Worker itself asserts to the upstream.
 const CALLER_ONLY = ["authorization", "cookie", "host", "content-length", "forwarded", "x-real-ip", "x-request-id"];
 const CALLER_ONLY_PREFIXES = ["x-gateway-", "x-forwarded-", "cf-", "x-ms-client-"];
+const DROP_REQUEST = new Set([...HOP_BY_HOP, ...CALLER_ONLY]);
+// Response: hop-by-hop, upstream cookies, and the request id the Worker sets itself.
+const DROP_RESPONSE = new Set([...HOP_BY_HOP, "set-cookie", "x-request-id"]);
 
-/** Removes hop-by-hop headers, including the ones the Connection header names. */
-function stripHopByHop(headers: Headers): void {
-  const named = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
-  for (const h of [...HOP_BY_HOP, ...named]) headers.delete(h);
+/** Header names the Connection header declares hop-by-hop (RFC 9110 §7.6.1); usually none. */
+function connectionNamed(headers: Headers): string[] | undefined {
+  const value = headers.get("connection");
+  return value ? value.split(",").map((h) => h.trim().toLowerCase()) : undefined;
 }
 
-/** Headers for the upstream request: the caller's minus credentials and spoofable identity, plus the Worker's own. */
+const callerOnly = (name: string) => DROP_REQUEST.has(name) || CALLER_ONLY_PREFIXES.some((p) => name.startsWith(p));
+
+/**
+ * Headers for the upstream request: the caller's minus hop-by-hop headers, credentials and spoofable identity, plus the
+ * Worker's own. Built in one pass over the caller's headers (names arrive lower-case), not copied and then pruned.
+ */
 export function upstreamHeaders(
   incoming: Headers,
   requestId: string,
   identity: Identity,
   grantedGroups: string[],
   config: GatewayConfig,
+  authorization: string,
 ): Headers {
-  const headers = new Headers(incoming);
-  stripHopByHop(headers);
-  for (const name of [...headers.keys()]) {
-    if (CALLER_ONLY.includes(name) || CALLER_ONLY_PREFIXES.some((p) => name.startsWith(p))) headers.delete(name);
+  const named = connectionNamed(incoming);
+  const kept: [string, string][] = [];
+  for (const [name, value] of incoming) {
+    if (!callerOnly(name) && !named?.includes(name)) kept.push([name, value]);
   }
-  headers.set("x-request-id", requestId);
-  headers.set("x-gateway-subject", identity.subject);
-  if (identity.tenant) headers.set("x-gateway-tenant", identity.tenant);
-  if (identity.clientId) headers.set("x-gateway-client-id", identity.clientId);
-  headers.set("x-gateway-principal-type", identity.kind);
-  headers.set("x-gateway-groups", grantedGroups.join(","));
-  if (config.sharedSecret) headers.set(config.sharedSecret.header, config.sharedSecret.value);
-  return headers;
+  kept.push(["authorization", authorization], ["x-request-id", requestId], ["x-gateway-subject", identity.subject]);
+  if (identity.tenant) kept.push(["x-gateway-tenant", identity.tenant]);
+  if (identity.clientId) kept.push(["x-gateway-client-id", identity.clientId]);
+  kept.push(["x-gateway-principal-type", identity.kind], ["x-gateway-groups", grantedGroups.join(",")]);
+  if (config.sharedSecret) kept.push([config.sharedSecret.header, config.sharedSecret.value]);
+  return new Headers(kept);
 }
 
-/** Response headers for the caller: hop-by-hop and upstream cookies removed, the request id added. */
+/** Response headers for the caller: hop-by-hop and upstream cookies removed, the request id added; one pass. */
 export function responseHeaders(upstream: Headers, requestId: string): Headers {
-  const headers = new Headers(upstream);
-  stripHopByHop(headers);
-  headers.delete("set-cookie");
-  headers.set("x-request-id", requestId);
-  return headers;
+  const named = connectionNamed(upstream);
+  const kept: [string, string][] = [];
+  for (const [name, value] of upstream) {
+    if (!DROP_RESPONSE.has(name) && !named?.includes(name)) kept.push([name, value]);
+  }
+  kept.push(["x-request-id", requestId]);
+  return new Headers(kept);
 }
+
+/** Whether the request carries a body to forward (GET and HEAD never do). */
+export const hasBody = (request: Request): boolean => request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
 
 /** The request body, read up to the limit: 413 before anything is sent upstream when it is larger. */
 export async function limitedBody(request: Request, maxBytes: number): Promise<ArrayBuffer | undefined> {
-  if (request.method === "GET" || request.method === "HEAD" || !request.body) return undefined;
+  if (!hasBody(request)) return undefined;
   const tooLarge = () => new GatewayError("payload_too_large", `The request body exceeds ${maxBytes} bytes.`, "body_too_large");
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
-    await request.body.cancel();
+    await request.body!.cancel();
     throw tooLarge();
   }
-  const reader = request.body.getReader();
+  const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

@@ -50,7 +50,8 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
 
   let payload: JWTPayload;
   try {
-    const keys = await keyResolver(config);
+    const pending = keyResolver(config);
+    const keys = typeof pending === "function" ? pending : await pending;
     ({ payload } = await jwtVerify(token, keys, {
       algorithms: ALGORITHMS,
       audience: config.audiences,
@@ -83,8 +84,7 @@ function classify(err: unknown): GatewayError {
  */
 function checkIssuer(p: JWTPayload, config: GatewayConfig): string | undefined {
   const tid = typeof p["tid"] === "string" ? p["tid"] : undefined;
-  const template = config.issuer.includes("{tenantid}");
-  const entra = template || config.allowedTenants.length > 0 || isEntraHost(config.issuer);
+  const { template, entra } = issuerKind(config);
   if (!entra) {
     if (p.iss !== config.issuer) throw invalid("The token is not valid for this gateway.", "wrong_issuer");
     return tid;
@@ -97,6 +97,19 @@ function checkIssuer(p: JWTPayload, config: GatewayConfig): string | undefined {
   const expected = p["ver"] === "1.0" ? `https://sts.windows.net/${tid}/` : config.issuer.replace("{tenantid}", tid);
   if (p.iss !== expected) throw invalid("The token is not valid for this gateway.", "wrong_issuer");
   return tid;
+}
+
+// Per config (bindings are fixed for the isolate): the issuer is parsed once, not on every request.
+const kinds = new WeakMap<GatewayConfig, { template: boolean; entra: boolean }>();
+
+function issuerKind(config: GatewayConfig): { template: boolean; entra: boolean } {
+  let kind = kinds.get(config);
+  if (!kind) {
+    const template = config.issuer.includes("{tenantid}");
+    kind = { template, entra: template || config.allowedTenants.length > 0 || isEntraHost(config.issuer) };
+    kinds.set(config, kind);
+  }
+  return kind;
 }
 
 function isEntraHost(issuer: string): boolean {
