@@ -5,7 +5,7 @@ import { errorResponse, GatewayError } from "./errors";
 import { callUpstream } from "./proxy";
 import { enforceRateLimit } from "./rate-limit";
 import { authorize, matchRoute, upstreamUrl } from "./routes";
-import { hasBody, limitedBody, responseHeaders, upstreamHeaders } from "./shaping";
+import { hasBody, limitedBody, shapeResponseHeaders, upstreamHeaders } from "./shaping";
 import { authenticate, bearerToken, type Identity } from "./token";
 import { upstreamAuthorization } from "./upstream-auth";
 
@@ -52,6 +52,7 @@ export default {
       upstreamLatencyMs: trace.upstreamLatencyMs,
       handlerMs: performance.now() - started - (trace.upstreamLatencyMs ?? 0),
     };
+    // Before the response is handed back: an audit line is never lost to an isolate that goes away afterwards.
     writeAudit(record);
     return response;
   },
@@ -79,11 +80,10 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
   const sent = performance.now();
   const upstream = await callUpstream(route.fetcher, upstreamUrl(route, url), { method: request.method, headers, body }, config.upstreamTimeoutMs);
   trace.upstreamLatencyMs = performance.now() - sent;
-  return new Response(upstream.body, {
-    status: upstream.status,
-    statusText: upstream.statusText,
-    headers: responseHeaders(upstream.headers, requestId),
-  });
+  // One construction: the new Response's headers are a mutable copy of the upstream's, shaped in place.
+  const response = new Response(upstream.body, upstream);
+  shapeResponseHeaders(response.headers, requestId);
+  return response;
 }
 
 /**

@@ -20,7 +20,9 @@ const callerOnly = (name: string) => DROP_REQUEST.has(name) || CALLER_ONLY_PREFI
 
 /**
  * Headers for the upstream request: the caller's minus hop-by-hop headers, credentials and spoofable identity, plus the
- * Worker's own. Built in one pass over the caller's headers (names arrive lower-case), not copied and then pruned.
+ * Worker's own. Every Headers call crosses into the runtime, so the caller's headers are read in one `forEach` (names
+ * arrive lower-case, repeated ones joined) into a plain record and the result is built in one construction — measured
+ * in workerd several times cheaper than copying and deleting, or iterating `entries()`.
  */
 export function upstreamHeaders(
   incoming: Headers,
@@ -29,29 +31,34 @@ export function upstreamHeaders(
   grantedGroups: string[],
   config: GatewayConfig,
   authorization: string,
-): Headers {
+): Record<string, string> {
   const named = connectionNamed(incoming);
-  const kept: [string, string][] = [];
-  for (const [name, value] of incoming) {
-    if (!callerOnly(name) && !named?.includes(name)) kept.push([name, value]);
-  }
-  kept.push(["authorization", authorization], ["x-request-id", requestId], ["x-gateway-subject", identity.subject]);
-  if (identity.tenant) kept.push(["x-gateway-tenant", identity.tenant]);
-  if (identity.clientId) kept.push(["x-gateway-client-id", identity.clientId]);
-  kept.push(["x-gateway-principal-type", identity.kind], ["x-gateway-groups", grantedGroups.join(",")]);
-  if (config.sharedSecret) kept.push([config.sharedSecret.header, config.sharedSecret.value]);
-  return new Headers(kept);
+  const kept: Record<string, string> = {};
+  incoming.forEach((value, name) => {
+    if (!callerOnly(name) && !named?.includes(name)) kept[name] = value;
+  });
+  kept["authorization"] = authorization;
+  kept["x-request-id"] = requestId;
+  kept["x-gateway-subject"] = identity.subject;
+  if (identity.tenant) kept["x-gateway-tenant"] = identity.tenant;
+  if (identity.clientId) kept["x-gateway-client-id"] = identity.clientId;
+  kept["x-gateway-principal-type"] = identity.kind;
+  kept["x-gateway-groups"] = grantedGroups.join(",");
+  if (config.sharedSecret) kept[config.sharedSecret.header.toLowerCase()] = config.sharedSecret.value;
+  // A record, not a Headers object: fetch() builds its headers from it once.
+  return kept;
 }
 
-/** Response headers for the caller: hop-by-hop and upstream cookies removed, the request id added; one pass. */
-export function responseHeaders(upstream: Headers, requestId: string): Headers {
-  const named = connectionNamed(upstream);
-  const kept: [string, string][] = [];
-  for (const [name, value] of upstream) {
-    if (!DROP_RESPONSE.has(name) && !named?.includes(name)) kept.push([name, value]);
-  }
-  kept.push(["x-request-id", requestId]);
-  return new Headers(kept);
+/**
+ * Response headers for the caller, shaped in place on the Response's own (mutable) copy: hop-by-hop and upstream
+ * cookies removed, the request id set. A fixed set of deletes (no iteration; Set-Cookie may repeat, so no record
+ * here), plus the names `Connection` declares.
+ */
+export function shapeResponseHeaders(headers: Headers, requestId: string): void {
+  const named = connectionNamed(headers);
+  for (const name of DROP_RESPONSE) headers.delete(name);
+  if (named) for (const name of named) headers.delete(name);
+  headers.set("x-request-id", requestId);
 }
 
 /** Whether the request carries a body to forward (GET and HEAD never do). */
