@@ -22,6 +22,9 @@ export const GATEWAY_BINDINGS = [
   "IDP_TIMEOUT_MS",
   "JWKS_REFETCH_COOLDOWN_SECONDS",
   "RATE_LIMITER",
+  "PREFECT_AUTH",
+  "VPC_SYNAPSE",
+  "VPC_PREFECT",
 ] as const;
 
 export type GatewayBinding = (typeof GATEWAY_BINDINGS)[number];
@@ -32,8 +35,22 @@ export type GatewayBinding = (typeof GATEWAY_BINDINGS)[number];
  */
 export const GATEWAY_COMPATIBILITY_DATE = "2025-09-01";
 
+/**
+ * The app role app-only callers hold (the gateway-<env> app's `appRoles`, components/identity): it arrives in the
+ * token's `roles` claim, and the read-only `/synapse` route admits it besides the people groups.
+ */
+export const GATEWAY_APP_ROLE = "Gateway.Access";
+
 /** The secret binding the `/prefect` route names: Prefect's basic-auth string (`user:password`). */
 export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
+
+/** The secret bindings a `basic` route may name (the Worker's Env declares each; nothing is looked up by arbitrary name). */
+export const BASIC_AUTH_BINDINGS = ["PREFECT_AUTH"] as const;
+export type BasicAuthBinding = (typeof BASIC_AUTH_BINDINGS)[number];
+
+/** Workers VPC service bindings (`vpc_service`), one per tunnel-connected origin, that a route may name in `binding`. */
+export const VPC_BINDINGS = { synapse: "VPC_SYNAPSE", prefect: "VPC_PREFECT" } as const;
+export type VpcBinding = (typeof VPC_BINDINGS)[keyof typeof VPC_BINDINGS];
 
 /** How the Worker authenticates upstream: a client-credentials token for `scope`, or basic auth from a secret binding. */
 export type UpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; secret: string };
@@ -45,8 +62,17 @@ export type UpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; s
 export interface RouteEntry<Value = string> {
   /** Path prefix the route owns, e.g. `/synapse`. */
   prefix: string;
-  /** Base URL the Worker forwards to. */
+  /**
+   * Base URL the Worker forwards to. With `binding`, its host is the origin's own (private) name: it sets the Host
+   * header and SNI, while the request travels through the binding, never over the public internet.
+   */
   upstream: Value;
+  /**
+   * A Workers VPC service binding (`vpc_service`) the request is sent through (`env[binding].fetch(url, init)`),
+   * reaching a tunnel-connected origin with no public DNS record. Absent: a plain `fetch` to `upstream` (allowlist mode).
+   * https://developers.cloudflare.com/workers-vpc/api/
+   */
+  binding?: string;
   methods: string[];
   /** Any one of these, found in the token's `groups` or `roles` claim, grants access. */
   groups: Value[];

@@ -4,7 +4,7 @@ import { roleAssignmentCatalogue, roleAssignmentInEnvironment, roleAssignmentNoB
 import { deployRightsPreview } from "./rules/deploy-rights";
 import { backupVaultGeo, backupVaultProtection } from "./rules/backup";
 import { dataFactoryManagedIdentity, dataFactoryNoPublicAccess, logAnalyticsNoLocalAuth, logAnalyticsRetention, synapseEntraOnly, synapseManagedNetwork, synapsePublicAccess } from "./rules/analytics";
-import { noPublicNetworkAccess } from "./rules/exposure";
+import { noPublicNetworkAccess, tunnelHostnameGuarded } from "./rules/exposure";
 import { keyVaultKeyRotation, keyVaultNetwork, keyVaultRbac, keyVaultRecoverable, keyVaultSecretHygiene } from "./rules/keyvault";
 import { diagnosticsEverywhere, statefulDurability } from "./rules/operations";
 import { secretsNeverPlaintext } from "./rules/secrets";
@@ -42,6 +42,7 @@ export const platformPolicies: Policies = [
   logAnalyticsNoLocalAuth,
   logAnalyticsRetention,
   noPublicNetworkAccess,
+  tunnelHostnameGuarded,
   requiredTags,
   roleAssignmentCatalogue,
   roleAssignmentNoBroadScope,

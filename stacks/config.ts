@@ -45,13 +45,17 @@ export interface PlatformConfig extends EnvironmentProfile {
 export interface GatewayConfig {
   scriptName: string;
   compatibilityDate: string;
-  oidc: { issuer: string; audience: string; jwksUri?: string; allowedTenants: string[] };
-  /** App ID URI the gateway-<env> Entra app exposes: the audience of Entra caller tokens (the default OIDC audience). */
+  /**
+   * `audience` absent: the gateway-<env> Entra app's client ID, known at deploy time. The app requests v2 access tokens
+   * (requestedAccessTokenVersion 2), and a v2 token's `aud` is always the API's client ID, never its App ID URI
+   * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference, `aud`).
+   */
+  oidc: { issuer: string; audience?: string; jwksUri?: string; allowedTenants: string[]; groups?: { admins: string; engineers: string; analysts: string } };
+  /** App ID URI the gateway-<env> Entra app exposes: what callers name when they ask Entra for a token (`<uri>/.default`). */
   entraApiUri: string;
   /** Absent only when explicitly disabled (listed in notices). */
   rateLimit?: { namespaceId: string; limit: number; period: 10 | 60 };
   logpushDestination?: string;
-  tunnelHostnames: { synapse: string; prefect: string };
 }
 
 /**
@@ -166,8 +170,6 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
   const issuer = g.oidc?.issuer ?? `https://login.microsoftonline.com/${raw.entra.tenantId}/v2.0`;
   const entraTenant = ENTRA_V2_ISSUER.exec(issuer)?.[1];
   const rate = g.rateLimit ?? {};
-  const [first, ...rest] = raw.domains.gateway.split(".");
-  const sibling = (purpose: string) => [`${first}-${purpose}`, ...rest].join(".");
   const entraApiUri = `api://${project}-gateway-${environment}`;
   return {
     scriptName: `${project}-gateway-${environment}`,
@@ -175,9 +177,10 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
     compatibilityDate: g.compatibilityDate ?? GATEWAY_COMPATIBILITY_DATE,
     oidc: {
       issuer,
-      audience: g.oidc?.audience ?? entraApiUri,
+      ...(g.oidc?.audience ? { audience: g.oidc.audience } : {}),
       ...(g.oidc?.jwksUri ? { jwksUri: g.oidc.jwksUri } : {}),
       allowedTenants: g.oidc?.allowedTenants ?? (entraTenant ? [entraTenant] : []),
+      ...(g.oidc?.groups ? { groups: g.oidc.groups } : {}),
     },
     ...(rate.enabled === false
       ? {}
@@ -189,8 +192,6 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
           },
         }),
     ...(g.logpushDestination ? { logpushDestination: g.logpushDestination } : {}),
-    // Siblings of the gateway host (one label deep, so the zone's Universal SSL certificate covers them).
-    tunnelHostnames: { synapse: g.tunnelHostnames?.synapse ?? sibling("synapse"), prefect: g.tunnelHostnames?.prefect ?? sibling("prefect") },
   };
 }
 
@@ -221,11 +222,6 @@ function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
   const oidc = raw.gateway?.oidc;
   if (oidc?.issuer?.includes("{tenantid}") && (!oidc.jwksUri || !oidc.allowedTenants)) {
     problems.push({ key: `${CONFIG_NAMESPACE}:gateway.oidc`, message: "a multi-tenant issuer ({tenantid}) needs jwksUri and allowedTenants" });
-  }
-  for (const host of Object.values(raw.gateway?.tunnelHostnames ?? {})) {
-    if (host === raw.domains.gateway) {
-      problems.push({ key: `${CONFIG_NAMESPACE}:gateway.tunnelHostnames`, message: `"${host}" is the gateway's own host name` });
-    }
   }
   for (const key of Object.keys(raw.tags ?? {})) {
     if ((REQUIRED_TAG_KEYS as readonly string[]).includes(key)) {

@@ -6,7 +6,7 @@ import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
 import { Gateway } from "../components/gateway";
 import { hostOf, platformRoutes } from "../components/gateway/routes";
-import { PREFECT_AUTH_BINDING } from "../contracts/gateway";
+import { PREFECT_AUTH_BINDING, VPC_BINDINGS } from "../contracts/gateway";
 import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
@@ -251,7 +251,6 @@ export class DataPlatform extends pulumi.ComponentResource {
       if (!endpoints["dev"]) throw new pulumi.ResourceError("gateway: the Synapse workspace has no dev endpoint", synapse);
       return endpoints["dev"];
     });
-    const prefectOrigin = orchestrator.apiUrl.apply((url) => new URL(url).origin);
     const gateway = new Gateway(
       `${name}-gateway`,
       {
@@ -261,12 +260,20 @@ export class DataPlatform extends pulumi.ComponentResource {
         hostname: config.domains.gateway,
         scriptName: settings.scriptName,
         compatibilityDate: settings.compatibilityDate,
-        oidc: settings.oidc,
+        // v2 access tokens carry the app's client ID as `aud` (the default; an Okta stack names its own audience).
+        oidc: {
+          issuer: settings.oidc.issuer,
+          audience: settings.oidc.audience ?? identity.gatewayClientId,
+          ...(settings.oidc.jwksUri ? { jwksUri: settings.oidc.jwksUri } : {}),
+          allowedTenants: settings.oidc.allowedTenants,
+        },
         // Allowlist mode has no path to the VNet-internal Prefect API (listed in notices).
         routes: platformRoutes({
-          groups: config.entra.groups,
-          synapseUpstream: tunnel ? `https://${settings.tunnelHostnames.synapse}` : synapseDev,
-          ...(tunnel ? { prefectUpstream: `https://${settings.tunnelHostnames.prefect}/api` } : {}),
+          // As the issuer writes them into `groups`: Entra object IDs, or e.g. Okta group names.
+          groups: settings.oidc.groups ?? config.entra.groups,
+          synapseUpstream: synapseDev,
+          ...(tunnel ? { prefectUpstream: orchestrator.apiUrl } : {}),
+          viaVpc: tunnel,
           engineersWrite: config.environment === "dev",
         }),
         upstreamIdentity: { tenantId: config.entra.tenantId, clientId: identity.gatewayClientId, clientSecret: identity.gatewayClientSecret },
@@ -279,8 +286,8 @@ export class DataPlatform extends pulumi.ComponentResource {
               mode: "tunnel",
               // The connector runs in the VNet: the privatelink zones resolve these names to the private endpoints.
               origins: [
-                { hostname: settings.tunnelHostnames.synapse, service: synapseDev, originServerName: hostOf(synapseDev) },
-                { hostname: settings.tunnelHostnames.prefect, service: prefectOrigin, originServerName: hostOf(prefectOrigin) },
+                { binding: VPC_BINDINGS.synapse, host: hostOf(synapseDev) },
+                { binding: VPC_BINDINGS.prefect, host: hostOf(orchestrator.apiUrl) },
               ],
             }
           : { mode: "allowlist", synapse },

@@ -2,6 +2,7 @@ import { evaluateStack, listStacks } from "./graph";
 import { readStackConfigFile, StackFileError } from "./graph/stack-config";
 import { accessTable } from "./plan/access-table";
 import { deployRightsVerdict } from "./plan/deploy-rights";
+import { publicReachability } from "../policy/rules/exposure";
 import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
@@ -66,6 +67,9 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   const notices = (graph.outputs["notices"] as string[] | undefined) ?? [];
   out.push("## Explicit insecure or non-default choices", "");
   out.push(...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
+  out.push("## Publicly reachable host names and endpoints", "");
+  const reachable = publicReachability(graph.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
+  out.push(...(reachable.length ? reachable.map((l) => `- ${l}`) : ["- none"]), "");
   out.push("## Who can do what", "", accessTable(graph), "");
   progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);

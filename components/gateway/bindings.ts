@@ -21,6 +21,13 @@ export const secretText = (name: string, text: pulumi.Input<string>): cloudflare
 /** The ROUTES binding: JSON with the deploy-time upstream URLs and group IDs resolved. */
 export function routesJson(routes: readonly GatewayRoute[]): pulumi.Output<string> {
   return pulumi.jsonStringify(
-    routes.map((r) => ({ prefix: r.prefix, upstream: r.upstream, methods: r.methods, groups: r.groups, upstreamAuth: r.upstreamAuth })),
+    routes.map((r) => ({
+      prefix: r.prefix,
+      upstream: r.upstream,
+      ...(r.binding ? { binding: r.binding } : {}),
+      methods: r.methods,
+      groups: r.groups,
+      upstreamAuth: r.upstreamAuth,
+    })),
   );
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { CoreOutputs } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import { GATEWAY_BUNDLE_PATH, GATEWAY_MAIN_MODULE } from "../../contracts/gateway-bundle";
+import type { VpcBinding } from "../../contracts/gateway";
 import { addDays, unixSeconds } from "../../lib/dates";
 import { cidrRange } from "../../lib/ipv4";
 import type { KeyVaultRef } from "../keyvault";
@@ -17,15 +18,22 @@ export type { GatewayRoute } from "./bindings";
 
 export const GATEWAY_BUNDLE = join(__dirname, "..", "..", GATEWAY_BUNDLE_PATH);
 
-/** Tunnel mode (default): a Cloudflare Tunnel into the VNet; its connector (cloudflared) is a Container App reading the token from KV. */
+/**
+ * Tunnel mode (default): a Cloudflare Tunnel into the VNet (its connector, cloudflared, is a Container App reading the
+ * token from KV) and Workers VPC: each private origin is a Connectivity Directory service reached only through a
+ * `vpc_service` binding on the Worker. No public DNS record points at the tunnel, so nothing reaches an origin
+ * without passing the Worker. https://developers.cloudflare.com/workers-vpc/configuration/vpc-services/
+ */
 export interface TunnelConnectivity {
   readonly mode: "tunnel";
-  /** Public tunnel host names the Worker's routes use, each mapped to a private origin (`https://<pe-fqdn>`). */
+  /** One VPC service per origin, bound to the Worker under `binding` (routes name the binding). */
   readonly origins: readonly {
-    readonly hostname: string;
-    readonly service: pulumi.Input<string>;
-    /** TLS server name and Host header cloudflared sends to the origin. Default: the host name in `service`. */
-    readonly originServerName?: pulumi.Input<string>;
+    readonly binding: VpcBinding;
+    /**
+     * The origin's own (private endpoint) host name; cloudflared resolves it inside the VNet, where the privatelink
+     * zones answer with the private IP. The Worker's upstream URL uses the same name (Host header and SNI).
+     */
+    readonly host: pulumi.Input<string>;
   }[];
 }
 
@@ -145,6 +153,17 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
       this.allowCloudflareRanges(name, args, args.connectivity);
     }
 
+    let tunnel: cloudflare.ZeroTrustTunnelCloudflared | undefined;
+    if (args.connectivity.mode === "tunnel") {
+      tunnel = this.tunnel(name, args);
+      for (const origin of args.connectivity.origins) {
+        const service = this.vpcService(name, args, tunnel, origin);
+        // The binding's service_id is the VPC service's ID: the provider sets `id` = `service_id`
+        // (cloudflare/terraform-provider-cloudflare internal/services/connectivity_directory_service/resource.go).
+        bindings.push({ type: "vpc_service", name: origin.binding, serviceId: service.id });
+      }
+    }
+
     this.script = new cloudflare.WorkersScript(
       `${name}-worker`,
       {
@@ -184,8 +203,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
       );
     }
 
-    if (args.connectivity.mode === "tunnel") {
-      const tunnel = this.tunnel(name, args, args.connectivity);
+    if (tunnel) {
       this.tunnelId = tunnel.id;
       const token = cloudflare.getZeroTrustTunnelCloudflaredTokenOutput({ accountId: args.accountId, tunnelId: tunnel.id }, { parent: this });
       const secret = vaultSecret("tunnel-token", "cloudflared-tunnel-token", token.token, "text/plain; cloudflared TUNNEL_TOKEN");
@@ -199,56 +217,72 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
     this.registerOutputs({ id: this.id, name: this.name, url: this.url, tunnelId: this.tunnelId });
   }
 
-  private tunnel(name: string, args: GatewayArgs, c: TunnelConnectivity): cloudflare.ZeroTrustTunnelCloudflared {
+  private tunnel(name: string, args: GatewayArgs): cloudflare.ZeroTrustTunnelCloudflared {
     // Remotely managed tunnel: its ingress lives in Cloudflare (the config below), the connector only needs the token.
     const tunnel = new cloudflare.ZeroTrustTunnelCloudflared(
       `${name}-tunnel`,
       { accountId: args.accountId, name: `${args.scriptName}-tunnel`, configSrc: "cloudflare" },
       { parent: this },
     );
+    // No public host name routes to the tunnel: Workers VPC traffic does not use ingress rules, and anything that
+    // arrives over a public host name (a DNS record added by hand) gets 404.
     new cloudflare.ZeroTrustTunnelCloudflaredConfig(
       `${name}-tunnel-config`,
+      { accountId: args.accountId, tunnelId: tunnel.id, config: { ingresses: [{ service: "http_status:404" }] } },
+      { parent: this },
+    );
+    return tunnel;
+  }
+
+  /**
+   * A Workers VPC service for one private origin: HTTPS on 443 with full certificate verification against the
+   * origin's own name (the Azure private endpoint presents the service's public certificate). Named by its binding,
+   * not by list position. Host by name with the tunnel as resolver network: cloudflared resolves it with the VNet's
+   * DNS (https://developers.cloudflare.com/workers-vpc/configuration/vpc-services/terraform).
+   */
+  private vpcService(
+    name: string,
+    args: GatewayArgs,
+    tunnel: cloudflare.ZeroTrustTunnelCloudflared,
+    origin: TunnelConnectivity["origins"][number],
+  ): cloudflare.ConnectivityDirectoryService {
+    const key = origin.binding.toLowerCase().replace(/_/g, "-");
+    return new cloudflare.ConnectivityDirectoryService(
+      `${name}-${key}`,
       {
         accountId: args.accountId,
-        tunnelId: tunnel.id,
-        config: {
-          ingresses: [
-            ...c.origins.map((o) => ({
-              hostname: o.hostname,
-              service: o.service,
-              originRequest: { ...(o.originServerName ? { originServerName: o.originServerName, httpHostHeader: o.originServerName } : {}), connectTimeout: 10 },
-            })),
-            // Anything else that reaches the tunnel is refused.
-            { service: "http_status:404" },
-          ],
-        },
+        name: `${args.scriptName}-${key}`,
+        type: "http",
+        httpsPort: 443,
+        host: { hostname: origin.host, resolverNetwork: { tunnelId: tunnel.id } },
+        tlsSettings: { certVerificationMode: "verify_full" },
       },
       { parent: this },
     );
-    for (const [i, o] of c.origins.entries()) {
-      new cloudflare.DnsRecord(
-        `${name}-tunnel-dns-${i}`,
-        { zoneId: args.zoneId, name: o.hostname, type: "CNAME", content: pulumi.interpolate`${tunnel.id}.cfargotunnel.com`, proxied: true, ttl: 1 },
-        { parent: this },
-      );
-    }
-    return tunnel;
   }
 
   private allowCloudflareRanges(name: string, args: GatewayArgs, c: AllowlistConnectivity): void {
     // Synapse workspace firewall rules are IPv4 only; Workers subrequests to Azure leave over IPv4.
     const ranges = cloudflare.getIpRangesOutput({}, { parent: this });
+    // Named by the range, not its list position: Cloudflare adding or reordering a range must not rewrite the others.
+    // The alias keeps the state of rules created under the old positional name (`-cf-<i>`).
     ranges.ipv4Cidrs.apply((cidrs) =>
       cidrs.map((cidr, i) => {
         const { start, end } = cidrRange(cidr);
+        const slug = cidrSlug(cidr);
         return new azure.synapse.IpFirewallRule(
-          `${name}-cf-${i}`,
-          { resourceGroupName: c.synapse.resourceGroupName, workspaceName: c.synapse.name, ruleName: `cloudflare-${i}`, startIpAddress: start, endIpAddress: end },
-          { parent: this },
+          `${name}-cf-${slug}`,
+          { resourceGroupName: c.synapse.resourceGroupName, workspaceName: c.synapse.name, ruleName: `cloudflare-${slug}`, startIpAddress: start, endIpAddress: end },
+          { parent: this, aliases: [{ name: `${name}-cf-${i}` }] },
         );
       }),
     );
   }
+}
+
+/** `173.245.48.0/20` → `173-245-48-0-20`: a rule name from the range itself. */
+export function cidrSlug(cidr: string): string {
+  return cidr.replace(/[./]/g, "-");
 }
 
 function readBundle(path: string, gateway: pulumi.Resource): string {

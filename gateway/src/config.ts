@@ -1,8 +1,17 @@
-import type { RouteEntry, UpstreamAuth } from "../../contracts/gateway";
+import { BASIC_AUTH_BINDINGS, VPC_BINDINGS, type BasicAuthBinding, type RouteEntry, type VpcBinding } from "../../contracts/gateway";
 import type { Env } from "./env";
 
-/** A ROUTES entry after parsing: prefix and upstream without trailing slashes, methods upper-case. */
-export type Route = RouteEntry;
+/** How the Worker authenticates upstream, resolved once: the basic-auth header is built at parse time, not per request. */
+export type ResolvedUpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; secret: BasicAuthBinding; header: string };
+
+/**
+ * A ROUTES entry after parsing: prefix and upstream without trailing slashes, methods upper-case, the VPC binding
+ * resolved to its Fetcher (undefined: plain fetch over the internet, allowlist mode).
+ */
+export interface Route extends Omit<RouteEntry, "upstreamAuth"> {
+  upstreamAuth: ResolvedUpstreamAuth;
+  fetcher: Fetcher | undefined;
+}
 
 export interface GatewayConfig {
   issuer: string;
@@ -105,6 +114,15 @@ function parseRoute(raw: unknown, i: number, env: Env): Route {
   if (typeof prefix !== "string" || !/^\/[A-Za-z0-9._~\-/]*$/.test(prefix)) throw new ConfigError(`${where}.prefix must be a path`);
   const upstream = r["upstream"];
   if (typeof upstream !== "string" || !/^https?:\/\//.test(upstream)) throw new ConfigError(`${where}.upstream must be an http(s) URL`);
+  const binding = r["binding"];
+  let fetcher: Fetcher | undefined;
+  if (binding !== undefined) {
+    if (typeof binding !== "string" || !VPC_NAMES.includes(binding)) {
+      throw new ConfigError(`${where}.binding must be one of ${VPC_NAMES.join(", ")}`);
+    }
+    fetcher = env[binding as VpcBinding];
+    if (typeof fetcher?.fetch !== "function") throw new ConfigError(`${where}.binding: VPC service binding ${binding} missing`);
+  }
   const methods = stringArray(r["methods"], `${where}.methods`).map((m) => m.toUpperCase());
   for (const m of methods) if (!METHODS.has(m)) throw new ConfigError(`${where}.methods: unknown method ${m}`);
   // Least privilege: a route without groups would admit every authenticated caller, which must never be implicit.
@@ -115,19 +133,27 @@ function parseRoute(raw: unknown, i: number, env: Env): Route {
     upstream: upstream.replace(/\/+$/, ""),
     methods,
     groups,
+    ...(typeof binding === "string" ? { binding } : {}),
     upstreamAuth: parseUpstreamAuth(r["upstreamAuth"], where, env),
+    fetcher,
   };
 }
 
-function parseUpstreamAuth(raw: unknown, where: string, env: Env): UpstreamAuth {
+const VPC_NAMES: readonly string[] = Object.values(VPC_BINDINGS);
+const BASIC_NAMES: readonly string[] = BASIC_AUTH_BINDINGS;
+
+function parseUpstreamAuth(raw: unknown, where: string, env: Env): ResolvedUpstreamAuth {
   const a = (raw ?? {}) as Record<string, unknown>;
   if (a["type"] === "entra" && typeof a["scope"] === "string" && a["scope"]) {
     for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const) required(env, key);
     return { type: "entra", scope: a["scope"] };
   }
   if (a["type"] === "basic" && typeof a["secret"] === "string" && a["secret"]) {
-    if (typeof env[a["secret"]] !== "string") throw new ConfigError(`${where}.upstreamAuth.secret: binding ${a["secret"]} missing`);
-    return { type: "basic", secret: a["secret"] };
+    if (!BASIC_NAMES.includes(a["secret"])) throw new ConfigError(`${where}.upstreamAuth.secret must be one of ${BASIC_NAMES.join(", ")}`);
+    const secret = a["secret"] as BasicAuthBinding;
+    const value = env[secret];
+    if (typeof value !== "string") throw new ConfigError(`${where}.upstreamAuth.secret: binding ${secret} missing`);
+    return { type: "basic", secret, header: `Basic ${btoa(value)}` };
   }
   throw new ConfigError(`${where}.upstreamAuth must be {type:"entra",scope} or {type:"basic",secret}`);
 }
@@ -139,7 +165,7 @@ function stringArray(v: unknown, where: string): string[] {
   return v as string[];
 }
 
-function required(env: Env, key: string): string {
+function required(env: Env, key: keyof Env): string {
   const v = str(env[key]);
   if (!v) throw new ConfigError(`binding ${key} is required`);
   return v;
@@ -153,7 +179,7 @@ function list(v: string | undefined): string[] {
   return (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-function int(env: Env, key: string, fallback: number): number {
+function int(env: Env, key: keyof Env, fallback: number): number {
   const v = str(env[key]);
   if (v === undefined) return fallback;
   const n = Number(v);

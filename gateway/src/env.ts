@@ -22,12 +22,14 @@ export interface Env {
   JWKS_REFETCH_COOLDOWN_SECONDS?: string;
   /** Workers rate-limit binding; absent → no rate limit. */
   RATE_LIMITER?: RateLimit;
-  /** Basic-auth secrets named by routes (`upstreamAuth.secret`) are looked up dynamically. */
-  [binding: string]: unknown;
+  /** Prefect's basic-auth string (`user:password`), named by the `/prefect` route's `upstreamAuth.secret`. */
+  PREFECT_AUTH?: string;
+  /** Workers VPC service bindings to the tunnel-connected origins (https://developers.cloudflare.com/workers-vpc/api/). */
+  VPC_SYNAPSE?: Fetcher;
+  VPC_PREFECT?: Fetcher;
 }
 
-/** The bindings Env declares by name (without the index signature for route-named secrets). */
-type DeclaredBinding = keyof { [K in keyof Env as string extends K ? never : K]: Env[K] };
+type DeclaredBinding = keyof Env;
 
 // The contract and the Worker name the same bindings: a name added on one side only fails to compile.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -11,7 +11,8 @@ export type ErrorCode =
   | "rate_limited"
   | "bad_gateway"
   | "gateway_timeout"
-  | "misconfigured";
+  | "misconfigured"
+  | "internal_error";
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_request: 400,
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_gateway: 502,
   gateway_timeout: 504,
   misconfigured: 500,
+  internal_error: 500,
 };
 
 /** A request-ending decision. `reason` goes to the audit log only; `message` is what the caller sees. */

@@ -10,8 +10,18 @@ const discovered = new Map<string, Promise<string>>();
 const DISCOVERY_FAILURE_BACKOFF_MS = 5_000;
 const JWKS_MAX_AGE_MS = 10 * 60_000;
 
-/** The key resolver for this config: JWKS from `OIDC_JWKS_URI` or discovered from the issuer, cached per URI. */
-export async function keyResolver(config: GatewayConfig): Promise<JWTVerifyGetKey> {
+// The resolver last handed out per config: warm requests get it without awaiting discovery again.
+const resolved = new WeakMap<GatewayConfig, JWTVerifyGetKey>();
+
+/**
+ * The key resolver for this config: JWKS from `OIDC_JWKS_URI` or discovered from the issuer, cached per URI. Returns
+ * the resolver itself once known (no promise, no extra turn of the event loop on warm requests).
+ */
+export function keyResolver(config: GatewayConfig): JWTVerifyGetKey | Promise<JWTVerifyGetKey> {
+  return resolved.get(config) ?? resolveKeys(config);
+}
+
+async function resolveKeys(config: GatewayConfig): Promise<JWTVerifyGetKey> {
   const uri = config.jwksUri ?? (await discoverJwksUri(config));
   let keys = keySets.get(uri);
   if (!keys) {
@@ -31,6 +41,7 @@ export async function keyResolver(config: GatewayConfig): Promise<JWTVerifyGetKe
     };
     keySets.set(uri, keys);
   }
+  resolved.set(config, keys);
   return keys;
 }
 

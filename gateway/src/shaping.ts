@@ -6,55 +6,74 @@ const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-aut
 // Caller credentials and anything that could impersonate what the Worker itself asserts to the upstream.
 const CALLER_ONLY = ["authorization", "cookie", "host", "content-length", "forwarded", "x-real-ip", "x-request-id"];
 const CALLER_ONLY_PREFIXES = ["x-gateway-", "x-forwarded-", "cf-", "x-ms-client-"];
+const DROP_REQUEST = new Set([...HOP_BY_HOP, ...CALLER_ONLY]);
+// Response: hop-by-hop, upstream cookies, and the request id the Worker sets itself.
+const DROP_RESPONSE = new Set([...HOP_BY_HOP, "set-cookie", "x-request-id"]);
 
-/** Removes hop-by-hop headers, including the ones the Connection header names. */
-function stripHopByHop(headers: Headers): void {
-  const named = (headers.get("connection") ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
-  for (const h of [...HOP_BY_HOP, ...named]) headers.delete(h);
+/** Header names the Connection header declares hop-by-hop (RFC 9110 §7.6.1); usually none. */
+function connectionNamed(headers: Headers): string[] | undefined {
+  const value = headers.get("connection");
+  return value ? value.split(",").map((h) => h.trim().toLowerCase()) : undefined;
 }
 
-/** Headers for the upstream request: the caller's minus credentials and spoofable identity, plus the Worker's own. */
+const callerOnly = (name: string) => DROP_REQUEST.has(name) || CALLER_ONLY_PREFIXES.some((p) => name.startsWith(p));
+
+/**
+ * Headers for the upstream request: the caller's minus hop-by-hop headers, credentials and spoofable identity, plus the
+ * Worker's own. Every Headers call crosses into the runtime, so the caller's headers are read in one `forEach` (names
+ * arrive lower-case, repeated ones joined) into a plain record and the result is built in one construction — measured
+ * in workerd several times cheaper than copying and deleting, or iterating `entries()`.
+ */
 export function upstreamHeaders(
   incoming: Headers,
   requestId: string,
   identity: Identity,
   grantedGroups: string[],
   config: GatewayConfig,
-): Headers {
-  const headers = new Headers(incoming);
-  stripHopByHop(headers);
-  for (const name of [...headers.keys()]) {
-    if (CALLER_ONLY.includes(name) || CALLER_ONLY_PREFIXES.some((p) => name.startsWith(p))) headers.delete(name);
-  }
-  headers.set("x-request-id", requestId);
-  headers.set("x-gateway-subject", identity.subject);
-  if (identity.tenant) headers.set("x-gateway-tenant", identity.tenant);
-  if (identity.clientId) headers.set("x-gateway-client-id", identity.clientId);
-  headers.set("x-gateway-principal-type", identity.kind);
-  headers.set("x-gateway-groups", grantedGroups.join(","));
-  if (config.sharedSecret) headers.set(config.sharedSecret.header, config.sharedSecret.value);
-  return headers;
+  authorization: string,
+): Record<string, string> {
+  const named = connectionNamed(incoming);
+  const kept: Record<string, string> = {};
+  incoming.forEach((value, name) => {
+    if (!callerOnly(name) && !named?.includes(name)) kept[name] = value;
+  });
+  kept["authorization"] = authorization;
+  kept["x-request-id"] = requestId;
+  kept["x-gateway-subject"] = identity.subject;
+  if (identity.tenant) kept["x-gateway-tenant"] = identity.tenant;
+  if (identity.clientId) kept["x-gateway-client-id"] = identity.clientId;
+  kept["x-gateway-principal-type"] = identity.kind;
+  kept["x-gateway-groups"] = grantedGroups.join(",");
+  if (config.sharedSecret) kept[config.sharedSecret.header.toLowerCase()] = config.sharedSecret.value;
+  // A record, not a Headers object: fetch() builds its headers from it once.
+  return kept;
 }
 
-/** Response headers for the caller: hop-by-hop and upstream cookies removed, the request id added. */
-export function responseHeaders(upstream: Headers, requestId: string): Headers {
-  const headers = new Headers(upstream);
-  stripHopByHop(headers);
-  headers.delete("set-cookie");
+/**
+ * Response headers for the caller, shaped in place on the Response's own (mutable) copy: hop-by-hop and upstream
+ * cookies removed, the request id set. A fixed set of deletes (no iteration; Set-Cookie may repeat, so no record
+ * here), plus the names `Connection` declares.
+ */
+export function shapeResponseHeaders(headers: Headers, requestId: string): void {
+  const named = connectionNamed(headers);
+  for (const name of DROP_RESPONSE) headers.delete(name);
+  if (named) for (const name of named) headers.delete(name);
   headers.set("x-request-id", requestId);
-  return headers;
 }
+
+/** Whether the request carries a body to forward (GET and HEAD never do). */
+export const hasBody = (request: Request): boolean => request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
 
 /** The request body, read up to the limit: 413 before anything is sent upstream when it is larger. */
 export async function limitedBody(request: Request, maxBytes: number): Promise<ArrayBuffer | undefined> {
-  if (request.method === "GET" || request.method === "HEAD" || !request.body) return undefined;
+  if (!hasBody(request)) return undefined;
   const tooLarge = () => new GatewayError("payload_too_large", `The request body exceeds ${maxBytes} bytes.`, "body_too_large");
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
-    await request.body.cancel();
+    await request.body!.cancel();
     throw tooLarge();
   }
-  const reader = request.body.getReader();
+  const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

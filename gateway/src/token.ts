@@ -50,7 +50,8 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
 
   let payload: JWTPayload;
   try {
-    const keys = await keyResolver(config);
+    const pending = keyResolver(config);
+    const keys = typeof pending === "function" ? pending : await pending;
     ({ payload } = await jwtVerify(token, keys, {
       algorithms: ALGORITHMS,
       audience: config.audiences,
@@ -83,8 +84,7 @@ function classify(err: unknown): GatewayError {
  */
 function checkIssuer(p: JWTPayload, config: GatewayConfig): string | undefined {
   const tid = typeof p["tid"] === "string" ? p["tid"] : undefined;
-  const template = config.issuer.includes("{tenantid}");
-  const entra = template || config.allowedTenants.length > 0 || isEntraHost(config.issuer);
+  const { template, entra } = issuerKind(config);
   if (!entra) {
     if (p.iss !== config.issuer) throw invalid("The token is not valid for this gateway.", "wrong_issuer");
     return tid;
@@ -99,6 +99,19 @@ function checkIssuer(p: JWTPayload, config: GatewayConfig): string | undefined {
   return tid;
 }
 
+// Per config (bindings are fixed for the isolate): the issuer is parsed once, not on every request.
+const kinds = new WeakMap<GatewayConfig, { template: boolean; entra: boolean }>();
+
+function issuerKind(config: GatewayConfig): { template: boolean; entra: boolean } {
+  let kind = kinds.get(config);
+  if (!kind) {
+    const template = config.issuer.includes("{tenantid}");
+    kind = { template, entra: template || config.allowedTenants.length > 0 || isEntraHost(config.issuer) };
+    kinds.set(config, kind);
+  }
+  return kind;
+}
+
 function isEntraHost(issuer: string): boolean {
   try {
     return ENTRA_HOSTS.has(new URL(issuer).hostname);
@@ -110,16 +123,32 @@ function isEntraHost(issuer: string): boolean {
 function identityOf(p: JWTPayload, tenant: string | undefined): Identity {
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   const claimNames = p["_claim_names"] as Record<string, unknown> | undefined;
-  // Entra: `oid` is the stable object id across applications; `sub` is pairwise per app.
-  const subject = typeof p["oid"] === "string" && tenant ? p["oid"] : p.sub!;
-  const clientId = [p["azp"], p["appid"], p["client_id"]].find((v): v is string => typeof v === "string");
+  // Entra: `oid` is the stable object id across applications; `sub` is pairwise per app. Okta: `uid` is the user's
+  // stable ID, while `sub` is the (mutable) login.
+  const subject = typeof p["oid"] === "string" && tenant ? p["oid"] : typeof p["uid"] === "string" ? p["uid"] : p.sub!;
+  // Entra v2 `azp`, v1 `appid`, RFC 9068 `client_id`, Okta `cid`.
+  const clientId = [p["azp"], p["appid"], p["client_id"], p["cid"]].find((v): v is string => typeof v === "string");
   return {
     subject,
     tenant,
     clientId,
-    kind: p["idtyp"] === "app" ? "app" : "user",
+    kind: principalKind(p, tenant),
     groups: strings(p["groups"]),
     roles: strings(p["roles"]),
     groupsOverage: Boolean(claimNames && typeof claimNames === "object" && "groups" in claimNames) || p["hasgroups"] === true,
   };
+}
+
+/**
+ * App-only or user. Entra sends `idtyp` only when the API requests it as an optional claim; without it, `scp` tells them
+ * apart ("only included for user tokens"; client credentials get `roles` instead): learn.microsoft.com/entra/
+ * identity-platform/access-token-claims-reference. Okta: `uid` only in tokens issued for a user; a client-credentials
+ * token's `sub` is its client ID (`cid`).
+ */
+function principalKind(p: JWTPayload, tenant: string | undefined): "user" | "app" {
+  if (p["idtyp"] === "app") return "app";
+  if (p["idtyp"] === "user") return "user";
+  if (tenant) return p["scp"] === undefined ? "app" : "user";
+  if (typeof p["uid"] === "string") return "user";
+  return typeof p["cid"] === "string" && p.sub === p["cid"] ? "app" : "user";
 }

@@ -1,10 +1,9 @@
-import type { UpstreamAuth } from "../../contracts/gateway";
-import type { GatewayConfig } from "./config";
-import type { Env } from "./env";
+import type { GatewayConfig, ResolvedUpstreamAuth } from "./config";
 import { GatewayError } from "./errors";
 
 interface CachedToken {
-  accessToken: string;
+  /** `Bearer <access token>`, built once per token. */
+  header: string;
   refreshAt: number;
 }
 
@@ -14,20 +13,21 @@ const inFlight = new Map<string, Promise<CachedToken>>();
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** The Authorization header value the route's upstream expects. */
-export async function upstreamAuthorization(auth: UpstreamAuth, config: GatewayConfig, env: Env): Promise<string> {
-  if (auth.type === "basic") return `Basic ${btoa(String(env[auth.secret]))}`;
-  return `Bearer ${await entraToken(auth.scope, config)}`;
+export function upstreamAuthorization(auth: ResolvedUpstreamAuth, config: GatewayConfig): string | Promise<string> {
+  if (auth.type === "basic") return auth.header;
+  // Warm path without an await: the cached header is returned synchronously.
+  const cached = tokens.get(auth.scope);
+  if (cached && Date.now() < cached.refreshAt) return cached.header;
+  return entraToken(auth.scope, config);
 }
 
 async function entraToken(scope: string, config: GatewayConfig): Promise<string> {
-  const cached = tokens.get(scope);
-  if (cached && Date.now() < cached.refreshAt) return cached.accessToken;
   let pending = inFlight.get(scope);
   if (!pending) {
     pending = fetchToken(scope, config).finally(() => inFlight.delete(scope));
     inFlight.set(scope, pending);
   }
-  return (await pending).accessToken;
+  return (await pending).header;
 }
 
 async function fetchToken(scope: string, config: GatewayConfig): Promise<CachedToken> {
@@ -52,7 +52,7 @@ async function fetchToken(scope: string, config: GatewayConfig): Promise<CachedT
   }
   // Refresh shortly before expiry: 5 minutes early, or at half-life for short-lived tokens.
   const margin = Math.min(REFRESH_MARGIN_MS, (expiresIn * 1000) / 2);
-  const token = { accessToken: json.access_token, refreshAt: Date.now() + expiresIn * 1000 - margin };
+  const token = { header: `Bearer ${json.access_token}`, refreshAt: Date.now() + expiresIn * 1000 - margin };
   tokens.set(scope, token);
   return token;
 }

@@ -1,5 +1,5 @@
 import { asArray, get, is, type Props } from "../props";
-import { resourceRule } from "../rule";
+import { resourceRule, stackRule } from "../rule";
 import { T } from "../../contracts/resource-types";
 import { parseCidr } from "../../lib/ipv4";
 
@@ -78,4 +78,110 @@ function rangeSize(props: Props): number | undefined {
   const start = address(props["startIpAddress"]);
   const end = address(props["endIpAddress"]);
   return start === undefined || end === undefined ? undefined : end - start + 1;
+}
+
+const CLOUDFLARE = {
+  dnsRecord: "cloudflare:index/dnsRecord:DnsRecord",
+  tunnelConfig: "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig",
+  accessApplication: "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication",
+  workersCustomDomain: "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
+  workersRoute: "cloudflare:index/workersRoute:WorkersRoute",
+} as const;
+
+/** A CNAME to `<tunnel-id>.cfargotunnel.com` publishes the tunnel under that name (Cloudflare Tunnel DNS routing). */
+const TUNNEL_TARGET = /\.cfargotunnel\.com\.?$/i;
+
+const host = (value: unknown): string | undefined => {
+  if (typeof value !== "string" || value === "") return undefined;
+  const bare = value.replace(/^[a-z]+:\/\//i, "").split("/")[0]!.toLowerCase().replace(/\.$/, "");
+  return bare || undefined;
+};
+
+/**
+ * Every public host name that reaches a Cloudflare Tunnel: proxied CNAMEs to `*.cfargotunnel.com` and host names in a
+ * tunnel's ingress rules (a remotely managed tunnel serves them once any DNS record points there). With where each came from.
+ */
+export function publicTunnelHostnames(resources: readonly { type: string; name: string; urn: string; props: Props }[]): { hostname: string; urn: string; source: string }[] {
+  const found: { hostname: string; urn: string; source: string }[] = [];
+  for (const r of resources) {
+    if (r.type === CLOUDFLARE.dnsRecord && TUNNEL_TARGET.test(String(r.props["content"] ?? ""))) {
+      const name = host(r.props["name"]);
+      if (name) found.push({ hostname: name, urn: r.urn, source: `DNS record ${r.name}` });
+    }
+    if (r.type === CLOUDFLARE.tunnelConfig) {
+      for (const ingress of asArray(get(r.props, "config.ingresses"))) {
+        const name = host(get(ingress, "hostname"));
+        if (name) found.push({ hostname: name, urn: r.urn, source: `ingress of ${r.name}` });
+      }
+    }
+  }
+  return found;
+}
+
+/** Host names a Worker serves (custom domains, routes) or a Cloudflare Access application with a policy guards. */
+function guardedHostnames(resources: readonly { type: string; props: Props }[]): Set<string> {
+  const guarded = new Set<string>();
+  for (const r of resources) {
+    if (r.type === CLOUDFLARE.workersCustomDomain) guarded.add(host(r.props["hostname"]) ?? "");
+    if (r.type === CLOUDFLARE.workersRoute) guarded.add(host(r.props["pattern"]) ?? "");
+    // Access answers every request to its application's domains and admits only what a policy allows (e.g. the
+    // Worker's service token): https://developers.cloudflare.com/cloudflare-one/identity/service-tokens/
+    if (r.type === CLOUDFLARE.accessApplication && asArray(r.props["policies"]).length > 0) {
+      const domains = [r.props["domain"], ...asArray(r.props["selfHostedDomains"]), ...asArray(r.props["destinations"]).map((d) => get(d, "uri"))];
+      for (const d of domains) guarded.add(host(d) ?? "");
+    }
+  }
+  guarded.delete("");
+  return guarded;
+}
+
+export const tunnelHostnameGuarded = stackRule({
+  name: "tunnel-hostname-behind-gateway-or-access",
+  description:
+    "No public host name reaches a Cloudflare Tunnel (a CNAME to *.cfargotunnel.com or a tunnel ingress host name) unless the gateway Worker serves it or a Cloudflare Access application with a policy (the Worker's service token) covers it. Tunnel-connected origins are reached through Workers VPC bindings, which need no public name at all.",
+  severity: "critical",
+  benchmarks: { mcsb: ["NS-2"] },
+  remediationSteps:
+    "Reach the origin through a Workers VPC service binding (components/gateway, tunnel mode) and delete the public record; if it must keep a public name, put a Cloudflare Access application with a service-token policy in front and give only the Worker the token.",
+  check(resources, _ctx, report) {
+    const guarded = guardedHostnames(resources);
+    for (const t of publicTunnelHostnames(resources)) {
+      if (!guarded.has(t.hostname)) report(`${t.hostname} (${t.source}) reaches a tunnel with neither the gateway Worker nor Cloudflare Access in front`, t.urn);
+    }
+  },
+});
+
+/**
+ * What the stack makes reachable from the internet, for the offline plan: every Cloudflare host name it creates (Workers
+ * custom domains and routes, DNS records, tunnel ingress names) with what stands in front, and every Azure resource with
+ * public network access Enabled (by the paths this rule checks). Computed from the graph, not declared.
+ */
+export function publicReachability(resources: readonly { type: string; name: string; urn: string; props: Props }[]): string[] {
+  const lines: string[] = [];
+  const access = new Set<string>();
+  for (const r of resources) {
+    if (r.type === CLOUDFLARE.accessApplication && asArray(r.props["policies"]).length > 0) {
+      for (const d of [r.props["domain"], ...asArray(r.props["selfHostedDomains"]), ...asArray(r.props["destinations"]).map((x) => get(x, "uri"))]) {
+        const h = host(d);
+        if (h) access.add(h);
+      }
+    }
+  }
+  for (const r of resources) {
+    if (r.type === CLOUDFLARE.workersCustomDomain) lines.push(`${host(r.props["hostname"])}: Worker ${String(r.props["service"])} (custom domain ${r.name})`);
+    if (r.type === CLOUDFLARE.workersRoute) lines.push(`${String(r.props["pattern"])}: Worker ${String(r.props["script"])} (route ${r.name})`);
+    if (r.type === CLOUDFLARE.dnsRecord && !TUNNEL_TARGET.test(String(r.props["content"] ?? ""))) {
+      lines.push(`${host(r.props["name"])}: DNS ${String(r.props["type"])} ${String(r.props["content"])}${r.props["proxied"] ? " (proxied)" : ""}`);
+    }
+  }
+  for (const t of publicTunnelHostnames(resources)) {
+    lines.push(`${t.hostname}: Cloudflare Tunnel (${t.source}), ${access.has(t.hostname) ? "behind Cloudflare Access" : "NOT GUARDED"}`);
+  }
+  for (const r of resources) {
+    if (!r.type.startsWith("azure-native:")) continue;
+    for (const path of PUBLIC_ACCESS_PATHS) {
+      if (is(get(r.props, path), "Enabled")) lines.push(`${r.type} ${r.name}: ${path} Enabled (its public endpoint)`);
+    }
+  }
+  return lines;
 }

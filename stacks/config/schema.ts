@@ -56,6 +56,8 @@ const httpsUrl = z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/i
   error: (issue) => `${JSON.stringify(issue.input)} is not an https URL`,
 });
 
+/** A value of a token's `groups` claim (an Okta group name, …), exactly as the issuer writes it; never blank. */
+const claimValue = z.string().regex(/\S/, { error: "must be a groups-claim value (not blank)" });
 const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 1-512 characters without <>%&\\?/" });
 
 /**
@@ -227,6 +229,11 @@ export const configSchema = z.strictObject({
           audience: z.string().min(1).optional(),
           jwksUri: httpsUrl.optional(),
           allowedTenants: z.array(uuid).min(1).optional(),
+          /**
+           * The values the issuer puts in the token's `groups` claim for the people groups, when the issuer is not Entra
+           * (e.g. Okta group names from a groups claim rule). Default: the Entra group object IDs of `entra.groups`.
+           */
+          groups: z.strictObject({ admins: claimValue, engineers: claimValue, analysts: claimValue }).optional(),
         })
         .optional(),
       /** Per-subject limit (Workers rate-limit binding, per location). `enabled: false` is listed in notices. */
@@ -240,8 +247,6 @@ export const configSchema = z.strictObject({
         .optional(),
       /** Logpush destination for the audit records (Workers Trace Events); absent → only sampled Workers Logs. */
       logpushDestination: z.string().regex(/^[a-z0-9]+:\/\/\S+$/, { error: "must be a Logpush destination_conf (e.g. r2://…, https://…)" }).optional(),
-      /** Tunnel mode: public host names (in the zone) that the tunnel maps to the private origins. */
-      tunnelHostnames: z.strictObject({ synapse: hostname.optional(), prefect: hostname.optional() }).optional(),
     })
     .optional(),
 });

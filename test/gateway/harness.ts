@@ -29,6 +29,8 @@ export interface AuditLine {
  */
 export class GatewayHarness {
   readonly audit: AuditLine[] = [];
+  /** Requests that reached the VPC_SYNAPSE binding (Workers VPC stand-in): URL as the Worker passed it, and headers. */
+  readonly vpcRequests: { url: string; method: string; headers: Record<string, string> }[] = [];
   private constructor(
     readonly idp: TestIdp,
     readonly upstream: LoopbackServer,
@@ -86,6 +88,15 @@ export class GatewayHarness {
       ...extra,
     });
     const audit: AuditLine[] = [];
+    const vpcRequests: GatewayHarness["vpcRequests"] = [];
+    // Workers VPC: the binding's fetch() is answered by the private origin; the URL only names it (Host, SNI).
+    const vpcSynapse = async (req: Request): Promise<Response> => {
+      vpcRequests.push({ url: req.url, method: req.method, headers: Object.fromEntries(req.headers) });
+      return Response.json({ via: "vpc", url: req.url });
+    };
+    const vpcRoutes = JSON.stringify([
+      { prefix: "/synapse", upstream: "https://synw-private.dev.azuresynapse.net", binding: "VPC_SYNAPSE", methods: ["GET"], groups: ["grp-analysts"], upstreamAuth: { type: "entra", scope: SYNAPSE_SCOPE } },
+    ]);
     const mf = new Miniflare({
       workers: [
         // Generic OIDC issuer (as Okta custom authorization servers): exact iss, JWKS discovered from the issuer.
@@ -99,6 +110,11 @@ export class GatewayHarness {
         worker("idp-hang", { OIDC_JWKS_URI: `${hangingIdp.origin}/jwks` }),
         worker("limited", {}, { ratelimits: { RATE_LIMITER: { namespace_id: "1001", simple: { limit: 3, period: 60 } } } }),
         worker("misconfigured", { ROUTES: "[{\"prefix\":\"/x\"}]" }),
+        // Tunnel mode: the route names a Workers VPC service binding instead of reaching its upstream over the internet.
+        worker("vpc", { ROUTES: vpcRoutes }, { serviceBindings: { VPC_SYNAPSE: vpcSynapse } }),
+        worker("vpc-unbound", { ROUTES: vpcRoutes }),
+        // A rate limiter that is not one: calling it throws a TypeError, i.e. a bug inside the gateway.
+        worker("broken", {}, { bindings: { ...base, RATE_LIMITER: { limit: "not a function" } } }),
       ],
       handleRuntimeStdio(stdout: Readable, stderr: Readable) {
         let buffered = "";
@@ -121,6 +137,7 @@ export class GatewayHarness {
     await mf.ready;
     const h = new GatewayHarness(idp, upstream, tokenEndpoint, hangingIdp, mf);
     (h as { audit: AuditLine[] }).audit = audit;
+    (h as { vpcRequests: GatewayHarness["vpcRequests"] }).vpcRequests = vpcRequests;
     return h;
   }
 

@@ -255,6 +255,36 @@ describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
     for (let i = 0; i < 5; i++) assert.equal((await h.fetch("gw", "/synapse/x", { token: alice })).status, 200);
   });
 
+  test("Workers VPC: a route naming a vpc_service binding is fetched through it (origin's own URL), never over the internet", async () => {
+    const token = await h.idp.sign(userClaims(["grp-analysts"]));
+    const before = h.upstream.count();
+    const res = await h.fetch("vpc", "/synapse/pipelines?api-version=2020-12-01", { token });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { via: "vpc", url: "https://synw-private.dev.azuresynapse.net/pipelines?api-version=2020-12-01" });
+    const sent = h.vpcRequests.at(-1)!;
+    assert.match(sent.headers["authorization"]!, /^Bearer upstream-token-\d+$/);
+    assert.equal(sent.headers["x-gateway-groups"], "grp-analysts");
+    assert.equal(h.upstream.count(), before, "nothing went to a public upstream");
+    // Unauthorized callers never reach the binding.
+    const n = h.vpcRequests.length;
+    assert.equal((await h.fetch("vpc", "/synapse/pipelines", { token: await h.idp.sign(userClaims(["grp-other"])) })).status, 403);
+    assert.equal(h.vpcRequests.length, n);
+    // A route naming a binding the Worker does not have is a configuration error, not a silent internet fetch.
+    const unbound = await h.fetch("vpc-unbound", "/synapse/pipelines", { token });
+    assert.equal(unbound.status, 500);
+    assert.equal(((await unbound.json()) as { error: string }).error, "misconfigured");
+  });
+
+  test("a bug inside the gateway answers 500 internal_error (not 502 bad_gateway) and is audited as internal", async () => {
+    const token = await h.idp.sign(userClaims(["grp-analysts"]));
+    const res = await h.fetch("broken", "/synapse/x", { token });
+    assert.equal(res.status, 500);
+    assert.equal(((await res.json()) as { error: string }).error, "internal_error");
+    const record = await h.auditFor(res);
+    assert.match(String(record["reason"]), /^internal: /);
+    assert.equal(record["status"], 500);
+  });
+
   test("upstream slow → 504 and down → 502, each within a bounded time", async () => {
     const token = await h.idp.sign(userClaims(["grp-analysts"]));
     let t = Date.now();

@@ -5,6 +5,7 @@ import { beforeAll, describe, test } from "vitest";
 import { CLOUDFLARE_IP_RANGES } from "../../../tools/graph/mock-state";
 import { type Graph, type GraphResource, PROJECT_ROOT, stackGraph } from "../../../tools/graph";
 import { cidrRange } from "../../../lib/ipv4";
+import { cidrSlug } from "../../../components/gateway";
 import { GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
 import { ofType, one } from "../../support/graphs";
 
@@ -75,21 +76,30 @@ describe("Gateway component (mock graph)", () => {
     assert.ok(job.secretPaths.some((p) => p.startsWith("destinationConf")));
   });
 
-  test("tunnel mode: remotely managed tunnel, ingress to the private origins ending in 404, DNS CNAMEs, token into Key Vault", () => {
+  test("tunnel mode: no public DNS record or ingress host name; each origin a Workers VPC service on the tunnel, bound to the Worker by ID", () => {
     const t = one(tunnel, "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared");
     assert.equal(t.inputs["configSrc"], "cloudflare");
     const cfg = one(tunnel, "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig");
-    assert.equal(cfg.inputs["tunnelId"], t.outputs["id"] ?? cfg.inputs["tunnelId"]);
     assert.ok(cfg.dependsOn.includes(t.urn) || Object.values(cfg.propertyDependencies).flat().includes(t.urn));
+    // Only the catch-all: anything reaching the tunnel over a public host name is refused.
     const ingresses = (cfg.inputs["config"] as { ingresses: { hostname?: string; service: string }[] }).ingresses;
-    assert.deepEqual(ingresses.map((i) => i.hostname ?? "*"), ["synapse-dev.tunnel.example.com", "prefect-dev.tunnel.example.com", "*"]);
-    assert.equal(ingresses.at(-1)!.service, "http_status:404");
-    const dns = ofType(tunnel, "cloudflare:index/dnsRecord:DnsRecord");
-    assert.equal(dns.length, 2);
-    for (const r of dns) {
-      assert.equal(r.inputs["type"], "CNAME");
-      assert.equal(r.inputs["proxied"], true);
-      assert.match(String(r.inputs["content"]), /\.cfargotunnel\.com$/);
+    assert.deepEqual(ingresses, [{ service: "http_status:404" }]);
+    assert.equal(ofType(tunnel, "cloudflare:index/dnsRecord:DnsRecord").length, 0, "no public DNS record for any origin");
+    const services = ofType(tunnel, "cloudflare:index/connectivityDirectoryService:ConnectivityDirectoryService");
+    const byName = new Map(services.map((s) => [s.name, s]));
+    assert.deepEqual([...byName.keys()].sort(), ["gw-vpc-prefect", "gw-vpc-synapse"], "named by binding, not list position");
+    const hosts = { "VPC_SYNAPSE": "synw-dp-dev.dev.azuresynapse.net", "VPC_PREFECT": "ca-prefect-server.internal.example.azurecontainerapps.io" };
+    for (const [binding, host] of Object.entries(hosts)) {
+      const svc = byName.get(`gw-${binding.toLowerCase().replace("_", "-")}`)!;
+      assert.equal(svc.inputs["type"], "http");
+      assert.equal(svc.inputs["httpsPort"], 443);
+      assert.deepEqual(svc.inputs["tlsSettings"], { certVerificationMode: "verify_full" });
+      const h = svc.inputs["host"] as { hostname: string; resolverNetwork: { tunnelId: string } };
+      assert.equal(h.hostname, host);
+      assert.ok(Object.values(svc.propertyDependencies).flat().includes(t.urn), "resolved through this tunnel");
+      const b = bindings(tunnel).find((x) => x.name === binding) as { type: string; serviceId?: string } | undefined;
+      assert.equal(b?.type, "vpc_service");
+      assert.equal(b?.serviceId, svc.outputs["id"] ?? svc.id, `${binding}: the Worker binds this service`);
     }
     const token = tunnel.invokes.find((i) => i.token === "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken");
     assert.ok(token, "tunnel token read from Cloudflare");
@@ -111,6 +121,12 @@ describe("Gateway component (mock graph)", () => {
     assert.deepEqual(ranges, expected);
     assert.ok(rules.every((r) => r.inputs["workspaceName"] === "synw-dp-dev"));
     assert.deepEqual(cidrRange("173.245.48.0/20"), { start: "173.245.48.0", end: "173.245.63.255" });
+    // Named by the range (issue 9f): a range added or reordered by Cloudflare never renames the others.
+    assert.deepEqual(
+      rules.map((r) => [r.name, r.inputs["ruleName"]]).sort(),
+      CLOUDFLARE_IP_RANGES.ipv4Cidrs.map((c) => [`gw-cf-${cidrSlug(c)}`, `cloudflare-${cidrSlug(c)}`]).sort(),
+    );
+    assert.equal(cidrSlug("173.245.48.0/20"), "173-245-48-0-20");
     const shared = bindings(allowlist).find((b) => b.name === "UPSTREAM_SHARED_SECRET");
     assert.equal(shared?.type, "secret_text");
     const kv = one(allowlist, "azure-native:keyvault:Secret");

@@ -26,12 +26,13 @@ const gateway = new Gateway("gw", {
   routes: [
     {
       prefix: "/synapse",
-      upstream: "https://synapse-dev.tunnel.example.com",
+      upstream: "https://synw-dp-dev.dev.azuresynapse.net",
+      binding: "VPC_SYNAPSE",
       methods: ["GET", "POST"],
       groups: [pulumi.output("aaaaaaaa-0000-4000-8000-000000000001")],
       upstreamAuth: { type: "entra", scope: "https://dev.azuresynapse.net/.default" },
     },
-    { prefix: "/prefect", upstream: "https://prefect-dev.tunnel.example.com", methods: ["GET"], groups: ["eng"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } },
+    { prefix: "/prefect", upstream: "https://ca-prefect-server.internal.example.azurecontainerapps.io/api", binding: "VPC_PREFECT", methods: ["GET"], groups: ["eng"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } },
   ],
   upstreamIdentity: { tenantId: "11111111-2222-4333-8444-555555555555", clientId: "gateway-client-id", clientSecret: gatewaySecret },
   basicAuthSecrets: { PREFECT_AUTH: pulumi.secret("admin:prefect") },
@@ -51,8 +52,8 @@ const gateway = new Gateway("gw", {
       ? {
           mode: "tunnel",
           origins: [
-            { hostname: "synapse-dev.tunnel.example.com", service: "https://synw-dp-dev.dev.azuresynapse.net", originServerName: "synw-dp-dev.dev.azuresynapse.net" },
-            { hostname: "prefect-dev.tunnel.example.com", service: "http://ca-prefect-server" },
+            { binding: "VPC_SYNAPSE", host: "synw-dp-dev.dev.azuresynapse.net" },
+            { binding: "VPC_PREFECT", host: "ca-prefect-server.internal.example.azurecontainerapps.io" },
           ],
         }
       : { mode: "allowlist", synapse: { name: "synw-dp-dev", resourceGroupName: "rg-dp-dev" } },

@@ -89,12 +89,15 @@ describe("identities per environment", () => {
     }
   });
 
-  it("exposes the gateway app as the API callers get tokens for: its URI is the Worker's audience, groups in tokens", () => {
+  it("exposes the gateway app as the API callers get tokens for: v2 tokens carry its client ID as `aud`, the Worker's audience; groups in tokens", () => {
     for (const graph of graphs) {
       const gateway = app(graph, "gateway");
       const script = ofType(graph, "cloudflare:index/workersScript:WorkersScript")[0]!;
       const audience = (script.inputs["bindings"] as { name: string; text?: string }[]).find((b) => b.name === "OIDC_AUDIENCE")?.text;
-      assert.deepEqual(gateway.inputs["identifierUris"], [audience], `${graph.stack}: caller tokens must be issued for the Worker's audience`);
+      // Callers ask for `<App ID URI>/.default`; a v2 access token's `aud` is the API's client ID
+      // (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+      assert.equal(gateway.inputs["identifierUris"] !== undefined, true);
+      assert.equal(audience, gateway.outputs["clientId"], `${graph.stack}: the Worker's audience is what v2 tokens carry`);
       assert.deepEqual(gateway.inputs["groupMembershipClaims"], ["SecurityGroup"], "the Worker maps group IDs to routes");
       const api = gateway.inputs["api"] as { requestedAccessTokenVersion: number; oauth2PermissionScopes: { value: string; type: string; id: string }[] };
       assert.equal(api.requestedAccessTokenVersion, 2, "v2 tokens match the Worker's v2 issuer");

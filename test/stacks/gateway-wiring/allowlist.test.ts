@@ -21,7 +21,7 @@ describe("gateway wiring in allowlist mode (config override on dev)", () => {
 
   it("evaluates, with no tunnel, no tunnel DNS, no token secret and no cloudflared connector", () => {
     assert.equal(configFor("dev", config).cloudflare.connectivity, "allowlist");
-    for (const type of [T.tunnel, T.tunnelConfig, T.dns]) assert.equal(ofType(graph, type).length, 0, type);
+    for (const type of [T.tunnel, T.tunnelConfig, T.dns, T.vpcService]) assert.equal(ofType(graph, type).length, 0, type);
     assert.equal(ofType(graph, T.secret).filter((s) => s.inputs["secretName"] === "cloudflared-tunnel-token").length, 0);
     assert.ok(!ofType(graph, T.app).some((a) => /cloudflared/.test(JSON.stringify(a.inputs["template"]))));
     assert.equal(graph.outputs["gatewayTunnelId"], undefined);

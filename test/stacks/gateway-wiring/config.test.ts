@@ -17,16 +17,15 @@ function problems(stack: string, config: Record<string, string>): string[] {
 }
 
 describe("gateway config section", () => {
-  it("secure defaults without a gateway section: Entra v2 issuer of the stack's tenant, pinned tenant, env audience, fixed date, rate limit on", () => {
+  it("secure defaults without a gateway section: Entra v2 issuer of the stack's tenant, pinned tenant, audience left to the gateway app's client ID, fixed date, rate limit on", () => {
     for (const stack of ["dev", "test", "prod"]) {
       const config = resolvePlatformConfig("dataplatform", stack, readStackConfig(stack));
       const tenant = config.entra.tenantId;
-      assert.deepEqual(config.gateway.oidc, { issuer: `https://login.microsoftonline.com/${tenant}/v2.0`, audience: `api://dataplatform-gateway-${stack}`, allowedTenants: [tenant] });
+      // No audience: the program uses the gateway app's client ID (v2 tokens' `aud`), known only at deploy time.
+      assert.deepEqual(config.gateway.oidc, { issuer: `https://login.microsoftonline.com/${tenant}/v2.0`, allowedTenants: [tenant] });
       assert.equal(config.gateway.compatibilityDate, GATEWAY_COMPATIBILITY_DATE);
       assert.deepEqual({ limit: config.gateway.rateLimit?.limit, period: config.gateway.rateLimit?.period }, { limit: 600, period: 60 });
       assert.equal(config.gateway.logpushDestination, undefined);
-      const [first, ...rest] = config.domains.gateway.split(".");
-      assert.deepEqual(config.gateway.tunnelHostnames, { synapse: [`${first}-synapse`, ...rest].join("."), prefect: [`${first}-prefect`, ...rest].join(".") });
     }
   });
 
@@ -36,7 +35,7 @@ describe("gateway config section", () => {
     assert.deepEqual(config.gateway.oidc, { issuer: okta, audience: "api://dataplatform", allowedTenants: [] });
   });
 
-  it("rejects a multi-tenant issuer without jwksUri/allowedTenants, bad dates, and a tunnel host equal to the gateway host", () => {
+  it("rejects a multi-tenant issuer without jwksUri/allowedTenants, bad dates, and the retired tunnelHostnames (no public tunnel host names any more)", () => {
     const found = problems(
       "dev",
       withGateway("dev", {
@@ -47,7 +46,7 @@ describe("gateway config section", () => {
     );
     assert.ok(found.some((p) => p.startsWith("dataplatform:gateway.compatibilityDate")), found.join("\n"));
     assert.equal(problems("dev", withGateway("dev", { oidc: { issuer: "https://login.microsoftonline.com/{tenantid}/v2.0" } })).length, 1);
-    assert.equal(problems("dev", withGateway("dev", { tunnelHostnames: { synapse: "data-dev.contoso.com" } })).length, 1);
+    assert.equal(problems("dev", withGateway("dev", { tunnelHostnames: { synapse: "data-dev-synapse.contoso.com" } })).length, 1);
     assert.ok(problems("dev", withGateway("dev", { oidc: { issuer: "http://insecure.example.com" } })).length >= 1, "https only");
     assert.ok(problems("dev", withGateway("dev", { rateLimit: { period: 30 } })).length >= 1, "the binding supports 10 or 60 s");
   });

@@ -9,6 +9,7 @@ export const T = {
   tunnel: "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared",
   tunnelConfig: "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig",
   dns: "cloudflare:index/dnsRecord:DnsRecord",
+  vpcService: "cloudflare:index/connectivityDirectoryService:ConnectivityDirectoryService",
   gateway: "dataplatform:gateway:Gateway",
   vault: "azure-native:keyvault:Vault",
   secret: "azure-native:keyvault:Secret",
@@ -24,7 +25,7 @@ export const T = {
 } as const;
 
 export type Binding = { type: string; name: string; text?: string; namespaceId?: string; simple?: { limit: number; period: number } };
-export type Route = { prefix: string; upstream: string; methods: string[]; groups: string[]; upstreamAuth: { type: string; scope?: string; secret?: string } };
+export type Route = { prefix: string; upstream: string; binding?: string; methods: string[]; groups: string[]; upstreamAuth: { type: string; scope?: string; secret?: string } };
 
 export { one };
 

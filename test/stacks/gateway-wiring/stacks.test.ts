@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import { GATEWAY_BUNDLE } from "../../../components/gateway";
-import { GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
+import { GATEWAY_APP_ROLE, GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
 import { PROJECT_ROOT, type Graph } from "../../../tools/graph";
 import { graphOf, ofType, STACKS } from "../../support/graphs";
 import { ancestors, binding, bindings, configFor, inputSources, one, routes, script, T } from "./helpers";
@@ -64,7 +64,7 @@ describe("gateway wiring on the real stacks", () => {
   );
 
   it(
-    "plain-text bindings carry the environment's tenant, the gateway app's client ID, Entra v2 issuer pinned to the tenant and the env's audience",
+    "plain-text bindings carry the environment's tenant, the gateway app's client ID, Entra v2 issuer pinned to the tenant, and that client ID as audience",
     each((graph, stack) => {
       const config = configFor(stack);
       const text = (name: string) => {
@@ -75,7 +75,10 @@ describe("gateway wiring on the real stacks", () => {
       assert.equal(text("AZURE_TENANT_ID"), config.entra.tenantId);
       assert.equal(text("AZURE_AUTHORITY_HOST"), "https://login.microsoftonline.com");
       assert.equal(text("OIDC_ISSUER"), `https://login.microsoftonline.com/${config.entra.tenantId}/v2.0`);
-      assert.equal(text("OIDC_AUDIENCE"), `api://dataplatform-gateway-${stack}`);
+      // The app requests v2 access tokens, whose `aud` is its client ID (not the App ID URI): access-token-claims-reference.
+      const gatewayApp = one(graph, T.application, (a) => a.inputs["displayName"] === `dataplatform-gateway-${stack}`);
+      assert.equal((gatewayApp.inputs["api"] as { requestedAccessTokenVersion?: number }).requestedAccessTokenVersion, 2);
+      assert.equal(text("OIDC_AUDIENCE"), gatewayApp.outputs["clientId"]);
       assert.equal(text("OIDC_ALLOWED_TENANTS"), config.entra.tenantId);
       const app = one(graph, T.application, (a) => a.inputs["displayName"] === `dataplatform-gateway-${stack}`);
       assert.equal(text("AZURE_CLIENT_ID"), app.outputs["clientId"]);
@@ -91,19 +94,19 @@ describe("gateway wiring on the real stacks", () => {
   });
 
   it(
-    "routes: least privilege per docs/gateway.md#routes — analysts only /synapse (read), the Prefect API for admins (and engineers in dev) with its basic-auth secret",
+    "routes: least privilege per docs/gateway.md#routes — analysts and app-only callers with Gateway.Access only /synapse (read), the Prefect API for admins (and engineers in dev) with its basic-auth secret",
     each((graph, stack) => {
       const { groups } = configFor(stack).entra;
       const all = routes(graph);
       assert.deepEqual(all.map((r) => r.prefix).sort(), ["/prefect", "/synapse"]);
-      const known = new Set(Object.values(groups));
+      const known = new Set([...Object.values(groups), GATEWAY_APP_ROLE]);
       for (const r of all) {
         assert.ok(r.groups.length > 0 && r.groups.every((g) => known.has(g)), `${stack} ${r.prefix}: only the config's group IDs`);
         assert.ok(!r.methods.some((m) => ["PUT", "PATCH", "DELETE"].includes(m)), `${stack} ${r.prefix}: no destructive methods`);
       }
       const synapse = all.find((r) => r.prefix === "/synapse")!;
       assert.deepEqual(synapse.methods, ["GET", "HEAD"]);
-      assert.deepEqual([...synapse.groups].sort(), [groups.admins, groups.analysts, groups.engineers].sort());
+      assert.deepEqual([...synapse.groups].sort(), [groups.admins, groups.analysts, groups.engineers, GATEWAY_APP_ROLE].sort());
       assert.deepEqual(synapse.upstreamAuth, { type: "entra", scope: "https://dev.azuresynapse.net/.default" });
       const prefect = all.find((r) => r.prefix === "/prefect")!;
       assert.deepEqual(prefect.methods, ["GET", "HEAD", "POST"]);
@@ -134,7 +137,7 @@ describe("gateway wiring on the real stacks", () => {
   );
 
   it(
-    "tunnel mode: one tunnel whose config routes the tunnel hosts to the Synapse dev private endpoint and the Prefect server app, 404 otherwise",
+    "tunnel mode (Workers VPC): no public DNS record or ingress host name; the Synapse dev private endpoint and the Prefect server app are VPC services the routes reach by binding",
     each((graph, stack) => {
       const config = configFor(stack);
       assert.equal(config.cloudflare.connectivity, "tunnel");
@@ -143,18 +146,12 @@ describe("gateway wiring on the real stacks", () => {
       assert.equal(graph.outputs["gatewayTunnelId"], tunnel.outputs["id"] ?? tunnel.id);
       const cfg = one(graph, T.tunnelConfig);
       assert.ok(inputSources(cfg, "tunnelId").includes(tunnel.urn));
-      type Ingress = { hostname?: string; service: string; originRequest?: { originServerName?: string; httpHostHeader?: string } };
-      const ingresses = (cfg.inputs["config"] as { ingresses: Ingress[] }).ingresses;
-      assert.deepEqual(ingresses.map((i) => i.hostname ?? "*"), [config.gateway.tunnelHostnames.synapse, config.gateway.tunnelHostnames.prefect, "*"]);
-      assert.equal(ingresses.at(-1)!.service, "http_status:404");
+      assert.deepEqual((cfg.inputs["config"] as { ingresses: unknown[] }).ingresses, [{ service: "http_status:404" }], "no public host name routes to the tunnel");
+      assert.equal(ofType(graph, T.dns).length, 0, `${stack}: no DNS record at all (the gateway host is a Workers custom domain)`);
 
       // Synapse: the workspace's Dev endpoint, i.e. the host its Dev private endpoint registers in privatelink.dev.azuresynapse.net.
       const workspace = one(graph, T.workspace);
-      const [synapse, prefect] = ingresses as [Ingress, Ingress];
       const synapseHost = `${String(workspace.inputs["workspaceName"])}.dev.azuresynapse.net`;
-      assert.equal(synapse.service, `https://${synapseHost}`);
-      assert.equal(synapse.originRequest?.originServerName, synapseHost);
-      assert.equal(synapse.originRequest?.httpHostHeader, synapseHost);
       const devPe = one(graph, T.privateEndpoint, (pe) =>
         (pe.inputs["privateLinkServiceConnections"] as { groupIds: string[]; privateLinkServiceId: string }[]).some(
           (c) => c.groupIds.includes("Dev") && c.privateLinkServiceId === workspace.id,
@@ -162,26 +159,24 @@ describe("gateway wiring on the real stacks", () => {
       );
       const zoneGroup = one(graph, T.dnsZoneGroup, (z) => inputSources(z, "privateEndpointName").includes(devPe.urn));
       assert.match(JSON.stringify(zoneGroup.inputs["privateDnsZoneConfigs"]), /privatelink\.dev\.azuresynapse\.net/);
-
-      // Prefect: the server app's internal FQDN (Container Apps routes by Host, so the header is that FQDN too).
+      // Prefect: the server app's internal FQDN, still internal only.
       const server = one(graph, T.app, (a) => a.name.endsWith("orchestrator-prefect"));
-      assert.ok(inputSources(cfg, "config").includes(server.urn) && inputSources(cfg, "config").includes(workspace.urn));
-      const fqdn = new URL(String(graph.outputs["prefectApiUrl"])).host;
-      assert.equal(prefect.service, `https://${fqdn}`);
-      assert.equal(prefect.originRequest?.httpHostHeader, fqdn);
+      const prefectApi = String(graph.outputs["prefectApiUrl"]);
+      const prefectHost = new URL(prefectApi).host;
       assert.equal((server.inputs["configuration"] as { ingress: { external: boolean } }).ingress.external, false, "still internal only");
 
-      // The Worker's upstreams are exactly the tunnel hosts, each a proxied CNAME to this tunnel.
-      const byPrefix = new Map(routes(graph).map((r) => [r.prefix, r.upstream]));
-      assert.equal(byPrefix.get("/synapse"), `https://${config.gateway.tunnelHostnames.synapse}`);
-      assert.equal(byPrefix.get("/prefect"), `https://${config.gateway.tunnelHostnames.prefect}/api`);
-      const dns = ofType(graph, T.dns);
-      assert.deepEqual(dns.map((d) => d.inputs["name"]).sort(), [config.gateway.tunnelHostnames.prefect, config.gateway.tunnelHostnames.synapse].sort());
-      for (const d of dns) {
-        assert.equal(d.inputs["zoneId"], config.cloudflare.zoneId);
-        assert.equal(d.inputs["proxied"], true);
-        assert.ok(inputSources(d, "content").includes(tunnel.urn));
+      const expected = { VPC_SYNAPSE: { host: synapseHost, source: workspace }, VPC_PREFECT: { host: prefectHost, source: server } };
+      for (const [name, { host, source }] of Object.entries(expected)) {
+        const svc = one(graph, T.vpcService, (s) => (s.inputs["host"] as { hostname: string }).hostname === host);
+        assert.ok(inputSources(svc, "host").includes(tunnel.urn) && inputSources(svc, "host").includes(source.urn), `${stack} ${name}: via this tunnel`);
+        assert.deepEqual(svc.inputs["tlsSettings"], { certVerificationMode: "verify_full" });
+        const b = binding(graph, name).binding as { type: string; serviceId?: string };
+        assert.deepEqual(b, { type: "vpc_service", name, serviceId: svc.id }, `${stack}: ${name} binds the service`);
       }
+      // Routes: the origins' own names (Host, SNI), sent through their bindings.
+      const byPrefix = new Map(routes(graph).map((r) => [r.prefix, r]));
+      assert.deepEqual([byPrefix.get("/synapse")?.upstream, byPrefix.get("/synapse")?.binding], [`https://${synapseHost}`, "VPC_SYNAPSE"]);
+      assert.deepEqual([byPrefix.get("/prefect")?.upstream, byPrefix.get("/prefect")?.binding], [prefectApi, "VPC_PREFECT"]);
       assert.equal(ofType(graph, T.firewallRule).length, 0, "no Synapse firewall opening in tunnel mode");
       assert.equal((workspace.inputs["publicNetworkAccess"] as string), "Disabled");
       assert.ok(!bindings(graph).some((b) => b.name === "UPSTREAM_SHARED_SECRET"));
