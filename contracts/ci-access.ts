@@ -66,7 +66,8 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
     graph: [
       { appRoleId: GRAPH_APPLICATION_READWRITE_OWNEDBY, name: "Application.ReadWrite.OwnedBy", why: "creates and manages the gateway app it owns" },
     ],
-    cloudflare: [],
+    // CLOUDFLARE_API_TOKEN of deploy.yml: account-scoped, write on what the gateway creates.
+    cloudflare: ["Workers Scripts Write", "Cloudflare Tunnel Write", "Connectivity Directory Admin"],
   },
   plan: {
     arm: [
@@ -83,7 +84,8 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
         why: "refresh reads the gateway app, its service principal, their owners and password metadata (apps plan does not own)",
       },
     ],
-    cloudflare: [],
+    // CLOUDFLARE_API_TOKEN_READONLY of pull-request.yml: read groups only (refresh reads, the tunnel-token lookup).
+    cloudflare: ["Workers Scripts Read", "Cloudflare Tunnel Read", "Connectivity Directory Read"],
   },
 };
 

@@ -2,9 +2,8 @@
  * Who runs Pulumi, from where, and what each needs beyond the resources' own operations (Pulumi state and the
  * secrets key). Data only; tools/rights evaluates it. As of DEPLOY_RIGHTS_AS_OF (operations.ts).
  */
-import { ROLE_CATALOGUE } from "../roles";
+import { PRIVILEGED_ROLE_IDS, ROLE_CATALOGUE } from "../roles";
 import type { CiScope } from "../ci-access";
-import { PRIVILEGED_ROLE_IDS } from "./role-definitions";
 
 /** Where each identity runs: GitHub-hosted runners and the admin's workstation are all outside the environment's VNet. */
 export const RUNNERS = {
@@ -53,8 +52,9 @@ export const STATE_OPERATIONS: Readonly<Record<"plan" | "deploy", readonly State
 };
 
 /**
- * The deploy identity's RBAC-administrator condition as decided (D1): the catalogue minus Microsoft's privileged
- * administrator roles (https://learn.microsoft.com/azure/role-based-access-control/role-assignments-steps#privileged-administrator-roles),
+ * The deploy identity's RBAC-administrator condition as decided (D1): the catalogue minus the privileged roles of
+ * contracts/roles.ts (Microsoft's privileged administrator roles, https://learn.microsoft.com/azure/role-based-access-control/role-assignments-steps#privileged-administrator-roles,
+ * plus Key Vault Administrator and Storage Blob Data Owner, which grant data-plane administration),
  * to service principals and groups only. Used when no evaluated graph carries the condition text itself.
  */
 export const DEPLOY_CONDITION_INTENT = {

@@ -170,6 +170,11 @@ export const OTHER_RESOURCES: Readonly<Record<string, TypeRights>> = {
   },
   [T.workersScript]: { operations: cf("/accounts/{account_id}/workers/scripts", "Workers Scripts Write", "Workers Scripts Read"), source: CF },
   "cloudflare:index/workersCustomDomain:WorkersCustomDomain": { operations: cf("/accounts/{account_id}/workers/domains", "Workers Scripts Write", "Workers Scripts Read"), source: CF },
+  // Workers VPC services (https://developers.cloudflare.com/api/resources/connectivity/subresources/directory/: POST/GET/PUT/
+  // DELETE /accounts/{account_id}/connectivity/directory/services). The permission-group names are the dashboard's
+  // "Connectivity Directory" groups; the stored API page lists the endpoints but not the groups, so confirm them when
+  // creating the token (docs/identity-and-access.md).
+  "cloudflare:index/connectivityDirectoryService:ConnectivityDirectoryService": { operations: cf("/accounts/{account_id}/connectivity/directory/services", "Connectivity Directory Admin", "Connectivity Directory Read"), source: "https://developers.cloudflare.com/api/resources/connectivity/subresources/directory/" },
   "cloudflare:index/dnsRecord:DnsRecord": { operations: cf("/zones/{zone_id}/dns_records", "DNS Write", "DNS Read"), source: CF },
   [T.cloudflareTunnel]: { operations: cf("/accounts/{account_id}/cfd_tunnel", "Cloudflare Tunnel Write", "Cloudflare Tunnel Read"), source: CF },
   "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig": { operations: cf("/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations", "Cloudflare Tunnel Write", "Cloudflare Tunnel Read"), source: CF },

@@ -109,10 +109,3 @@ export const ROLE_DEFINITIONS: Readonly<Record<string, RoleDefinitionData>> = {
   },
 };
 
-/** Built-in roles Microsoft classes as privileged administrator roles (the deploy identity must never hand them out). */
-export const PRIVILEGED_ROLE_IDS: readonly string[] = [
-  OWNER_ROLE_ID,
-  ROLE_CATALOGUE.Contributor,
-  USER_ACCESS_ADMINISTRATOR_ROLE_ID,
-  ROLE_CATALOGUE["Role Based Access Control Administrator"],
-];

@@ -22,15 +22,15 @@ const types = new Set(DEPLOY_CONDITION_INTENT.principalTypes.map((t) => t.toLowe
 
 /**
  * What the deploy-rights model (contracts/deploy-rights, evaluated in full by tools/rights and `npm run plan`) can
- * check from the resource graph alone at preview time. Advisory until bootstrap owns CI's own grants (issue 9, D1):
- * today's graphs still carry the deploy identity's RBAC-administrator grant and classic Synapse role assignments.
+ * check from the resource graph alone at preview time. Mandatory: since bootstrap owns CI's own grants (issue 9, D1)
+ * and Synapse RBAC moved into the VNet, every stack passes it.
  */
 export const deployRightsPreview = stackRule({
   name: "deploy-rights-preview",
   description:
-    "Every resource can be refreshed and deployed by CI: no operation calls a data plane whose resource has publicNetworkAccess Disabled (GitHub-hosted runners are outside the VNet), every role assignment is one the deploy identity's RBAC-administrator condition allows (catalogue roles minus Owner/Contributor/User Access Administrator/RBAC Administrator, to service principals and groups), and every resource type has an entry in the deploy-rights table.",
+    "Every resource can be refreshed and deployed by CI: no operation calls a data plane whose resource has publicNetworkAccess Disabled (GitHub-hosted runners are outside the VNet), every role assignment is one the deploy identity's RBAC-administrator condition allows (catalogue roles minus the privileged ones, to service principals and groups), and every resource type has an entry in the deploy-rights table.",
   severity: "high",
-  enforcementLevel: "advisory",
+  enforcementLevel: "mandatory",
   benchmarks: { mcsb: ["PA-7", "NS-2"] },
   remediationSteps: "Move data-plane work inside the VNet (a Container Apps job), assign only non-privileged catalogue roles to service principals or groups, and add new types to contracts/deploy-rights/operations.ts.",
   check(resources, _ctx, report) {

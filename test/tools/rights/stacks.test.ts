@@ -37,13 +37,11 @@ describe.each(STACKS)("deploy rights of the real stack %s (Pulumi.<stack>.yaml)"
     assert.deepEqual(state.filter((v) => !v.granted).map((v) => v.reason), []);
   });
 
-  it("every ARM operation deploy lacks is one D1 moves to bootstrap: creating its resource group or granting itself roles", async () => {
-    const [, deploy] = stackRights(await graphOf(stack), bootstrap);
-    const armMissing = deploy!.verdicts.filter((v) => !v.granted && v.requirement.call.plane === "arm").map((v) => `${v.requirement.operation} ${v.requirement.subject}`);
-    // On this branch's main: create dataplatform-<env>-rg (needs the subscription) and the deploy identity's own RBAC
-    // Administrator assignment (outside its condition; with the privileged-roles condition also its Contributor).
-    // Once bootstrap owns both (D1) this list is empty: tighten the assertion to [] then.
-    const ciOwn = new RegExp(`^(create dataplatform-${stack}-rg|(create|update|delete) dataplatform-${stack}-identity-deploy-[a-z-]+)$`);
-    assert.deepEqual(armMissing.filter((m) => !ciOwn.test(m)), []);
+  it("passes: plan-<env> and deploy-<env> hold every right their runs need, and reach every plane they call", async () => {
+    const rights = stackRights(await graphOf(stack), bootstrap);
+    for (const identity of rights) {
+      assert.deepEqual(identity.verdicts.filter((v) => !v.granted).map((v) => v.reason), [], `${identity.identity.role}-${stack}`);
+    }
+    assert.equal(missing(rights).length, 0);
   });
 });
