@@ -40,16 +40,18 @@ PG_PASSWORD = secrets.token_urlsafe(16)  # stands in for the Entra token prefect
 API_URL = f"http://127.0.0.1:{API_PORT}/api"
 
 # Client side (this process, the worker and its flow-run subprocesses).
-os.environ.update({
-    "PREFECT_HOME": str(TMP / "prefect-home"),
-    "PREFECT_API_URL": API_URL,
-    "PREFECT_API_AUTH_STRING": AUTH_STRING,
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "0.3",
-    "AZURE_CLIENT_ID": WORKER_CLIENT_ID,
-    "IDENTITY_ENDPOINT": f"{STANDIN.base}/msi/token",
-    "IDENTITY_HEADER": IDENTITY_HEADER,
-})
+os.environ.update(
+    {
+        "PREFECT_HOME": str(TMP / "prefect-home"),
+        "PREFECT_API_URL": API_URL,
+        "PREFECT_API_AUTH_STRING": AUTH_STRING,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "0.3",
+        "AZURE_CLIENT_ID": WORKER_CLIENT_ID,
+        "IDENTITY_ENDPOINT": f"{STANDIN.base}/msi/token",
+        "IDENTITY_HEADER": IDENTITY_HEADER,
+    }
+)
 for leaked in ("AZURE_CLIENT_SECRET", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE", "MSI_ENDPOINT", "MSI_SECRET"):
     os.environ.pop(leaked, None)
 
@@ -89,14 +91,58 @@ def postgres() -> Iterator[str]:
         shutil.chown(TMP, "postgres")
         shutil.chown(data, "postgres")
         shutil.chown(pwfile, "postgres")
-    _run(_as_postgres([str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--pwfile", str(pwfile), "--auth=scram-sha-256",
-                       "-E", "UTF8", "--no-sync"]))
-    _run(_as_postgres([str(pg_bin / "pg_ctl"), "start", "-D", str(data), "-w", "-l", str(TMP / "pg.log"),
-                       "-o", f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {TMP} -c fsync=off"]))
+    _run(
+        _as_postgres(
+            [
+                str(pg_bin / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--pwfile",
+                str(pwfile),
+                "--auth=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
+    )
+    _run(
+        _as_postgres(
+            [
+                str(pg_bin / "pg_ctl"),
+                "start",
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(TMP / "pg.log"),
+                "-o",
+                f"-p {PG_PORT} -c listen_addresses=127.0.0.1 -k {TMP} -c fsync=off",
+            ]
+        )
+    )
     try:
         env = {**os.environ, "PGPASSWORD": pwfile.read_text()}
-        _run([str(pg_bin / "psql"), "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-v", "ON_ERROR_STOP=1",
-              "-c", f"CREATE ROLE prefect LOGIN PASSWORD '{PG_PASSWORD}'", "-c", "CREATE DATABASE prefect OWNER prefect"], env=env)
+        _run(
+            [
+                str(pg_bin / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(PG_PORT),
+                "-U",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                f"CREATE ROLE prefect LOGIN PASSWORD '{PG_PASSWORD}'",
+                "-c",
+                "CREATE DATABASE prefect OWNER prefect",
+            ],
+            env=env,
+        )
         # As in Azure, pg_trgm is created by Prefect's migrations as the database owner (a trusted extension).
         yield f"postgresql+asyncpg://prefect:{PG_PASSWORD}@127.0.0.1:{PG_PORT}/prefect"
     finally:
@@ -114,8 +160,12 @@ def prefect_server(postgres: str) -> Iterator[str]:
         "PREFECT_UI_ENABLED": "false",
     }
     env.pop("PREFECT_API_URL")
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(API_PORT)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(API_PORT)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         import httpx
 
@@ -133,6 +183,12 @@ def prefect_server(postgres: str) -> Iterator[str]:
             time.sleep(0.5)
         yield API_URL
     finally:
+        # Ship this process's queued logs/events while the server still listens (else they retry after it stops).
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=10)
+        EventsWorker.drain_all(timeout=10)
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -162,8 +218,14 @@ def platform_variables(prefect_server: str) -> dict[str, Any]:
         "dataplatform_arm_endpoint": STANDIN.base,
         "dataplatform_domain_sales_synapse_endpoint": f"{STANDIN.base}/synapse/syn-sales-dev",
         "dataplatform_backup_vaults": [
-            {"id": "/subscriptions/12345678-1234-1234-1234-12345678abcd/resourceGroups/rg-dataplatform-dev/providers/Microsoft.DataProtection/backupVaults/bv-weu", "region": "westeurope"},
-            {"id": "/subscriptions/12345678-1234-1234-1234-12345678abcd/resourceGroups/rg-dataplatform-dev/providers/Microsoft.DataProtection/backupVaults/bv-neu", "region": "northeurope"},
+            {
+                "id": "/subscriptions/12345678-1234-1234-1234-12345678abcd/resourceGroups/rg-dataplatform-dev/providers/Microsoft.DataProtection/backupVaults/bv-weu",
+                "region": "westeurope",
+            },
+            {
+                "id": "/subscriptions/12345678-1234-1234-1234-12345678abcd/resourceGroups/rg-dataplatform-dev/providers/Microsoft.DataProtection/backupVaults/bv-neu",
+                "region": "northeurope",
+            },
         ],
     }
     with get_client(sync_client=True) as client:

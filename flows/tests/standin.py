@@ -122,7 +122,9 @@ class AzureStandIn:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 url = urlsplit(self.path)
-                seen = Seen(self.command, url.path, parse_qs(url.query), {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
+                seen = Seen(
+                    self.command, url.path, parse_qs(url.query), {k.lower(): v for k, v in self.headers.items()}, body, time.monotonic()
+                )
                 with standin.lock:
                     standin.seen.append(seen)
                 reply = standin.route(seen)
@@ -161,7 +163,11 @@ class AzureStandIn:
             ("POST", r"^/synapse/[^/]+/pipelineruns/(?P<id>[^/]+)/cancel$", self._cancel_run),
             ("GET", r"(?P<v>/providers/Microsoft\.DataProtection/backupVaults/[^/]+)/backupInstances$", self._list_instances),
             ("GET", r"/providers/Microsoft\.DataProtection/backupVaults/[^/]+/backupPolicies/(?P<n>[^/]+)$", self._get_policy),
-            ("POST", r"(?P<v>/providers/Microsoft\.DataProtection/backupVaults/[^/]+)/backupInstances/(?P<i>[^/]+)/backup$", self._trigger_backup),
+            (
+                "POST",
+                r"(?P<v>/providers/Microsoft\.DataProtection/backupVaults/[^/]+)/backupInstances/(?P<i>[^/]+)/backup$",
+                self._trigger_backup,
+            ),
             ("GET", r"/providers/Microsoft\.DataProtection/backupVaults/[^/]+/operationStatus/(?P<op>[^/]+)$", self._operation_status),
             ("GET", r"/providers/Microsoft\.DataProtection/backupInstances/[^/]+/operationResults/(?P<op>[^/]+)$", self._operation_result),
             ("GET", r"/providers/Microsoft\.DataProtection/backupVaults/[^/]+/backupJobs/(?P<job>[^/]+)$", self._get_job),
@@ -183,9 +189,25 @@ class AzureStandIn:
             return Reply(401, {"statusCode": 401, "message": "missing X-IDENTITY-HEADER"})
         client_id = (r.query.get("client_id") or [""])[0]
         if client_id not in self.known_client_ids:
-            return Reply(400, {"statusCode": 400, "message": "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.", "correlationId": str(uuid.uuid4())})
+            return Reply(
+                400,
+                {
+                    "statusCode": 400,
+                    "message": "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.",
+                    "correlationId": str(uuid.uuid4()),
+                },
+            )
         resource = (r.query.get("resource") or [""])[0]
-        return Reply(200, {"access_token": f"tok|{client_id}|{resource}", "expires_on": str(int(time.time()) + 3600), "resource": resource, "token_type": "Bearer", "client_id": client_id})
+        return Reply(
+            200,
+            {
+                "access_token": f"tok|{client_id}|{resource}",
+                "expires_on": str(int(time.time()) + 3600),
+                "resource": resource,
+                "token_type": "Bearer",
+                "client_id": client_id,
+            },
+        )
 
     def _authorize(self, r: Seen) -> Reply | None:
         resource = SYNAPSE_RESOURCE if r.path.startswith("/synapse/") else self.base
@@ -210,19 +232,22 @@ class AzureStandIn:
             status = "Cancelled" if run.cancelled else run.statuses[min(run.polls, len(run.statuses) - 1)]
             run.polls += 1
         terminal = status in ("Succeeded", "Failed", "Cancelled")
-        return Reply(200, {
-            "runId": run.run_id,
-            "pipelineName": run.pipeline,
-            "parameters": {k: json.dumps(v) if not isinstance(v, str) else v for k, v in run.parameters.items()},
-            "invokedBy": {"id": uuid.uuid4().hex, "name": "Manual"},
-            "runStart": run.started,
-            "runEnd": now_iso() if terminal else None,
-            "durationInMs": 28105 if terminal else None,
-            "status": status,
-            "message": run.message if status == "Failed" else "",
-            "lastUpdated": now_iso(),
-            "annotations": [],
-        })
+        return Reply(
+            200,
+            {
+                "runId": run.run_id,
+                "pipelineName": run.pipeline,
+                "parameters": {k: json.dumps(v) if not isinstance(v, str) else v for k, v in run.parameters.items()},
+                "invokedBy": {"id": uuid.uuid4().hex, "name": "Manual"},
+                "runStart": run.started,
+                "runEnd": now_iso() if terminal else None,
+                "durationInMs": 28105 if terminal else None,
+                "status": status,
+                "message": run.message if status == "Failed" else "",
+                "lastUpdated": now_iso(),
+                "annotations": [],
+            },
+        )
 
     def _cancel_run(self, r: Seen, m: re.Match[str]) -> Reply:
         # {ADF}/PipelineRuns_Cancel.json and {SYN}/PipelineRuns_Cancel.json: 200, empty body.
@@ -244,39 +269,53 @@ class AzureStandIn:
         vault = self._vault(r.path)
         value = []
         for name in vault.instances:
-            value.append({
-                "id": f"{vault.vault_id}/backupInstances/{name}",
-                "name": name,
-                "type": "Microsoft.DataProtection/backupVaults/backupInstances",
-                "properties": {
-                    "friendlyName": name,
-                    "dataSourceInfo": {
-                        "resourceID": f"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/{name}",
-                        "datasourceType": "Microsoft.Storage/storageAccounts/adlsBlobServices",
-                        "resourceName": name, "resourceType": "Microsoft.Storage/storageAccounts", "resourceLocation": "",
-                        "objectType": "Datasource",
+            value.append(
+                {
+                    "id": f"{vault.vault_id}/backupInstances/{name}",
+                    "name": name,
+                    "type": "Microsoft.DataProtection/backupVaults/backupInstances",
+                    "properties": {
+                        "friendlyName": name,
+                        "dataSourceInfo": {
+                            "resourceID": f"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/{name}",
+                            "datasourceType": "Microsoft.Storage/storageAccounts/adlsBlobServices",
+                            "resourceName": name,
+                            "resourceType": "Microsoft.Storage/storageAccounts",
+                            "resourceLocation": "",
+                            "objectType": "Datasource",
+                        },
+                        "policyInfo": {"policyId": f"{vault.vault_id}/backupPolicies/lake-policy", "policyVersion": "3.2"},
+                        "protectionStatus": {"status": "ProtectionConfigured"},
+                        "provisioningState": "Succeeded",
+                        "objectType": "BackupInstance",
                     },
-                    "policyInfo": {"policyId": f"{vault.vault_id}/backupPolicies/lake-policy", "policyVersion": "3.2"},
-                    "protectionStatus": {"status": "ProtectionConfigured"},
-                    "provisioningState": "Succeeded",
-                    "objectType": "BackupInstance",
-                },
-            })
+                }
+            )
         return Reply(200, {"value": value})
 
     def _get_policy(self, r: Seen, m: re.Match[str]) -> Reply:
         # {DP}/PolicyCRUD/GetBackupPolicy.json (abridged to the rules; the platform's lake policy names its rule BackupDaily)
-        return Reply(200, {
-            "id": r.path, "name": m["n"], "type": "Microsoft.DataProtection/backupVaults/backupPolicies",
-            "properties": {
-                "objectType": "BackupPolicy", "datasourceTypes": ["Microsoft.Storage/storageAccounts/adlsBlobServices"],
-                "policyRules": [
-                    {"name": "BackupDaily", "objectType": "AzureBackupRule", "backupParameters": {"backupType": "Discrete", "objectType": "AzureBackupParams"},
-                     "dataStore": {"dataStoreType": "VaultStore", "objectType": "DataStoreInfoBase"}},
-                    {"name": "Default", "objectType": "AzureRetentionRule", "isDefault": True, "lifecycles": []},
-                ],
+        return Reply(
+            200,
+            {
+                "id": r.path,
+                "name": m["n"],
+                "type": "Microsoft.DataProtection/backupVaults/backupPolicies",
+                "properties": {
+                    "objectType": "BackupPolicy",
+                    "datasourceTypes": ["Microsoft.Storage/storageAccounts/adlsBlobServices"],
+                    "policyRules": [
+                        {
+                            "name": "BackupDaily",
+                            "objectType": "AzureBackupRule",
+                            "backupParameters": {"backupType": "Discrete", "objectType": "AzureBackupParams"},
+                            "dataStore": {"dataStoreType": "VaultStore", "objectType": "DataStoreInfoBase"},
+                        },
+                        {"name": "Default", "objectType": "AzureRetentionRule", "isDefault": True, "lifecycles": []},
+                    ],
+                },
             },
-        })
+        )
 
     def _trigger_backup(self, r: Seen, m: re.Match[str]) -> Reply:
         # {DP}/BackupInstanceOperations/TriggerBackup.json: 202 + Azure-AsyncOperation (vault operationStatus),
@@ -288,12 +327,21 @@ class AzureStandIn:
         sub_rg = r.path.split("/providers/")[0]
         with self.lock:
             self.operations[op] = {"statuses": list(vault.operation_statuses), "polls": 0, "job": job}
-            self.jobs[job] = {"statuses": list(vault.job_statuses), "polls": 0, "instance": f"{vault.vault_id}/backupInstances/{m['i']}", "start": now_iso()}
-        return Reply(202, None, {
-            "Location": f"{self.base}{sub_rg}/providers/Microsoft.DataProtection/backupInstances/{m['i']}/operationResults/{op}?api-version=2025-07-01",
-            "Azure-AsyncOperation": f"{self.base}{vault.vault_id}/operationStatus/{op}?api-version=2025-07-01",
-            "Retry-After": "0",
-        })
+            self.jobs[job] = {
+                "statuses": list(vault.job_statuses),
+                "polls": 0,
+                "instance": f"{vault.vault_id}/backupInstances/{m['i']}",
+                "start": now_iso(),
+            }
+        return Reply(
+            202,
+            None,
+            {
+                "Location": f"{self.base}{sub_rg}/providers/Microsoft.DataProtection/backupInstances/{m['i']}/operationResults/{op}?api-version=2025-07-01",
+                "Azure-AsyncOperation": f"{self.base}{vault.vault_id}/operationStatus/{op}?api-version=2025-07-01",
+                "Retry-After": "0",
+            },
+        )
 
     def _operation_status(self, r: Seen, m: re.Match[str]) -> Reply:
         # {DP}/GetOperationStatus.json: {id, name, status, startTime, endTime}
@@ -319,8 +367,15 @@ class AzureStandIn:
             status = job["statuses"][min(job["polls"], len(job["statuses"]) - 1)]
             job["polls"] += 1
         props: dict[str, Any] = {
-            "activityID": str(uuid.uuid4()), "backupInstanceId": job["instance"], "operation": "Backup", "operationCategory": "Backup",
-            "status": status, "startTime": job["start"], "isUserTriggered": True, "progressEnabled": False, "supportedActions": [],
+            "activityID": str(uuid.uuid4()),
+            "backupInstanceId": job["instance"],
+            "operation": "Backup",
+            "operationCategory": "Backup",
+            "status": status,
+            "startTime": job["start"],
+            "isUserTriggered": True,
+            "progressEnabled": False,
+            "supportedActions": [],
             "duration": "00:00:01",
         }
         if status != "InProgress":
@@ -332,9 +387,32 @@ class AzureStandIn:
     def _recovery_points(self, r: Seen, m: re.Match[str]) -> Reply:
         # {DP}/BackupInstanceOperations/ListRecoveryPoints.json
         base = r.path.rsplit("/recoveryPoints", 1)[0]
-        return Reply(200, {"value": [
-            {"id": f"{base}/recoveryPoints/rp-old", "name": "rp-old", "type": "microsoft.dataprotection/backupvaults/backupInstances/recoveryPoints",
-             "properties": {"objectType": "AzureBackupDiscreteRecoveryPoint", "recoveryPointTime": "2019-03-01T13:00:00Z", "recoveryPointType": "Full", "recoveryPointState": "Completed"}},
-            {"id": f"{base}/recoveryPoints/rp-new", "name": "rp-new", "type": "microsoft.dataprotection/backupvaults/backupInstances/recoveryPoints",
-             "properties": {"objectType": "AzureBackupDiscreteRecoveryPoint", "recoveryPointTime": now_iso(), "recoveryPointType": "Full", "recoveryPointState": "Completed"}},
-        ]})
+        return Reply(
+            200,
+            {
+                "value": [
+                    {
+                        "id": f"{base}/recoveryPoints/rp-old",
+                        "name": "rp-old",
+                        "type": "microsoft.dataprotection/backupvaults/backupInstances/recoveryPoints",
+                        "properties": {
+                            "objectType": "AzureBackupDiscreteRecoveryPoint",
+                            "recoveryPointTime": "2019-03-01T13:00:00Z",
+                            "recoveryPointType": "Full",
+                            "recoveryPointState": "Completed",
+                        },
+                    },
+                    {
+                        "id": f"{base}/recoveryPoints/rp-new",
+                        "name": "rp-new",
+                        "type": "microsoft.dataprotection/backupvaults/backupInstances/recoveryPoints",
+                        "properties": {
+                            "objectType": "AzureBackupDiscreteRecoveryPoint",
+                            "recoveryPointTime": now_iso(),
+                            "recoveryPointType": "Full",
+                            "recoveryPointState": "Completed",
+                        },
+                    },
+                ]
+            },
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -10,7 +11,7 @@ from uuid import UUID
 import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, LogFilter, LogFilterFlowRunId
-from prefect.states import State
+from prefect.client.schemas.objects import State
 
 from dataplatform_flows.flows import adf_pipeline_run, synapse_pipeline_run
 from tests.standin import SYNAPSE_RESOURCE, WORKER_CLIENT_ID, AzureStandIn, Reply
@@ -20,8 +21,13 @@ FAST = {"poll_initial_seconds": 0.05, "poll_max_seconds": 0.2}
 
 
 def run_adf(**kwargs: Any) -> State[Any]:
-    state: State[Any] = adf_pipeline_run(pipeline="copy-sales", parameters={"OutputBlobNameList": ["exampleoutput.csv"]}, domain="sales",
-                                         return_state=True, **{**FAST, **kwargs})
+    state: State[Any] = adf_pipeline_run(
+        pipeline="copy-sales",
+        parameters={"OutputBlobNameList": ["exampleoutput.csv"]},
+        domain="sales",
+        return_state=True,
+        **{**FAST, **kwargs},
+    )
     return state
 
 
@@ -97,7 +103,7 @@ def test_transient_5xx_is_retried_with_bounded_backoff(azure: AzureStandIn) -> N
     assert state.is_completed(), state.message
     gets = azure.requests("GET", r"/pipelineruns/")
     assert len(gets) >= 3
-    assert all(b.at - a.at < 1.0 for a, b in zip(gets, gets[1:], strict=False)), "backoff is capped (0.4 s policy cap + poll cap)"
+    assert all(b.at - a.at < 1.0 for a, b in itertools.pairwise(gets)), "backoff is capped (0.4 s policy cap + poll cap)"
 
 
 def test_persistent_5xx_stops_after_max_attempts_and_cancels_the_run(azure: AzureStandIn) -> None:

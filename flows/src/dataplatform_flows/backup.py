@@ -104,13 +104,20 @@ def backup_instance(
             return body
 
         status = wait_until(
-            operation, lambda o: o.get("status") in OPERATION_TERMINAL, timeout_seconds=timeout_seconds, backoff=backoff,
+            operation,
+            lambda o: o.get("status") in OPERATION_TERMINAL,
+            timeout_seconds=timeout_seconds,
+            backoff=backoff,
             what=f"backup request for {instance_id}",
         )
         if status.get("status") != "Succeeded":
             error = status.get("error") or {}
             raise BackupFailed(f"backup request for {instance_id} {status.get('status')}: {error.get('message', '')}")
-        job_id = str(azure.request("GET", result_url, scope=scope, operation="dataprotection/operationResults/read", target=instance_id).json()["jobId"])
+        job_id = str(
+            azure.request("GET", result_url, scope=scope, operation="dataprotection/operationResults/read", target=instance_id).json()[
+                "jobId"
+            ]
+        )
     else:
         job_id = str(triggered.json()["jobId"])
 
@@ -122,7 +129,9 @@ def backup_instance(
         ).json()["properties"]
         return body
 
-    done = wait_until(job, lambda j: j.get("status") in JOB_TERMINAL, timeout_seconds=timeout_seconds, backoff=backoff, what=f"backup job {job_id}")
+    done = wait_until(
+        job, lambda j: j.get("status") in JOB_TERMINAL, timeout_seconds=timeout_seconds, backoff=backoff, what=f"backup job {job_id}"
+    )
     report = InstanceReport(
         region=region,
         vault=vault_id,
@@ -140,9 +149,17 @@ def backup_instance(
         errors = done.get("errorDetails") or []
         report.message = "; ".join(str(e.get("message", e)) for e in errors if isinstance(e, dict)) or report.status
         return report
-    points = azure.request(
-        "GET", _url(arm, f"{instance_id}/recoveryPoints"), scope=scope, operation="dataprotection/recoveryPoints/list", target=instance_id
-    ).json().get("value", [])
+    points = (
+        azure.request(
+            "GET",
+            _url(arm, f"{instance_id}/recoveryPoints"),
+            scope=scope,
+            operation="dataprotection/recoveryPoints/list",
+            target=instance_id,
+        )
+        .json()
+        .get("value", [])
+    )
     if points:
         newest = max(points, key=lambda p: str(p.get("properties", {}).get("recoveryPointTime", "")))
         report.recovery_point_id = str(newest.get("id"))

@@ -50,9 +50,7 @@ def _key(name: str) -> str:
 def _read(name: str) -> Any:
     value = Variable.get(name)
     if value is None or value == "":
-        raise CoordinatesError(
-            f"Prefect variable {name!r} is not set: the platform writes it on deploy (contracts/prefect-variables.json)"
-        )
+        raise CoordinatesError(f"Prefect variable {name!r} is not set: the platform writes it on deploy (contracts/prefect-variables.json)")
     return value
 
 

@@ -107,8 +107,13 @@ def backup_region(
             report = backup_instance(azure, arm_endpoint, region, vault_id, instance, timeout_seconds=timeout_seconds, backoff=backoff)
             log.info(
                 "backup of %s (%s) in %s: job %s %s, recovery point %s at %s",
-                report.datasource, report.datasource_type, region, report.job_id, report.status,
-                report.recovery_point_id, report.recovery_point_time,
+                report.datasource,
+                report.datasource_type,
+                region,
+                report.job_id,
+                report.status,
+                report.recovery_point_id,
+                report.recovery_point_time,
             )
             reports.append(report)
     return [asdict(r) for r in reports]
@@ -140,7 +145,9 @@ def backup_on_demand(
             reports.extend(future.result())
         except Exception as exc:
             errors.append(f"{region}: {exc}")
-    create_table_artifact(key="backup-report", table=reports or [{"region": "-", "status": "no report"}], description="On-demand backup per instance")
+    create_table_artifact(
+        key="backup-report", table=reports or [{"region": "-", "status": "no report"}], description="On-demand backup per instance"
+    )
     failed = [r for r in reports if r["status"] not in JOB_OK]
     if errors or failed:
         detail = errors + [f"{r['instance']}: {r['status']} {r['message']}" for r in failed]

@@ -134,6 +134,8 @@ def run_pipeline(
     finally:
         if not finished:
             report.cancelled_by_flow = _cancel(azure, target, run_id, run_target, log)
+            if report.cancelled_by_flow and report.status != "TimedOut":
+                report.status = "Canceling"  # the service's own name for a cancel in progress
         if report.duration_ms is None:
             report.duration_ms = round((time.monotonic() - started) * 1000)
         _record(report)
