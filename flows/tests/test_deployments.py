@@ -150,3 +150,13 @@ def test_cancelling_the_flow_run_cancels_the_data_factory_run(azure: AzureStandI
         return state is not None and state.is_cancelled()
 
     _wait("the flow run to be Cancelled", final, 120)
+
+
+def test_no_flow_takes_a_credential_as_a_parameter() -> None:
+    """The managed identity is the only credential: no flow parameter may carry one."""
+    from dataplatform_flows.deployments import FLOWS, _schema
+
+    for name, (flow_obj, _) in FLOWS.items():
+        params = set(_schema(flow_obj)["properties"])
+        suspicious = {p for p in params if any(w in p.lower() for w in ("secret", "password", "token", "key", "credential", "auth"))}
+        assert not suspicious, f"{name} takes {suspicious}"
