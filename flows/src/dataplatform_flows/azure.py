@@ -5,8 +5,10 @@ worker. ``ManagedIdentityCredential`` rather than ``DefaultAzureCredential``: th
 client secret from the environment (EnvironmentCredential) or a developer's CLI login, and the platform's rule is
 "the worker's managed identity only". On Container Apps the credential reads ``IDENTITY_ENDPOINT`` and
 ``IDENTITY_HEADER`` (azure-identity 1.27.0 ``azure/identity/_credentials/app_service.py`` ``_get_client_args``, used
-by ``managed_identity.py`` when ``IDENTITY_ENDPOINT`` is set), which is the endpoint the tests replace by a loopback
-stand-in.
+by ``managed_identity.py`` when ``IDENTITY_ENDPOINT`` is set), the local token endpoint Container Apps exposes to an app
+with a managed identity (GET IDENTITY_ENDPOINT?resource=...&api-version=2019-08-01&client_id=..., header
+X-IDENTITY-HEADER: https://learn.microsoft.com/azure/container-apps/managed-identity, "Connect to Azure services in app
+code"). The tests replace that endpoint by a loopback stand-in.
 """
 
 from __future__ import annotations
