@@ -86,7 +86,8 @@ describe("pull-request.yml", () => {
     const runs = wf.jobs["test"]!.steps.map((s) => s.run).filter(Boolean);
     assert.deepEqual(runs, ["npm ci", "npm test"]);
     const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    assert.match(scripts["test"] ?? "", /^npm run typecheck && npm run build:gateway && vitest run$/);
+    assert.match(scripts["test"] ?? "", /^npm run typecheck && npm run build:gateway && vitest run && npm run test:flows$/);
+    assert.equal(scripts["test:flows"], "scripts/test-flows");
     assert.match(readFileSync(join(PROJECT_ROOT, ".ci", "run"), "utf8"), /\nscripts\/npm ci && scripts\/npm test\n/);
   });
 

@@ -1,0 +1,1 @@
+"""The data platform's standard Prefect flows (see README, Flows)."""
