@@ -91,6 +91,15 @@ describe("pull-request.yml", () => {
     assert.match(readFileSync(join(PROJECT_ROOT, ".ci", "run"), "utf8"), /\nscripts\/npm ci && scripts\/npm test\n/);
   });
 
+  it("the test job sets up the flows' Python (the workers' image Python, as flows/pyproject.toml requires) before npm test", () => {
+    const steps = wf.jobs["test"]!.steps;
+    const python = steps.findIndex((s) => s.uses?.startsWith("actions/setup-python@"));
+    assert.ok(python >= 0 && python < steps.findIndex((s) => s.run === "npm test"), "setup-python runs before npm test");
+    assert.equal(steps[python]!.with?.["python-version-file"], "flows/.python-version");
+    const version = readFileSync(join(PROJECT_ROOT, "flows", ".python-version"), "utf8").trim();
+    assert.match(readFileSync(join(PROJECT_ROOT, "flows", "pyproject.toml"), "utf8"), new RegExp(`requires-python = "==${version.replace(".", "\\.")}\\.\\*"`));
+  });
+
   it("offline plan + diff covers every stack in order, against the base branch, and is posted as a comment", () => {
     const job = wf.jobs["offline-plan"]!;
     assert.deepEqual(job.env!["STACKS"]!.split(/\s+/), STACKS_IN_ORDER);
