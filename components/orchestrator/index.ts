@@ -98,9 +98,15 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
 
     const auth = this.apiAuth(name, args);
     this.apiAuthSecret = auth.secret;
-    const authStringSecretUrl = secretUrl(args.keyVault.uri, API_AUTH_SECRET_NAME);
-    // The secret's current version (a new one on every rotation): revision-scoped in both apps, so rotating rolls them.
+    // Rotation without a restart left to chance. The apps reference the secret's *current version* (a new one on every
+    // rotation), and carry it in a revision-scoped env var too: a secret change alone makes no new revision
+    // ("Adding, removing, or changing secrets doesn't generate new revisions" — https://learn.microsoft.com/azure/
+    // container-apps/manage-secrets), a template change does. So the `up` that rotates also rolls both apps, in order,
+    // before the Worker gets the new value (apiAuthString below). A versionless reference would instead be re-read by
+    // the platform "within 30 minutes" and the revision restarted then (same page): up to 30 minutes of 401s after the
+    // Worker switched, and an unplanned restart of the single server replica.
     const secretVersions = pulumi.unsecret(auth.secret.properties.secretUriWithVersion);
+    const authStringSecretUrl = secretVersions;
 
     const ctx = (extra: readonly pulumi.Input<pulumi.Resource>[]): AppContext => ({
       parent: this,
@@ -173,11 +179,6 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     );
     return { value, secret };
   }
-}
-
-/** Versionless Key Vault secret URL: Container Apps then follows new versions (it re-reads within 30 minutes). */
-function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
-  return pulumi.output(vaultUri).apply((uri) => `${uri.replace(/\/?$/, "/")}secrets/${secretName}`);
 }
 
 function resourceName(id: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {

@@ -118,6 +118,10 @@ describe("rotation rolls the apps (issue 10, point 3)", () => {
       assert.ok(version, `${graph.stack}: the secret has a version URI`);
       for (const app of [prefectServer(graph), prefectWorker(graph)]) {
         assert.equal(env(app, "DATAPLATFORM_SECRET_VERSIONS")?.["value"], version, `${graph.stack}: ${app.name} carries the current version`);
+        // A versioned reference: the app reads exactly what this deployment wrote, not whatever the platform's
+        // 30-minute re-read finds (which would restart the revision at a time of its choosing).
+        const reference = ((app.inputs["configuration"] as Props)["secrets"] as Props[]).find((s) => s["name"] === "prefect-api-auth-string");
+        assert.equal(reference?.["keyVaultUrl"], version, `${graph.stack}: ${app.name} references the current version`);
         assert.ok((app.propertyDependencies["template"] ?? []).includes(secret.urn), `${graph.stack}: ${app.name}'s template follows the secret`);
         assert.ok(!app.secretPaths.some((p) => p.startsWith("template")), `${graph.stack}: ${app.name}: the version is not a secret`);
       }
