@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { type CoreOutputs, locationOf } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import { assignRole } from "../identity/roles";
@@ -61,6 +62,15 @@ export class Connector extends pulumi.ComponentResource implements CoreOutputs {
       { parent: this },
     );
 
+    // Container Apps reads the token at create with this identity: a grant can take "up to 10 minutes" to take effect
+    // (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). Replaced (and waited again) only
+    // when the grant is replaced. (Same rule as branch i9-order's rbacPropagation for the Prefect apps.)
+    const propagated = new time.Sleep(
+      `${name}-tunnel-rbac-propagation`,
+      { createDuration: "10m", triggers: { grant: grant.id } },
+      { parent: this, dependsOn: [grant] },
+    );
+
     this.app = containerApp(
       {
         parent: this,
@@ -69,7 +79,7 @@ export class Connector extends pulumi.ComponentResource implements CoreOutputs {
         environmentId: args.environment.id,
         tags: args.tags,
         diagnostics: args.diagnostics,
-        dependsOn: [grant],
+        dependsOn: [grant, propagated],
       },
       // "connector" or "cloudflared" would overflow the 32-character app name in the longest region codes.
       "tunnel",

@@ -5,7 +5,7 @@
  * Decision (issue 11, point 1): the official Prefect image, pinned by digest, plus a closed, exact list of the packages
  * prefect-azure adds — not a derived image in a private registry. A derived image would make starts independent of
  * PyPI, but needs a registry (Premium ACR for a private endpoint), an AcrPull identity per app and a CI build job
- * before the first `up`; the pinned list runs the same bytes' versions with none of that. The cost is stated plainly:
+ * before the first `up`; the pinned list runs the same versions with none of that. The cost, stated plainly:
  * each server start downloads ~20 wheels from PyPI through the environment's NAT gateway (components/network) and
  * fails if PyPI is unreachable. Revisit (derived image) if that ever costs a start.
  */

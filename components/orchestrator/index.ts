@@ -69,7 +69,6 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
 
   constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:orchestrator:Orchestrator", name, {}, opts);
-    const { server: serverIdentity, worker: workerIdentity } = args.identities;
     if (args.containerApps.serverMinReplicas !== PREFECT_SERVER_REPLICAS) {
       throw new pulumi.ResourceError(
         `orchestrator: containerApps.serverMinReplicas is ${args.containerApps.serverMinReplicas}, must be ${PREFECT_SERVER_REPLICAS}: ` +
@@ -77,6 +76,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
         this,
       );
     }
+    const { server: serverIdentity, worker: workerIdentity } = args.identities;
 
     this.environment = containerAppsEnvironment(this, name, {
       ...args,

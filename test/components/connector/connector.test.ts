@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
+import { Connector } from "../../../components/connector";
 import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { type Graph, readStackConfig, stackGraph } from "../../../tools/graph";
 import { allGraphs, byId, byUrn, ofType } from "../../support/graphs";
@@ -37,6 +38,8 @@ describe("cloudflared connector (Connector component)", () => {
     assert.ok(String(grants[0]!.inputs["roleDefinitionId"]).endsWith(ROLE_CATALOGUE["Key Vault Secrets User"]));
     assert.match(String(grants[0]!.inputs["scope"]), /\/providers\/Microsoft\.KeyVault\/vaults\/kv-dp-dev\/secrets\/cloudflared-tunnel-token$/);
     assert.ok(app.dependsOn.includes(grants[0]!.urn), "the app waits for its permission");
+    const sleep = ofType(tunnel, "time:index/sleep:Sleep").find((s) => s.dependsOn.includes(grants[0]!.urn));
+    assert.ok(sleep && app.dependsOn.includes(sleep.urn), "…and for its propagation");
     const component = byUrn(tunnel, app.parent);
     assert.equal(component?.type, "dataplatform:connector:Connector");
     assert.notEqual(byUrn(tunnel, component!.parent)?.type, "dataplatform:orchestrator:Orchestrator", "not a child of the Orchestrator");
@@ -65,5 +68,16 @@ describe("cloudflared connector in the stacks", () => {
     assert.equal(appByImage(graph, CLOUDFLARED), undefined);
     assert.equal(ofType(graph, T.cloudflareTunnel).length, 0);
     assert.ok(prefectServer(graph) && prefectWorker(graph), "the rest of the orchestrator is unchanged");
+  });
+});
+
+describe("Connector input checks", () => {
+  it("refuses a replica count Container Apps would refuse, before registering anything", () => {
+    for (const replicas of [0, 31, 1.5]) {
+      assert.throws(
+        () => new Connector("bad", { replicas } as unknown as ConstructorParameters<typeof Connector>[1]),
+        /connector "bad": replicas must be an integer from 1 to 30/,
+      );
+    }
   });
 });

@@ -130,3 +130,14 @@ describe("rotating the Prefect API auth string (issue 10, point 3)", () => {
     assert.deepEqual(stable.worker, before.worker);
   });
 });
+
+describe("bad replica settings give a clear error", () => {
+  it("refuses a second Prefect server replica, naming the setting and what it would need", () => {
+    const build = () =>
+      new Orchestrator("two-orch", {
+        ...({} as Omit<ConstructorParameters<typeof Orchestrator>[1], "containerApps">),
+        containerApps: { serverMinReplicas: 2, workerMinReplicas: 1, maxReplicas: 2, zoneRedundant: false },
+      } as ConstructorParameters<typeof Orchestrator>[1]);
+    assert.throws(build, /containerApps\.serverMinReplicas is 2, must be 1: more Prefect server replicas need Redis messaging/);
+  });
+});
