@@ -28,6 +28,9 @@ export const NAMING_RULES = {
   virtualNetwork: { types: ["azure-native:network:VirtualNetwork"], nameInput: "virtualNetworkName", abbreviation: "vnet", minLength: 2, maxLength: 64, pattern: /^\w([-\w.]*\w)?$/ },
   subnet: { types: ["azure-native:network:Subnet"], nameInput: "subnetName", abbreviation: "snet", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
   networkSecurityGroup: { types: ["azure-native:network:NetworkSecurityGroup"], nameInput: "networkSecurityGroupName", abbreviation: "nsg", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
+  // https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork
+  publicIp: { types: ["azure-native:network:PublicIPAddress"], nameInput: "publicIpAddressName", abbreviation: "pip", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
+  natGateway: { types: ["azure-native:network:NatGateway"], nameInput: "natGatewayName", abbreviation: "ng", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
   privateEndpoint: { types: ["azure-native:network:PrivateEndpoint"], nameInput: "privateEndpointName", abbreviation: "pep", minLength: 2, maxLength: 64, pattern: /^\w([-\w.]*\w)?$/ },
   privateDnsZoneLink: { types: ["azure-native:privatedns:VirtualNetworkLink"], nameInput: "virtualNetworkLinkName", abbreviation: "vnetlink", minLength: 1, maxLength: 80, pattern: /^\w([-\w.]*\w)?$/ },
   logAnalyticsWorkspace: { types: ["azure-native:operationalinsights:Workspace"], nameInput: "workspaceName", abbreviation: "log", minLength: 4, maxLength: 63, pattern: /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/ },

@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { Backup } from "../components/backup";
+import { Connector } from "../components/connector";
 import type { CrossCuttingArgs, PlacementArgs } from "../components/cross-cutting";
 import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
@@ -38,6 +39,8 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly backup: Backup;
   readonly orchestrator: Orchestrator;
   readonly gateway: Gateway;
+  /** Tunnel mode only: cloudflared, created after the Gateway (it runs the Gateway's tunnel). */
+  readonly connector?: Connector;
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:platform:DataPlatform", name, {}, opts);
@@ -116,6 +119,10 @@ export class DataPlatform extends pulumi.ComponentResource {
         gatewaySecret: { rotationDays: config.identity.gatewaySecretRotationDays, overlapDays: config.identity.gatewaySecretOverlapDays },
         groups: config.entra.groups,
         gatewayApiUri: config.gateway.entraApiUri,
+        // The connector's identity was the Orchestrator's child `<orchestrator>-tunnel-id` before the connector was a component.
+        ...(config.cloudflare.connectivity === "tunnel"
+          ? { connector: { aliases: [{ name: `${name}-orchestrator-tunnel-id`, parent: this.orchestratorUrn(name) }] } }
+          : {}),
       },
       { parent: this },
     );
@@ -235,13 +242,14 @@ export class DataPlatform extends pulumi.ComponentResource {
     );
 
     this.gateway = this.createGateway(name, placement);
+    if (this.gateway.tunnelTokenSecretUri) this.connector = this.createConnector(name, placement, this.gateway.tunnelTokenSecretUri);
 
     this.registerOutputs({ resourceGroupName: this.resourceGroup.name, gatewayUrl: this.gateway.url });
   }
 
   /**
-   * The identity-aware edge. Built last: its routes and tunnel origins need Synapse's endpoints and the Prefect app,
-   * and in tunnel mode it hands the tunnel token's Key Vault secret to the orchestrator's connector (no cycle).
+   * The identity-aware edge. Built after everything it routes to: its routes and tunnel origins need Synapse's endpoints
+   * and the Prefect app; in tunnel mode its tunnel token is what the Connector (built after it) runs.
    */
   private createGateway(name: string, placement: PlacementArgs): Gateway {
     const { config, identity, synapse, orchestrator } = this;
@@ -294,8 +302,34 @@ export class DataPlatform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    if (gateway.tunnelTokenSecretUri) orchestrator.addConnector(gateway.tunnelTokenSecretUri);
     return gateway;
+  }
+
+  /** Tunnel mode: cloudflared in the orchestrator's environment, as its own identity, reading the Gateway's tunnel token. */
+  private createConnector(name: string, placement: PlacementArgs, tunnelTokenSecretUri: pulumi.Input<string>): Connector {
+    const { identity, orchestrator, config } = this;
+    if (!identity.connector) throw new pulumi.ResourceError("platform: tunnel mode without a connector identity", this);
+    return new Connector(
+      `${name}-connector`,
+      {
+        ...placement,
+        diagnostics: this.monitoring.diagnostics,
+        tunnelTokenSecretUri,
+        environment: orchestrator,
+        identity: identity.connector,
+        keyVault: this.keyVault,
+        // Two connectors across zones where the environment is zone-redundant: the tunnel survives a zone.
+        replicas: config.containerApps.zoneRedundant ? 2 : 1,
+        // Its app, role assignment and diagnostic setting were the Orchestrator's `<orchestrator>-tunnel*` children.
+        movedFrom: { parent: orchestrator.urn, name: `${name}-orchestrator` },
+      },
+      { parent: this },
+    );
+  }
+
+  /** The Orchestrator's URN, known before it is constructed (alias target for resources that moved out of it). */
+  private orchestratorUrn(name: string): pulumi.Output<string> {
+    return pulumi.createUrn(`${name}-orchestrator`, "dataplatform:orchestrator:Orchestrator", this);
   }
 
   /** Lock and protect for a component's stateful resources, from the environment's durability settings. */

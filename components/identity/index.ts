@@ -51,6 +51,11 @@ export interface IdentityArgs extends PlacementArgs {
   readonly groups: { readonly admins: string; readonly engineers: string; readonly analysts: string };
   /** Tags beyond the platform's own. Default: none. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Tunnel mode: the cloudflared connector's identity (Azure name `cloudflared`); `aliases` carry its earlier URN (it was
+   * created by the Orchestrator). Default: none (no connector identity).
+   */
+  readonly connector?: { readonly aliases?: readonly pulumi.Input<pulumi.Alias | string>[] };
 }
 
 /**
@@ -65,6 +70,8 @@ export class Identity extends pulumi.ComponentResource {
   readonly gateway: EntraApp;
   readonly orchestrator: ManagedIdentity;
   readonly prefectServer: ManagedIdentity;
+  /** The cloudflared connector's identity, when `connector` is given. */
+  readonly connector?: ManagedIdentity;
   readonly groups: Record<"admins" | "engineers" | "analysts", Principal>;
   /** Key Vault Secrets User for the Prefect server and worker: apps must wait for these before reading references. */
   readonly keyVaultGrants: azure.authorization.RoleAssignment[];
@@ -85,6 +92,7 @@ export class Identity extends pulumi.ComponentResource {
 
     this.orchestrator = this.managedIdentity(name, args, "orchestrator");
     this.prefectServer = this.managedIdentity(name, args, "prefect-server");
+    if (args.connector) this.connector = this.managedIdentity(name, args, "cloudflared", [...(args.connector.aliases ?? [])]);
 
     this.groups = {
       admins: { principalId: pulumi.output(args.groups.admins), principalType: "Group" },
@@ -180,7 +188,7 @@ export class Identity extends pulumi.ComponentResource {
     };
   }
 
-  private managedIdentity(name: string, args: IdentityArgs, purpose: string): ManagedIdentity {
+  private managedIdentity(name: string, args: IdentityArgs, purpose: string, aliases?: pulumi.Input<pulumi.Alias | string>[]): ManagedIdentity {
     const identity = new azure.managedidentity.UserAssignedIdentity(
       `${name}-${purpose}-id`,
       {
@@ -189,7 +197,7 @@ export class Identity extends pulumi.ComponentResource {
         location: args.location,
         tags: args.tags,
       },
-      { parent: this },
+      { parent: this, ...(aliases ? { aliases } : {}) },
     );
     return {
       identity,

@@ -18,7 +18,8 @@ export interface NetworkArgs extends PlacementArgs, Omit<CrossCuttingArgs, "priv
 
 /**
  * The environment's VNet: a delegated subnet for Container Apps, a subnet for private endpoints, an NSG on each,
- * and the private DNS zones (created and linked here, or brought from a hub) that private endpoints register in.
+ * the private DNS zones (created and linked here, or brought from a hub) that private endpoints register in, and a NAT
+ * gateway with a static public IP: the Container Apps subnet's only way out.
  */
 export class Network extends pulumi.ComponentResource implements CoreOutputs {
   readonly virtualNetwork: azure.network.VirtualNetwork;
@@ -27,6 +28,10 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
   readonly location: pulumi.Output<string>;
   readonly containerAppsSubnet: azure.network.Subnet;
   readonly privateEndpointSubnet: azure.network.Subnet;
+  /** The Container Apps subnet's explicit outbound path (its subnet has default outbound access off). */
+  readonly natGateway: azure.network.NatGateway;
+  /** The static public IP every outbound connection from the apps leaves from (for allowlists elsewhere). */
+  readonly egressIp: azure.network.PublicIPAddress;
   readonly dnsZoneIds: Record<string, pulumi.Output<string>>;
   /** Pass as the `privateEndpoints` input of other components. */
   readonly privateEndpoints: PrivateEndpointPlacement;
@@ -49,6 +54,39 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
     this.name = this.virtualNetwork.name;
     this.location = locationOf(this.virtualNetwork, args.location);
 
+    // Egress. The subnets are private (`defaultOutboundAccess: false`; Azure retires default outbound access for new
+    // VNets — https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access), so without an
+    // explicit method the apps reach nothing outside the VNet: not the image registry (docker.io), not PyPI (pinned
+    // server packages), not Entra ID (login.microsoftonline.com, for the Postgres/Key Vault tokens the identities
+    // fetch), not Cloudflare's edge (cloudflared). A workload-profiles environment supports egress through a NAT gateway
+    // on its infrastructure subnet ("Workload profiles: supports ... egress through Azure NAT Gateway" —
+    // https://learn.microsoft.com/azure/container-apps/networking). The subnet's NSG keeps Azure's default
+    // AllowInternetOutBound rule (no deny rule is added here).
+    this.egressIp = new azure.network.PublicIPAddress(
+      `${name}-egress-ip`,
+      {
+        ...base,
+        publicIpAddressName: args.naming.name("publicIp", "egress"),
+        sku: { name: "Standard", tier: "Regional" },
+        publicIPAllocationMethod: "Static",
+        publicIPAddressVersion: "IPv4",
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    this.natGateway = new azure.network.NatGateway(
+      `${name}-nat`,
+      {
+        ...base,
+        natGatewayName: args.naming.name("natGateway", "aca"),
+        sku: { name: "Standard" },
+        idleTimeoutInMinutes: 4,
+        publicIpAddresses: [{ id: this.egressIp.id }],
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
     const acaNsg = this.nsg(name, args, "aca");
     const peNsg = this.nsg(name, args, "pe");
 
@@ -63,6 +101,7 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
         delegations: [{ name: "container-apps", serviceName: "Microsoft.App/environments" }],
         privateEndpointNetworkPolicies: "Enabled",
         defaultOutboundAccess: false,
+        natGateway: { id: this.natGateway.id },
       },
       { parent: this },
     );
@@ -100,6 +139,7 @@ export class Network extends pulumi.ComponentResource implements CoreOutputs {
       name: this.name,
       location: this.location,
       containerAppsSubnetId: this.containerAppsSubnet.id,
+      egressIp: this.egressIp.ipAddress,
       privateEndpointSubnetId: this.privateEndpointSubnet.id,
     });
   }

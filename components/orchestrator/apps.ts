@@ -2,18 +2,26 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import { WORKLOAD_PROFILE } from "./environment";
+import { PREFECT_IMAGE, PREFECT_SERVER_PACKAGES } from "./images";
 
-/** Pinned images: a tag that moves would change the running code without a diff in this program. */
-const PREFECT_VERSION = "3.8.5";
-const PREFECT_IMAGE = `docker.io/prefecthq/prefect:${PREFECT_VERSION}-python3.12`;
-const CLOUDFLARED_IMAGE = "docker.io/cloudflare/cloudflared:2025.8.1";
-/**
- * Installed by the Prefect image's entrypoint at start (`EXTRA_PIP_PACKAGES`): prefect-azure's database plugin fetches
- * an Entra token for the server's managed identity per new connection (PrefectHQ/prefect#22420), so Postgres needs no
- * password. Pin the first release that contains that plugin, or bake it into a derived image (see docs/components.md#orchestrator).
- */
-const PREFECT_SERVER_EXTRA_PACKAGES = "prefect-azure";
 const PREFECT_PORT = 4200;
+/**
+ * The one Prefect server replica (issue 11, point 2). Several replicas need Redis messaging (events, automations), the
+ * background services in their own app and the migrations outside the server's start, else every replica runs the
+ * services and races the migrations ("Self-host the Prefect server": https://docs.prefect.io/v3/advanced/self-hosted).
+ * One replica: while it restarts (crash, revision roll, platform maintenance, a zone lost in a zone-redundant
+ * environment) the API and UI are down for the time the container takes to start (~1-3 min: pinned packages + migration
+ * check); running flows keep running in the worker and report when the API is back; schedules catch up.
+ */
+export const PREFECT_SERVER_REPLICAS = 1;
+/**
+ * A revision-scoped value carrying the versions of the Key Vault secrets an app reads. Container Apps do not re-read a
+ * secret into a running revision ("Adding, removing, or changing secrets doesn't generate new revisions" —
+ * https://learn.microsoft.com/azure/container-apps/manage-secrets): changing this env var makes a new revision,
+ * which reads the new values, whenever a secret gets a new version.
+ */
+// Not named "*SECRET*": it is a version URI, not a credential (policy/rules/secrets.ts CREDENTIAL_NAME).
+export const SECRET_VERSIONS_ENV = "DATAPLATFORM_KEY_VAULT_VERSIONS";
 /** Work pool the worker polls; flows are deployed to it. */
 const WORK_POOL = "platform";
 
@@ -43,11 +51,11 @@ export interface Scale {
 }
 
 /** A Container Apps secret that is only a reference: the value stays in Key Vault, read with the app's own identity. */
-function keyVaultSecret(name: string, keyVaultUrl: pulumi.Input<string>, identity: ManagedIdentityRef) {
+export function keyVaultSecret(name: string, keyVaultUrl: pulumi.Input<string>, identity: ManagedIdentityRef) {
   return { name, keyVaultUrl, identity: identity.id };
 }
 
-function app(
+export function containerApp(
   ctx: AppContext,
   purpose: string,
   identity: ManagedIdentityRef,
@@ -91,14 +99,15 @@ export interface ServerAppArgs {
   readonly databaseHost: pulumi.Input<string>;
   readonly databaseName: string;
   readonly authStringSecretUrl: pulumi.Input<string>;
-  readonly scale: Scale;
+  /** The versioned URIs of the secrets the app reads: a change rolls the app (SECRET_VERSIONS_ENV). */
+  readonly secretVersions: pulumi.Input<string>;
 }
 
 /** The Prefect API + UI, reachable only inside the environment (and through the VNet's private DNS). */
 export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.app.ContainerApp {
   // No password in the URL: the prefect-azure plugin supplies an Entra token for the managed identity per connection.
   const databaseUrl = pulumi.interpolate`postgresql+asyncpg://${args.databaseUser}@${args.databaseHost}:5432/${args.databaseName}`;
-  return app(
+  return containerApp(
     ctx,
     "prefect",
     args.identity,
@@ -111,7 +120,7 @@ export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.ap
         {
           name: "prefect-server",
           image: PREFECT_IMAGE,
-          // `args`, not `command`: the image's entrypoint must run (it installs EXTRA_PIP_PACKAGES).
+          // `args`, not `command`: the image's entrypoint must run (it installs EXTRA_PIP_PACKAGES, all pinned).
           args: ["prefect", "server", "start", "--host", "0.0.0.0", "--port", String(PREFECT_PORT)],
           resources: { cpu: 1, memory: "2Gi" },
           env: [
@@ -120,13 +129,21 @@ export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.ap
             { name: "PREFECT_INTEGRATIONS_AZURE_POSTGRES_MANAGED_IDENTITY_ENABLED", value: "true" },
             { name: "PREFECT_INTEGRATIONS_AZURE_POSTGRES_MANAGED_IDENTITY_CLIENT_ID", value: args.identity.clientId },
             { name: "AZURE_CLIENT_ID", value: args.identity.clientId },
-            { name: "EXTRA_PIP_PACKAGES", value: PREFECT_SERVER_EXTRA_PACKAGES },
+            // prefect-azure's Postgres hook is a plugin: Prefect loads plugins only when this is on (Prefect >= 3.7;
+            // before: PREFECT_EXPERIMENTS_PLUGINS_ENABLED) — PrefectHQ/prefect src/prefect/settings/models/plugins.py,
+            // src/prefect/server/database/configurations.py (`if get_current_settings().plugins.enabled`). Without it
+            // asyncpg connects with no password and the server never starts.
+            { name: "PREFECT_PLUGINS_ENABLED", value: "true" },
+            // Only the `azure` entry point (prefect-azure's `[prefect.plugins] azure = prefect_azure.plugins`).
+            { name: "PREFECT_PLUGINS_ALLOW", value: "azure" },
+            { name: "EXTRA_PIP_PACKAGES", value: PREFECT_SERVER_PACKAGES.join(" ") },
             { name: "PREFECT_SERVER_ANALYTICS_ENABLED", value: "false" },
+            { name: SECRET_VERSIONS_ENV, value: args.secretVersions },
           ],
           probes: healthProbes,
         },
       ],
-      scale: { minReplicas: args.scale.minReplicas, maxReplicas: args.scale.maxReplicas },
+      scale: { minReplicas: PREFECT_SERVER_REPLICAS, maxReplicas: PREFECT_SERVER_REPLICAS },
     },
   );
 }
@@ -135,6 +152,8 @@ export interface WorkerAppArgs {
   readonly identity: ManagedIdentityRef;
   readonly apiUrl: pulumi.Input<string>;
   readonly authStringSecretUrl: pulumi.Input<string>;
+  /** The versioned URIs of the secrets the app reads: a change rolls the app (SECRET_VERSIONS_ENV). */
+  readonly secretVersions: pulumi.Input<string>;
   readonly scale: Scale;
 }
 
@@ -148,7 +167,7 @@ export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.ap
     name: "working-hours",
     custom: { type: "cron", metadata: { timezone: "Etc/UTC", start: "0 7 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: "1" } },
   };
-  return app(
+  return containerApp(
     ctx,
     "worker",
     args.identity,
@@ -164,6 +183,7 @@ export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.ap
             { name: "PREFECT_API_URL", value: args.apiUrl },
             { name: "PREFECT_API_AUTH_STRING", secretRef: "prefect-api-auth-string" },
             { name: "AZURE_CLIENT_ID", value: args.identity.clientId },
+            { name: SECRET_VERSIONS_ENV, value: args.secretVersions },
           ],
         },
       ],
@@ -172,36 +192,6 @@ export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.ap
         maxReplicas: args.scale.maxReplicas,
         ...(args.scale.minReplicas === 0 ? { rules: [workingHours] } : {}),
       },
-    },
-  );
-}
-
-export interface ConnectorAppArgs {
-  readonly identity: ManagedIdentityRef;
-  readonly tunnelTokenSecretUrl: pulumi.Input<string>;
-  readonly scale: Scale;
-}
-
-/** The connector (cloudflared) of the Cloudflare Tunnel (tunnel mode): it dials out, so it needs no ingress at all. */
-export function connectorApp(ctx: AppContext, args: ConnectorAppArgs): azure.app.ContainerApp {
-  return app(
-    ctx,
-    // "connector" or "cloudflared" would overflow the 32-character app name in the longest region codes.
-    "tunnel",
-    args.identity,
-    { secrets: [keyVaultSecret("tunnel-token", args.tunnelTokenSecretUrl, args.identity)] },
-    {
-      containers: [
-        {
-          name: "cloudflared",
-          image: CLOUDFLARED_IMAGE,
-          args: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
-          resources: { cpu: 0.5, memory: "1Gi" },
-          env: [{ name: "TUNNEL_TOKEN", secretRef: "tunnel-token" }],
-          probes: [{ type: "Liveness", httpGet: { path: "/ready", port: 2000 }, periodSeconds: 30, failureThreshold: 3 }],
-        },
-      ],
-      scale: { minReplicas: Math.max(1, args.scale.minReplicas), maxReplicas: Math.max(1, args.scale.maxReplicas) },
     },
   );
 }

@@ -7,18 +7,19 @@ import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import type { KeyVaultRef } from "../keyvault";
 import {
   type AppContext,
-  connectorApp,
   type ManagedIdentityRef,
+  PREFECT_SERVER_REPLICAS,
   prefectServerApp,
   prefectWorkerApp,
 } from "./apps";
 import { containerAppsEnvironment } from "./environment";
 import { PREFECT_DATABASE, type PostgresSettings, prefectPostgres } from "./postgres";
-import { assignRole } from "../identity/roles";
 import { addDays } from "../../lib/dates";
 import { tryParseResourceId } from "../../lib/resource-id";
 
-export type { ManagedIdentityRef } from "./apps";
+export type { AppContext, ManagedIdentityRef } from "./apps";
+export { containerApp, keyVaultSecret, SECRET_VERSIONS_ENV } from "./apps";
+export { CLOUDFLARED_IMAGE, PREFECT_IMAGE } from "./images";
 
 /**
  * How long an app waits after its identity's Key Vault grant before Container Apps reads its Key Vault references.
@@ -38,6 +39,9 @@ export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
   /** The VNet (the Network component): its Container Apps subnet hosts the environment, its ID links the DNS zone. */
   readonly network: { readonly id: pulumi.Input<string>; readonly containerAppsSubnet: { readonly id: pulumi.Input<string> } };
   readonly postgres: PostgresSettings;
+  /**
+   * `serverMinReplicas` must be 1 (PREFECT_SERVER_REPLICAS in ./apps: one server, no Redis); `maxReplicas` bounds the worker.
+   */
   readonly containerApps: { readonly serverMinReplicas: number; readonly workerMinReplicas: number; readonly maxReplicas: number; readonly zoneRedundant: boolean };
   /** User-assigned identities: `server` (prefect-server-<env>) and `worker` (orchestrator-<env>). */
   readonly identities: { readonly server: ManagedIdentityRef; readonly worker: ManagedIdentityRef };
@@ -50,9 +54,9 @@ export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
 
 /**
  * The orchestration plane: an internal Container Apps environment in the VNet, Prefect's Postgres (Entra-only,
- * private), the Prefect server (internal ingress only) and worker, and in tunnel mode the cloudflared connector that
- * carries the gateway's traffic into the VNet. Every secret an app sees is a Key Vault reference read with its own
- * managed identity; no secret value is an input of any app.
+ * private), the Prefect server (one replica, internal ingress only) and worker. Complete when constructed: the tunnel
+ * connector is its own component (components/connector) that runs in this environment. Every secret an app sees is a
+ * Key Vault reference read with its own managed identity; no secret value is an input of any app.
  */
 export class Orchestrator extends pulumi.ComponentResource implements CoreOutputs {
   /** The Container Apps environment, the component's main resource (`id`, `name`, `location`). */
@@ -65,19 +69,25 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
   readonly postgresSettled: pulumi.Resource;
   readonly serverApp: azure.app.ContainerApp;
   readonly workerApp: azure.app.ContainerApp;
-  connectorApp?: azure.app.ContainerApp;
   /** `https://<server-app>.internal.<env-domain>/api`, resolvable inside the environment and the VNet. */
   readonly apiUrl: pulumi.Output<string>;
-  /** `user:password` for Prefect's basic auth, for the gateway's upstream credential (a Pulumi secret). */
+  /**
+   * `user:password` for Prefect's basic auth, for the gateway's upstream credential (a Pulumi secret). It resolves only
+   * once the server and worker apps are updated, so a consumer (the Worker) switches to a rotated value after the
+   * apps' new revisions hold it: the old revision keeps serving the old value until the new one is ready.
+   */
   readonly apiAuthString: pulumi.Output<string>;
   readonly apiAuthSecret: azure.keyvault.Secret;
 
-  private readonly componentName: string;
-  private readonly args: OrchestratorArgs;
-  private readonly appContext: (extra: readonly pulumi.Input<pulumi.Resource>[]) => AppContext;
-
   constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:orchestrator:Orchestrator", name, {}, opts);
+    if (args.containerApps.serverMinReplicas !== PREFECT_SERVER_REPLICAS) {
+      throw new pulumi.ResourceError(
+        `orchestrator: containerApps.serverMinReplicas is ${args.containerApps.serverMinReplicas}, must be ${PREFECT_SERVER_REPLICAS}: ` +
+          "more Prefect server replicas need Redis messaging, a background-services app and a migrations job (docs/components.md#orchestrator)",
+        this,
+      );
+    }
     const { server: serverIdentity, worker: workerIdentity } = args.identities;
 
     this.environment = containerAppsEnvironment(this, name, {
@@ -100,9 +110,16 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     this.postgresSettled = postgres.settled;
 
     const auth = this.apiAuth(name, args);
-    this.apiAuthString = auth.value;
     this.apiAuthSecret = auth.secret;
-    const authStringSecretUrl = secretUrl(args.keyVault.uri, API_AUTH_SECRET_NAME);
+    // Rotation without a restart left to chance. The apps reference the secret's *current version* (a new one on every
+    // rotation), and carry it in a revision-scoped env var too: a secret change alone makes no new revision
+    // ("Adding, removing, or changing secrets doesn't generate new revisions" — https://learn.microsoft.com/azure/
+    // container-apps/manage-secrets), a template change does. So the `up` that rotates also rolls both apps, in order,
+    // before the Worker gets the new value (apiAuthString below). A versionless reference would instead be re-read by
+    // the platform "within 30 minutes" and the revision restarted then (same page): up to 30 minutes of 401s after the
+    // Worker switched, and an unplanned restart of the single server replica.
+    const secretVersions = pulumi.unsecret(auth.secret.properties.secretUriWithVersion);
+    const authStringSecretUrl = secretVersions;
 
     // Container Apps reads Key Vault references at create, with the app's identity, through the vault's private
     // endpoint: each app waits for its secret, its identity's grant plus RBAC propagation, and the vault's private
@@ -117,7 +134,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       diagnostics: args.diagnostics,
       dependsOn: [auth.secret, ...(args.identityGrants ?? []), ...(grantsPropagated ? [grantsPropagated] : []), ...(args.keyVault.dataPlaneReady ?? []), ...extra],
     });
-    const { serverMinReplicas, workerMinReplicas, maxReplicas } = args.containerApps;
+    const { workerMinReplicas, maxReplicas } = args.containerApps;
 
     this.serverApp = prefectServerApp(ctx(postgres.ready), {
       identity: serverIdentity,
@@ -125,7 +142,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       databaseHost: postgres.server.fullyQualifiedDomainName,
       databaseName: PREFECT_DATABASE,
       authStringSecretUrl,
-      scale: { minReplicas: serverMinReplicas, maxReplicas },
+      secretVersions,
     });
     this.apiUrl = this.serverApp.configuration.apply((c) => {
       const fqdn = c?.ingress?.fqdn;
@@ -137,12 +154,13 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       identity: workerIdentity,
       apiUrl: this.apiUrl,
       authStringSecretUrl,
+      secretVersions,
       scale: { minReplicas: workerMinReplicas, maxReplicas },
     });
-
-    this.componentName = name;
-    this.args = args;
-    this.appContext = ctx;
+    // Carries the apps as dependencies: whoever consumes it is updated after both apps roll to the new value.
+    this.apiAuthString = pulumi
+      .all([auth.value, this.serverApp.latestRevisionName, this.workerApp.latestRevisionName])
+      .apply(([value]) => value);
 
     this.registerOutputs({
       id: this.id,
@@ -178,47 +196,6 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     );
     return { value, secret };
   }
-
-  /**
-   * Tunnel mode: the connector (cloudflared) that runs the Gateway's tunnel, reading the tunnel token the Gateway
-   * wrote to Key Vault. Added after construction because the tunnel routes to this component's server app (and the
-   * connector needs the Gateway's token). The connector gets its own identity, allowed to read exactly one secret:
-   * the tunnel token. Its resources keep their first names (`-tunnel`, `-tunnel-id`, Azure `cloudflared`): renaming
-   * them would replace them in existing stacks.
-   */
-  addConnector(tunnelTokenSecretUri: pulumi.Input<string>): azure.app.ContainerApp {
-    if (this.connectorApp) throw new pulumi.ResourceError("orchestrator: the tunnel connector exists already", this);
-    const { componentName: name, args } = this;
-    const identity = new azure.managedidentity.UserAssignedIdentity(
-      `${name}-tunnel-id`,
-      {
-        resourceName: args.naming.name("userAssignedIdentity", "cloudflared"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    const grant = assignRole(
-      `${name}-tunnel-token-ra`,
-      secretResourceId(args.keyVault.id, tunnelTokenSecretUri, this),
-      {
-        principalId: identity.principalId,
-        principalType: "ServicePrincipal",
-        role: "Key Vault Secrets User",
-        description: "cloudflared connector: read the Cloudflare Tunnel token (this one secret only)",
-      },
-      { parent: this },
-    );
-    const replicas = this.args.containerApps.serverMinReplicas;
-    const propagated = rbacPropagation(this, `${name}-tunnel-rbac-propagation`, [grant]);
-    this.connectorApp = connectorApp(this.appContext([grant, ...(propagated ? [propagated] : [])]), {
-      identity: { id: identity.id, principalId: identity.principalId, clientId: identity.clientId },
-      tunnelTokenSecretUrl: tunnelTokenSecretUri,
-      scale: { minReplicas: replicas, maxReplicas: replicas },
-    });
-    return this.connectorApp;
-  }
 }
 
 /**
@@ -230,20 +207,6 @@ function rbacPropagation(parent: pulumi.Resource, name: string, grants: readonly
   const ids = pulumi.all(grants.map((g) => pulumi.output(g).apply((r) => (pulumi.CustomResource.isInstance(r) ? r.id : r.urn))));
   const triggers = ids.apply((list) => Object.fromEntries(list.map((id, i) => [`grant${i}`, id])));
   return new time.Sleep(name, { createDuration: RBAC_PROPAGATION, triggers }, { parent, dependsOn: [...grants] });
-}
-
-/** Versionless Key Vault secret URL: Container Apps then follows new versions (it re-reads within 30 minutes). */
-function secretUrl(vaultUri: pulumi.Input<string>, secretName: string): pulumi.Output<string> {
-  return pulumi.output(vaultUri).apply((uri) => `${uri.replace(/\/?$/, "/")}secrets/${secretName}`);
-}
-
-/** The ARM ID of the secret a (versioned or versionless) secret URI names, in the given vault: a role scope. */
-function secretResourceId(vaultId: pulumi.Input<string>, secretUri: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
-  return pulumi.all([vaultId, secretUri]).apply(([vault, uri]) => {
-    const name = /\/secrets\/([0-9A-Za-z-]+)/.exec(uri)?.[1];
-    if (!name) throw new pulumi.ResourceError(`orchestrator: "${uri}" is not a Key Vault secret URI`, owner);
-    return `${vault}/secrets/${name}`;
-  });
 }
 
 function resourceName(id: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {

@@ -99,7 +99,9 @@ export const ENVIRONMENT_DEFAULTS: Record<Environment, EnvironmentProfile> = {
       geoRedundantBackup: true,
       backupRetentionDays: 35,
     },
-    containerApps: { serverMinReplicas: 2, workerMinReplicas: 2, maxReplicas: 6, zoneRedundant: true },
+    // One Prefect server everywhere (its availability: docs/components.md#orchestrator); workers and the zone-redundant
+    // environment carry the redundancy prod needs.
+    containerApps: { serverMinReplicas: 1, workerMinReplicas: 2, maxReplicas: 6, zoneRedundant: true },
     synapse: {
       dedicatedPool: { enabled: false, sku: "DW100c" },
       sparkPool: { enabled: false, nodeSize: "Small", maxNodes: 3, autoPauseMinutes: 15 },

@@ -17,12 +17,8 @@ interface OrderedPair {
 
 /** Every min/max (and before/after) pair in the schema; each bound alone is checked by the schema. */
 export const ORDERED_PAIRS: readonly OrderedPair[] = [
-  {
-    lower: ["containerApps", "serverMinReplicas"],
-    upper: ["containerApps", "maxReplicas"],
-    gap: 0,
-    why: "Azure Container Apps refuses a minimum replica count above the maximum",
-  },
+  // containerApps.serverMinReplicas is exactly 1 (schema) and the server's maximum is fixed at 1: maxReplicas bounds
+  // only the worker.
   {
     lower: ["containerApps", "workerMinReplicas"],
     upper: ["containerApps", "maxReplicas"],

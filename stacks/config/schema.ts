@@ -157,7 +157,14 @@ export const configSchema = z.strictObject({
     .optional(),
   containerApps: z
     .strictObject({
-      serverMinReplicas: z.number().int().min(0).max(30).optional(),
+      // Exactly one Prefect server (components/orchestrator/apps.ts PREFECT_SERVER_REPLICAS): more replicas need Redis
+      // messaging, background services apart and migrations before start (https://docs.prefect.io/v3/advanced/self-hosted).
+      serverMinReplicas: z
+        .number()
+        .int()
+        .min(1, "must be 1: the Prefect server runs as exactly one replica (scale-to-zero would stop its scheduler)")
+        .max(1, "must be 1: more Prefect server replicas need Redis messaging, a background-services app and a migrations job")
+        .optional(),
       workerMinReplicas: z.number().int().min(0).max(30).optional(),
       maxReplicas: z.number().int().min(1).max(300).optional(),
       zoneRedundant: z.boolean().optional(),

@@ -31,7 +31,9 @@ describe("stack config", () => {
     assert.deepEqual([dev!.postgres.tier, test!.postgres.tier, prod!.postgres.tier], ["Burstable", "GeneralPurpose", "GeneralPurpose"]);
     assert.deepEqual([dev!.postgres.highAvailability, prod!.postgres.highAvailability], ["Disabled", "ZoneRedundant"]);
     assert.equal(prod!.postgres.geoRedundantBackup, true);
-    assert.ok(prod!.containerApps.serverMinReplicas >= 2 && prod!.containerApps.zoneRedundant);
+    // One Prefect server everywhere (no Redis; components/orchestrator/apps.ts), redundancy from zones and workers.
+    assert.deepEqual([dev!.containerApps.serverMinReplicas, test!.containerApps.serverMinReplicas, prod!.containerApps.serverMinReplicas], [1, 1, 1]);
+    assert.ok(prod!.containerApps.workerMinReplicas >= 2 && prod!.containerApps.zoneRedundant);
     assert.deepEqual([dev!.durability.lock, test!.durability.lock, prod!.durability.lock], ["none", "none", "CanNotDelete"]);
     assert.equal(prod!.monitoring.retentionInDays, 180, "the prod stack file overrides the 90-day default");
   });

@@ -51,9 +51,11 @@ describe("identities per environment", () => {
         .map((u) => String(u.inputs["resourceName"]))
         .sort();
       const env = configOf(graph).environment;
+      // Tunnel mode: the cloudflared connector's identity lives here too (the Connector component gets it).
+      const tunnel = configOf(graph).cloudflare.connectivity === "tunnel";
       assert.deepEqual(
         names.map((n) => n.replace(/-[a-z]+$/, "")),
-        [`id-dataplatform-orchestrator-${env}`, `id-dataplatform-prefect-server-${env}`],
+        [...(tunnel ? [`id-dataplatform-cloudflared-${env}`] : []), `id-dataplatform-orchestrator-${env}`, `id-dataplatform-prefect-server-${env}`],
       );
       for (const n of names) {
         assert.ok(!seen.has(n));

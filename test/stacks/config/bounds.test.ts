@@ -41,7 +41,8 @@ const RANGES: Range[] = [
   { path: "backup.retentionDays", pass: [7, 3650], fail: [6, 3651], declared: ["min 7", "max 3650"] },
   { path: "postgres.storageSizeGb", pass: [32, 32768], fail: [31, 32769], declared: ["min 32", "max 32768"] },
   { path: "postgres.backupRetentionDays", pass: [7, 35], fail: [6, 36], declared: ["min 7", "max 35"] },
-  { path: "containerApps.serverMinReplicas", pass: [0, 30], fail: [-1, 31], declared: ["min 0", "max 30"], context: { maxReplicas: 300 } },
+  // One Prefect server replica (components/orchestrator/apps.ts PREFECT_SERVER_REPLICAS): 0 and 2 are both refused.
+  { path: "containerApps.serverMinReplicas", pass: [1], fail: [0, 2], declared: ["min 1", "max 1"], context: { maxReplicas: 300 } },
   { path: "containerApps.workerMinReplicas", pass: [0, 30], fail: [-1, 31], declared: ["min 0", "max 30"], context: { maxReplicas: 300 } },
   {
     path: "containerApps.maxReplicas",

@@ -12,7 +12,6 @@ describe("settings that must stay in order (min/max, before/after)", () => {
     assert.deepEqual(
       ORDERED_PAIRS.map((p) => `${p.lower.join(".")} + ${p.gap} <= ${p.upper.join(".")}`),
       [
-        "containerApps.serverMinReplicas + 0 <= containerApps.maxReplicas",
         "containerApps.workerMinReplicas + 0 <= containerApps.maxReplicas",
         "keyVault.keyRotateBeforeExpiryDays + 7 <= keyVault.keyExpiryDays",
         "keyVault.keyNotifyBeforeExpiryDays + 1 <= keyVault.keyRotateBeforeExpiryDays",
@@ -22,10 +21,10 @@ describe("settings that must stay in order (min/max, before/after)", () => {
 
   const cases: { name: string; stack: string; keys: Record<string, unknown>; problems: string[] }[] = [
     {
-      name: "a server minimum above the maximum, both set",
+      name: "a worker minimum above the maximum, both set",
       stack: "dev",
-      keys: { containerApps: { serverMinReplicas: 5, maxReplicas: 2 } },
-      problems: [`dataplatform:containerApps.serverMinReplicas: must be at most 2 (dataplatform:containerApps.maxReplicas 2), got 5: ${REPLICAS}`],
+      keys: { containerApps: { workerMinReplicas: 5, maxReplicas: 2 } },
+      problems: [`dataplatform:containerApps.workerMinReplicas: must be at most 2 (dataplatform:containerApps.maxReplicas 2), got 5: ${REPLICAS}`],
     },
     {
       name: "a worker minimum above the environment's default maximum",
@@ -38,7 +37,6 @@ describe("settings that must stay in order (min/max, before/after)", () => {
       stack: "prod",
       keys: { containerApps: { maxReplicas: 1 } },
       problems: [
-        `dataplatform:containerApps.maxReplicas: must be at least 2 (dataplatform:containerApps.serverMinReplicas 2; 2 is the prod default), got 1: ${REPLICAS}`,
         `dataplatform:containerApps.maxReplicas: must be at least 2 (dataplatform:containerApps.workerMinReplicas 2; 2 is the prod default), got 1: ${REPLICAS}`,
       ],
     },
@@ -67,7 +65,7 @@ describe("settings that must stay in order (min/max, before/after)", () => {
 
   it("accepts each pair at its limit", () => {
     for (const keys of [
-      { containerApps: { serverMinReplicas: 30, workerMinReplicas: 30, maxReplicas: 30 } },
+      { containerApps: { serverMinReplicas: 1, workerMinReplicas: 30, maxReplicas: 30 } },
       { keyVault: { keyExpiryDays: 60, keyRotateBeforeExpiryDays: 53, keyNotifyBeforeExpiryDays: 52 } },
     ]) {
       assert.deepEqual(configProblems("dev", stackConfigWith("dev", keys)), [], JSON.stringify(keys));
@@ -77,12 +75,12 @@ describe("settings that must stay in order (min/max, before/after)", () => {
   it("are reported together with every other problem at once", () => {
     const config = stackConfigWith("dev", {
       location: "mars",
-      containerApps: { serverMinReplicas: 5 },
+      containerApps: { workerMinReplicas: 5 },
       keyVault: { keyNotifyBeforeExpiryDays: 30 },
     });
     assert.deepEqual(
       configProblems("dev", config).map((p) => p.slice(0, p.indexOf(":", "dataplatform:".length))),
-      ["dataplatform:location", "dataplatform:containerApps.serverMinReplicas", "dataplatform:keyVault.keyNotifyBeforeExpiryDays"],
+      ["dataplatform:location", "dataplatform:containerApps.workerMinReplicas", "dataplatform:keyVault.keyNotifyBeforeExpiryDays"],
     );
   });
 });

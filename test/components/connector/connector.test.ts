@@ -1,19 +1,20 @@
 import assert from "node:assert/strict";
 import { beforeAll, describe, it } from "vitest";
+import { Connector } from "../../../components/connector";
 import { ROLE_CATALOGUE } from "../../../contracts/roles";
 import { type Graph, readStackConfig, stackGraph } from "../../../tools/graph";
-import { allGraphs, byUrn, ofType } from "../../support/graphs";
-import { appByImage, containers, env, identityOf, prefectServer, prefectWorker, type Props } from "./helpers";
+import { allGraphs, byId, byUrn, ofType } from "../../support/graphs";
+import { appByImage, containers, env, identityOf, prefectServer, prefectWorker, type Props } from "../orchestrator/helpers";
 import { T } from "../../../contracts/resource-types";
 
 const CLOUDFLARED = /(^|\/)cloudflare\/cloudflared:/;
 
-/** Evaluates test/components/orchestrator/connector-fixture.ts (only this component) under the mocks, through the same harness as the stacks. */
+/** Evaluates test/components/connector/connector-fixture.ts (Orchestrator + Connector) under the mocks, through the same harness as the stacks. */
 function fixture(mode: "tunnel" | "none"): Promise<Graph> {
-  return stackGraph(`orch-${mode}`, { config: { "fixture:mode": mode }, project: { dir: ".", main: "test/components/orchestrator/connector-fixture.ts" } });
+  return stackGraph(`conn-${mode}`, { config: { "fixture:mode": mode }, project: { dir: ".", main: "test/components/connector/connector-fixture.ts" } });
 }
 
-describe("cloudflared connector (Orchestrator component)", () => {
+describe("cloudflared connector (Connector component)", () => {
   let tunnel: Graph;
   let none: Graph;
   beforeAll(async () => {
@@ -22,8 +23,8 @@ describe("cloudflared connector (Orchestrator component)", () => {
 
   it("runs pinned cloudflared with the token from Key Vault, as its own identity allowed to read only that secret", () => {
     const app = appByImage(tunnel, CLOUDFLARED);
-    assert.ok(app, "addConnector adds the connector");
-    assert.match(String(containers(app)[0]!["image"]), /cloudflared:\d{4}\.\d+\.\d+$/, "pinned");
+    assert.ok(app, "the Connector runs cloudflared");
+    assert.match(String(containers(app)[0]!["image"]), /cloudflared:\d{4}\.\d+\.\d+@sha256:[0-9a-f]{64}$/, "pinned by digest");
     assert.equal((app.inputs["configuration"] as Props)["ingress"], undefined, "dials out; no ingress");
     assert.equal(env(app, "TUNNEL_TOKEN")?.["secretRef"], "tunnel-token");
     const [secret] = (app.inputs["configuration"] as Props)["secrets"] as Props[];
@@ -37,12 +38,17 @@ describe("cloudflared connector (Orchestrator component)", () => {
     assert.ok(String(grants[0]!.inputs["roleDefinitionId"]).endsWith(ROLE_CATALOGUE["Key Vault Secrets User"]));
     assert.match(String(grants[0]!.inputs["scope"]), /\/providers\/Microsoft\.KeyVault\/vaults\/kv-dp-dev\/secrets\/cloudflared-tunnel-token$/);
     assert.ok(app.dependsOn.includes(grants[0]!.urn), "the app waits for its permission");
-    assert.equal(byUrn(tunnel, app.parent)?.type, "dataplatform:orchestrator:Orchestrator");
+    const sleep = ofType(tunnel, "time:index/sleep:Sleep").find((s) => s.dependsOn.includes(grants[0]!.urn));
+    assert.ok(sleep && app.dependsOn.includes(sleep.urn), "…and for its propagation");
+    const component = byUrn(tunnel, app.parent);
+    assert.equal(component?.type, "dataplatform:connector:Connector");
+    assert.notEqual(byUrn(tunnel, component!.parent)?.type, "dataplatform:orchestrator:Orchestrator", "not a child of the Orchestrator");
+    assert.equal(byId(tunnel, app.inputs["managedEnvironmentId"])?.type, "azure-native:app:ManagedEnvironment", "runs in the orchestrator's environment");
   });
 
-  it("does not exist unless a tunnel is connected", () => {
+  it("is not part of the Orchestrator: the Orchestrator alone has no cloudflared", () => {
     assert.equal(appByImage(none, CLOUDFLARED), undefined);
-    assert.equal(ofType(none, "azure-native:managedidentity:UserAssignedIdentity").length, 2, "no connector identity either");
+    assert.equal(ofType(none, "dataplatform:connector:Connector").length, 0);
   });
 });
 
@@ -62,5 +68,16 @@ describe("cloudflared connector in the stacks", () => {
     assert.equal(appByImage(graph, CLOUDFLARED), undefined);
     assert.equal(ofType(graph, T.cloudflareTunnel).length, 0);
     assert.ok(prefectServer(graph) && prefectWorker(graph), "the rest of the orchestrator is unchanged");
+  });
+});
+
+describe("Connector input checks", () => {
+  it("refuses a replica count Container Apps would refuse, before registering anything", () => {
+    for (const replicas of [0, 31, 1.5]) {
+      assert.throws(
+        () => new Connector("bad", { replicas } as unknown as ConstructorParameters<typeof Connector>[1]),
+        /connector "bad": replicas must be an integer from 1 to 30/,
+      );
+    }
   });
 });

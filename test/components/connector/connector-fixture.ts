@@ -1,11 +1,13 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { Connector } from "../../../components/connector";
 import { Naming } from "../../../components/naming";
 import { Orchestrator } from "../../../components/orchestrator";
 
 /**
- * A small program with only the Orchestrator component, evaluated under the mocks by connector.test.ts: the tunnel
- * connector is wired by the platform only once a Gateway writes the tunnel token, so this exercises it directly.
+ * A small program with the Orchestrator and (mode `tunnel`) the Connector component, evaluated under the mocks by
+ * connector.test.ts: the platform wires the connector only once a Gateway writes the tunnel token, so this exercises
+ * it directly. The connector's identity is created here as Identity creates it in the platform.
  */
 const config = new pulumi.Config("fixture");
 const rg = "rg-dp-dev";
@@ -47,7 +49,13 @@ const orchestrator = new Orchestrator("orch", {
   },
 });
 if (config.require("mode") === "tunnel") {
-  orchestrator.addConnector("https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
+  new Connector("conn", {
+    ...placement,
+    tunnelTokenSecretUri: "https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token",
+    environment: orchestrator,
+    identity: identity("cloudflared"),
+    keyVault: { id: vaultId },
+  });
 }
 
 export const apiUrl = orchestrator.apiUrl;

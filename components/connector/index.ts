@@ -1,0 +1,131 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
+import { type CoreOutputs, locationOf } from "../core-outputs";
+import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
+import { assignRole } from "../identity/roles";
+import type { KeyVaultRef } from "../keyvault";
+import { CLOUDFLARED_IMAGE, containerApp, keyVaultSecret, type ManagedIdentityRef, SECRET_VERSIONS_ENV } from "../orchestrator";
+
+export interface ConnectorArgs extends PlacementArgs, Pick<CrossCuttingArgs, "diagnostics" | "tags"> {
+  /** Key Vault secret URI (versionless or versioned) of the Cloudflare Tunnel token the Gateway wrote. */
+  readonly tunnelTokenSecretUri: pulumi.Input<string>;
+  /** The Container Apps environment the connector runs in (the Orchestrator's): it reaches the origins from there. */
+  readonly environment: { readonly id: pulumi.Input<string> };
+  /** The connector's own user-assigned identity (created by Identity): it reads the tunnel token and nothing else. */
+  readonly identity: ManagedIdentityRef;
+  /** The vault holding the tunnel token: the identity's one role is scoped to that secret. */
+  readonly keyVault: Pick<KeyVaultRef, "id">;
+  /** cloudflared replicas (each holds its own connections to Cloudflare's edge). Default: 1. */
+  readonly replicas?: number;
+  /**
+   * Where these resources lived before the connector was its own component (the Orchestrator's `addConnector`): the old
+   * parent's URN and child-name prefix. Each child gets an alias to its old URN, so existing stacks move, not replace.
+   * Default: none (nothing to move).
+   */
+  readonly movedFrom?: { readonly parent: pulumi.Input<string>; readonly name: string };
+}
+
+/**
+ * The Cloudflare Tunnel connector (cloudflared) in the orchestrator's Container Apps environment: it dials out to
+ * Cloudflare (no ingress) and carries the Gateway's traffic into the VNet. Created after the Gateway (it needs the
+ * tunnel token) and after the Orchestrator (it runs in its environment), so neither is changed after construction.
+ */
+export class Connector extends pulumi.ComponentResource implements CoreOutputs {
+  /** The cloudflared container app, the component's main resource. */
+  readonly app: azure.app.ContainerApp;
+  readonly id: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  readonly location: pulumi.Output<string>;
+
+  constructor(name: string, args: ConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
+    const replicas = args.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 30) {
+      throw new Error(`connector "${name}": replicas must be an integer from 1 to 30, got ${replicas}`);
+    }
+    super("dataplatform:connector:Connector", name, {}, withMovedChildren(name, args.movedFrom, opts));
+
+    const tokenSecretId = pulumi.all([args.keyVault.id, args.tunnelTokenSecretUri]).apply(([vault, uri]) => {
+      const secretName = /\/secrets\/([0-9A-Za-z-]+)/.exec(uri)?.[1];
+      if (!secretName) throw new pulumi.ResourceError(`connector: "${uri}" is not a Key Vault secret URI`, this);
+      return `${vault}/secrets/${secretName}`;
+    });
+    const grant = assignRole(
+      `${name}-tunnel-token-ra`,
+      tokenSecretId,
+      {
+        principalId: args.identity.principalId,
+        principalType: "ServicePrincipal",
+        role: "Key Vault Secrets User",
+        description: "cloudflared connector: read the Cloudflare Tunnel token (this one secret only)",
+      },
+      { parent: this },
+    );
+
+    // Container Apps reads the token at create with this identity: a grant can take "up to 10 minutes" to take effect
+    // (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). Replaced (and waited again) only
+    // when the grant is replaced. (Same rule as branch i9-order's rbacPropagation for the Prefect apps.)
+    const propagated = new time.Sleep(
+      `${name}-tunnel-rbac-propagation`,
+      { createDuration: "10m", triggers: { grant: grant.id } },
+      { parent: this, dependsOn: [grant] },
+    );
+
+    this.app = containerApp(
+      {
+        parent: this,
+        name,
+        placement: args,
+        environmentId: args.environment.id,
+        tags: args.tags,
+        diagnostics: args.diagnostics,
+        dependsOn: [grant, propagated],
+      },
+      // "connector" or "cloudflared" would overflow the 32-character app name in the longest region codes.
+      "tunnel",
+      args.identity,
+      { secrets: [keyVaultSecret("tunnel-token", args.tunnelTokenSecretUri, args.identity)] },
+      {
+        containers: [
+          {
+            name: "cloudflared",
+            image: CLOUDFLARED_IMAGE,
+            args: ["tunnel", "--no-autoupdate", "--metrics", "0.0.0.0:2000", "run"],
+            resources: { cpu: 0.5, memory: "1Gi" },
+            env: [
+              { name: "TUNNEL_TOKEN", secretRef: "tunnel-token" },
+              // A new token (the tunnel replaced, or a versioned URI) rolls the app: a running revision keeps its
+              // secrets (https://learn.microsoft.com/azure/container-apps/manage-secrets).
+              { name: SECRET_VERSIONS_ENV, value: args.tunnelTokenSecretUri },
+            ],
+            probes: [{ type: "Liveness", httpGet: { path: "/ready", port: 2000 }, periodSeconds: 30, failureThreshold: 3 }],
+          },
+        ],
+        scale: { minReplicas: replicas, maxReplicas: replicas },
+      },
+    );
+    this.id = this.app.id;
+    this.name = this.app.name;
+    this.location = locationOf(this.app, args.location);
+
+    this.registerOutputs({ id: this.id, name: this.name, location: this.location });
+  }
+}
+
+/**
+ * Component options whose transformation gives each child `${name}<suffix>` the alias `${movedFrom.name}<suffix>` under
+ * the old parent (Pulumi aliases: https://www.pulumi.com/docs/iac/concepts/options/aliases/).
+ */
+function withMovedChildren(
+  name: string,
+  movedFrom: ConnectorArgs["movedFrom"],
+  opts: pulumi.ComponentResourceOptions | undefined,
+): pulumi.ComponentResourceOptions | undefined {
+  if (!movedFrom) return opts;
+  const alias: pulumi.ResourceTransformation = (child) => {
+    if (!child.name.startsWith(`${name}-`)) return undefined;
+    const old: pulumi.Alias = { name: `${movedFrom.name}${child.name.slice(name.length)}`, parent: movedFrom.parent };
+    return { props: child.props, opts: pulumi.mergeOptions(child.opts, { aliases: [old] }) };
+  };
+  return { ...opts, transformations: [...(opts?.transformations ?? []), alias] };
+}

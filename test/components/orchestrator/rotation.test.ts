@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, it } from "vitest";
+import { Naming } from "../../../components/naming";
+import { Orchestrator } from "../../../components/orchestrator";
+
+/**
+ * Rotation, as a behaviour: evaluate the Orchestrator for a rotation period that has not ended and one that has (the
+ * `time.Rotating` start moved), with mocks that model what the real services do — RandomPassword's value changes with
+ * its keepers, and Key Vault writes a new secret version when (and only when) the value changes — and compare the
+ * apps' templates. Container Apps make a new revision exactly when the template changes; a secret change alone does
+ * not (https://learn.microsoft.com/azure/container-apps/manage-secrets).
+ */
+const SUB = "/subscriptions/00000000-0000-4000-8000-00000000c0de/resourceGroups/rg-dp-dev/providers";
+const inputsByName = new Map<string, Record<string, any>>();
+
+/** Rotation starts per program: `stable-*` and `before-*` in period 1, `after-*` in period 2 (a rotation happened). */
+function rotationStart(name: string): string {
+  return name.startsWith("after") ? "2026-04-01T00:00:00Z" : "2026-01-01T00:00:00Z";
+}
+
+beforeAll(() => {
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        inputsByName.set(args.name, args.inputs);
+        const id = `${SUB}/Mock.Type/things/${args.name}`;
+        const state: Record<string, unknown> = { ...args.inputs };
+        switch (args.type) {
+          case "time:index/rotating:Rotating":
+            state["rfc3339"] = rotationStart(args.name);
+            state["rotationRfc3339"] = "2026-12-31T00:00:00Z";
+            break;
+          case "random:index/randomPassword:RandomPassword":
+            state["result"] = `pw-${createHash("sha256").update(JSON.stringify(args.inputs["keepers"])).digest("hex").slice(0, 32)}`;
+            break;
+          case "azure-native:keyvault:Secret": {
+            // `properties` arrives as a secret (its value is): unwrap the engine's secret envelope.
+            const raw = args.inputs["properties"] ?? {};
+            const props = pulumi.runtime.specialSigKey in raw ? raw["value"] : raw;
+            const uri = `https://kv-dp-dev.vault.azure.net/secrets/${args.inputs["secretName"]}`;
+            const version = createHash("sha256").update(JSON.stringify(props["value"])).digest("hex").slice(0, 32);
+            state["properties"] = { ...props, secretUri: uri, secretUriWithVersion: `${uri}/${version}` };
+            break;
+          }
+          case "azure-native:app:ContainerApp":
+            state["configuration"] = { ...args.inputs["configuration"], ingress: { fqdn: `${args.name}.internal.example.azurecontainerapps.io` } };
+            state["latestRevisionName"] = `${args.name}--rev`;
+            break;
+          case "azure-native:managedidentity:UserAssignedIdentity":
+            state["principalId"] = `${args.name}-principal`;
+            state["clientId"] = `${args.name}-client`;
+            break;
+        }
+        return { id, state };
+      },
+      call: (args) => args.inputs,
+    },
+    "dataplatform",
+    "rotation",
+    false,
+  );
+});
+
+function orchestrator(prefix: string): Orchestrator {
+  const placement = {
+    resourceGroupName: "rg-dp-dev",
+    location: "westeurope",
+    naming: new Naming({ workload: "dataplatform", workloadShort: "dp", environment: "dev", location: "westeurope", locationCode: "weu" }),
+  };
+  const identity = (purpose: string) => {
+    const mi = new azure.managedidentity.UserAssignedIdentity(`${prefix}-${purpose}`, { ...placement, resourceName: `id-${purpose}` });
+    return { id: mi.id, principalId: mi.principalId, clientId: mi.clientId };
+  };
+  const holder = new pulumi.ComponentResource("fixture:index:Holder", `${prefix}-holder`);
+  return new Orchestrator(`${prefix}-orch`, {
+    ...placement,
+    tenantId: "11111111-2222-4333-8444-555555555555",
+    network: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet`, containerAppsSubnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet/subnets/aca` } },
+    postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
+    containerApps: { serverMinReplicas: 1, workerMinReplicas: 1, maxReplicas: 2, zoneRedundant: false },
+    identities: { server: identity("prefect-server"), worker: identity("orchestrator") },
+    keyVault: {
+      id: `${SUB}/Microsoft.KeyVault/vaults/kv-dp-dev`,
+      name: "kv-dp-dev",
+      uri: "https://kv-dp-dev.vault.azure.net/",
+      resourceGroupName: "rg-dp-dev",
+      secret: (secretName, spec, owner) =>
+        new azure.keyvault.Secret(`${owner?.name ?? prefix}-secret-${secretName}`, {
+          resourceGroupName: "rg-dp-dev",
+          vaultName: "kv-dp-dev",
+          secretName,
+          properties: { value: pulumi.secret(spec.value), contentType: spec.contentType },
+        }, { parent: owner?.parent ?? holder }),
+    },
+  });
+}
+
+/** The apps' templates once every input resolved (the mocks record inputs as the engine would receive them). */
+async function templates(o: Orchestrator): Promise<{ server: unknown; worker: unknown }> {
+  await new Promise<void>((resolve) => pulumi.all([o.serverApp.urn, o.workerApp.urn, o.apiAuthString]).apply(() => resolve()));
+  const [server, worker] = await Promise.all(
+    [o.serverApp, o.workerApp].map((app) => new Promise<string>((resolve) => app.urn.apply((urn) => resolve(urn.split("::").pop()!)))),
+  );
+  // The three programs differ in their resource names only: name them alike, so what remains is what rotation changes.
+  const prefix = server!.split("-")[0]!;
+  const normalize = (template: unknown) => JSON.parse(JSON.stringify(template ?? null).replaceAll(`${prefix}-`, "X-"));
+  return { server: normalize(inputsByName.get(server!)?.["template"]), worker: normalize(inputsByName.get(worker!)?.["template"]) };
+}
+
+describe("rotating the Prefect API auth string (issue 10, point 3)", () => {
+  let before: { server: unknown; worker: unknown };
+  let stable: { server: unknown; worker: unknown };
+  let after: { server: unknown; worker: unknown };
+  beforeAll(async () => {
+    const programs = [orchestrator("before"), orchestrator("stable"), orchestrator("after")];
+    [before, stable, after] = (await Promise.all(programs.map(templates))) as [typeof before, typeof stable, typeof after];
+  });
+
+  it("changes the server's and the worker's template, so both get a new revision that reads the new value", () => {
+    assert.ok(before.server && before.worker, "templates recorded");
+    assert.notDeepEqual(after.server, before.server, "the server rolls on rotation");
+    assert.notDeepEqual(after.worker, before.worker, "the worker rolls on rotation");
+  });
+
+  it("changes nothing while the rotation period runs (no needless restarts)", () => {
+    assert.deepEqual(stable.server, before.server);
+    assert.deepEqual(stable.worker, before.worker);
+  });
+});
+
+describe("bad replica settings give a clear error", () => {
+  it("refuses a second Prefect server replica, naming the setting and what it would need", () => {
+    const build = () =>
+      new Orchestrator("two-orch", {
+        ...({} as Omit<ConstructorParameters<typeof Orchestrator>[1], "containerApps">),
+        containerApps: { serverMinReplicas: 2, workerMinReplicas: 1, maxReplicas: 2, zoneRedundant: false },
+      } as ConstructorParameters<typeof Orchestrator>[1]);
+    assert.throws(build, /containerApps\.serverMinReplicas is 2, must be 1: more Prefect server replicas need Redis messaging/);
+  });
+});

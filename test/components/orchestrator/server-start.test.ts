@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { beforeAll, describe, it } from "vitest";
+import { PINNED_IMAGE, PINNED_PACKAGE, PREFECT_VERSION } from "../../../components/orchestrator/images";
+import type { Graph, GraphResource } from "../../../tools/graph";
+import { allGraphs, byId, byUrn, ofType, one } from "../../support/graphs";
+import { APP, containers, env, prefectServer, prefectWorker, type Props } from "./helpers";
+import { T } from "../../../contracts/resource-types";
+
+/**
+ * Issue 11 point 1 and issue 10 point 3 on the graph of every real stack: what makes the Prefect server start (plugin
+ * flag, pinned image and packages), the apps' way out of the VNet, and rotation rolling the apps.
+ */
+let graphs: Graph[];
+beforeAll(async () => {
+  graphs = await allGraphs();
+});
+
+const JOB = "azure-native:app:Job";
+
+/** Every container of every Container App and Container Apps Job (init containers too). */
+function allContainers(graph: Graph): { owner: GraphResource; container: Props }[] {
+  return [...ofType(graph, APP), ...ofType(graph, JOB)].flatMap((owner) => {
+    const template = owner.inputs["template"] as Props;
+    return [...((template["containers"] ?? []) as Props[]), ...((template["initContainers"] ?? []) as Props[])].map((container) => ({ owner, container }));
+  });
+}
+
+/** The requirements a `pip install`/`uv pip install` command line names (options and their values dropped). */
+function pipRequirements(commandLine: string): string[] {
+  const found: string[] = [];
+  for (const match of commandLine.matchAll(/\bpip3?\s+install\b([^;&|\n]*)/g)) {
+    const words = match[1]!.trim().split(/\s+/).filter(Boolean);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      if (word.startsWith("-")) {
+        if (!word.includes("=") && ["-r", "-c", "--requirement", "--constraint", "--index-url", "-i", "--target"].includes(word)) i++;
+        continue;
+      }
+      found.push(word.replace(/^["']|["']$/g, ""));
+    }
+  }
+  return found;
+}
+
+describe("the Prefect server starts (issue 11, point 1)", () => {
+  it("loads prefect-azure's Postgres hook: the plugin system is on, for the azure plugin, with managed identity enabled", () => {
+    for (const graph of graphs) {
+      const server = prefectServer(graph);
+      // Prefect >= 3.7 (PrefectHQ/prefect src/prefect/settings/models/plugins.py): without it the hook never runs and
+      // asyncpg connects with no password.
+      assert.equal(env(server, "PREFECT_PLUGINS_ENABLED")?.["value"], "true", `${graph.stack}: plugin system on`);
+      assert.deepEqual(String(env(server, "PREFECT_PLUGINS_ALLOW")?.["value"]).split(","), ["azure"], `${graph.stack}: only prefect-azure's plugin`);
+      assert.equal(env(server, "PREFECT_INTEGRATIONS_AZURE_POSTGRES_MANAGED_IDENTITY_ENABLED")?.["value"], "true");
+      const url = String(env(server, "PREFECT_API_DATABASE_CONNECTION_URL")?.["value"]);
+      assert.match(url, /^postgresql\+asyncpg:\/\/[^:@/]+@/, `${graph.stack}: no password in the URL (the hook supplies a token)`);
+      const packages = String(env(server, "EXTRA_PIP_PACKAGES")?.["value"]).split(/\s+/);
+      assert.ok(packages.some((p) => /^prefect-azure==0\.4\.(1[2-9]|[2-9]\d)$/.test(p)), `${graph.stack}: prefect-azure with the plugin (>= 0.4.12): ${packages}`);
+      assert.ok(packages.includes(`prefect==${PREFECT_VERSION}`), `${graph.stack}: Prefect itself pinned to the image's version`);
+      assert.match(String(containers(server)[0]!["image"]), new RegExp(`prefect:${PREFECT_VERSION.replace(/\./g, "\\.")}-`), "image and package agree");
+    }
+  });
+
+  it("runs every image of every app and job pinned by digest", () => {
+    for (const graph of graphs) {
+      const all = allContainers(graph);
+      assert.ok(all.length >= 2, graph.stack);
+      for (const { owner, container } of all) {
+        assert.match(String(container["image"]), PINNED_IMAGE, `${graph.stack}: ${owner.name}/${container["name"]} image not pinned by digest`);
+      }
+    }
+  });
+
+  it("installs nothing unpinned at start: no pip install of a range, a bare name or a URL, in any command, args or EXTRA_PIP_PACKAGES", () => {
+    for (const graph of graphs) {
+      for (const { owner, container } of allContainers(graph)) {
+        const where = `${graph.stack}: ${owner.name}/${container["name"]}`;
+        const line = [...((container["command"] ?? []) as string[]), ...((container["args"] ?? []) as string[])].join(" ");
+        for (const requirement of pipRequirements(line)) assert.match(requirement, PINNED_PACKAGE, `${where}: pip install ${requirement}`);
+        for (const variable of (container["env"] ?? []) as Props[]) {
+          if (variable["name"] !== "EXTRA_PIP_PACKAGES") continue;
+          const requirements = String(variable["value"]).trim().split(/\s+/);
+          for (const requirement of requirements) assert.match(requirement, PINNED_PACKAGE, `${where}: EXTRA_PIP_PACKAGES ${requirement}`);
+        }
+      }
+    }
+  });
+
+  it("gives the apps a way out: a NAT gateway with a static public IP on the environment's subnet, whose default outbound access is off", () => {
+    for (const graph of graphs) {
+      const environment = one(graph, T.managedEnvironment);
+      const subnetId = (environment.inputs["vnetConfiguration"] as Props)["infrastructureSubnetId"];
+      const subnet = byId(graph, subnetId);
+      assert.equal(subnet?.type, "azure-native:network:Subnet", `${graph.stack}: the environment's subnet is in the stack`);
+      assert.equal(subnet!.inputs["defaultOutboundAccess"], false, `${graph.stack}: private subnet (the reason a NAT gateway is needed)`);
+      const nat = byId(graph, (subnet!.inputs["natGateway"] as Props | undefined)?.["id"]);
+      assert.equal(nat?.type, "azure-native:network:NatGateway", `${graph.stack}: the apps' subnet has a NAT gateway`);
+      assert.equal((nat!.inputs["sku"] as Props)["name"], "Standard");
+      const ips = ((nat!.inputs["publicIpAddresses"] ?? []) as Props[]).map((ip) => byId(graph, ip["id"]));
+      assert.equal(ips.length, 1, `${graph.stack}: one egress IP`);
+      assert.equal(ips[0]?.type, "azure-native:network:PublicIPAddress");
+      assert.equal(ips[0]!.inputs["publicIPAllocationMethod"], "Static", `${graph.stack}: a static egress IP (allowlists elsewhere)`);
+      assert.equal((ips[0]!.inputs["sku"] as Props)["name"], "Standard");
+      // Workload-profiles environments only: the Consumption-only type has no NAT gateway egress.
+      assert.ok(((environment.inputs["workloadProfiles"] ?? []) as Props[]).length > 0, `${graph.stack}: a workload-profiles environment`);
+      // No NSG rule on the subnet denies outbound traffic (Azure's default AllowInternetOutBound applies).
+      const nsg = byId(graph, (subnet!.inputs["networkSecurityGroup"] as Props)["id"]);
+      const rules = (nsg?.inputs["securityRules"] ?? []) as Props[];
+      assert.ok(!rules.some((r) => r["direction"] === "Outbound" && r["access"] === "Deny"), `${graph.stack}: outbound denied by the NSG`);
+    }
+  });
+});
+
+describe("rotation rolls the apps (issue 10, point 3)", () => {
+  it("puts the auth string's Key Vault secret version into the server's and the worker's template (a new version = a new revision)", () => {
+    for (const graph of graphs) {
+      const secret = one(graph, T.vaultSecret, (s) => s.inputs["secretName"] === "prefect-api-auth-string");
+      const version = (secret.outputs["properties"] as Props)["secretUriWithVersion"];
+      assert.ok(version, `${graph.stack}: the secret has a version URI`);
+      for (const app of [prefectServer(graph), prefectWorker(graph)]) {
+        assert.equal(env(app, "DATAPLATFORM_KEY_VAULT_VERSIONS")?.["value"], version, `${graph.stack}: ${app.name} carries the current version`);
+        // A versioned reference: the app reads exactly what this deployment wrote, not whatever the platform's
+        // 30-minute re-read finds (which would restart the revision at a time of its choosing).
+        const reference = ((app.inputs["configuration"] as Props)["secrets"] as Props[]).find((s) => s["name"] === "prefect-api-auth-string");
+        assert.equal(reference?.["keyVaultUrl"], version, `${graph.stack}: ${app.name} references the current version`);
+        assert.ok((app.propertyDependencies["template"] ?? []).includes(secret.urn), `${graph.stack}: ${app.name}'s template follows the secret`);
+        assert.ok(!app.secretPaths.some((p) => p.startsWith("template")), `${graph.stack}: ${app.name}: the version is not a secret`);
+      }
+      // The generator of the value is replaced by the rotation (rotation-periods.test.ts asserts the period).
+      const generator = (secret.propertyDependencies["properties"] ?? []).map((urn) => byUrn(graph, urn)).find((r) => r?.type === T.randomPassword);
+      assert.ok(generator, `${graph.stack}: the auth string is generated`);
+      assert.ok((generator!.propertyDependencies["keepers"] ?? []).some((urn) => byUrn(graph, urn)?.type === T.rotating), "…and rotated");
+    }
+  });
+
+  it("updates the gateway Worker's copy only after both apps rolled (old revision serves the old value until then)", () => {
+    for (const graph of graphs) {
+      if (ofType(graph, T.cloudflareTunnel).length === 0) continue;
+      const script = one(graph, T.workersScript);
+      for (const app of [prefectServer(graph), prefectWorker(graph)]) {
+        assert.ok(script.dependsOn.includes(app.urn), `${graph.stack}: the Worker waits for ${app.name}`);
+      }
+    }
+  });
+
+  it("rolls the connector when its token's URI changes", () => {
+    for (const graph of graphs) {
+      const connector = ofType(graph, APP).find((a) => containers(a).some((c) => c["name"] === "cloudflared"));
+      if (!connector) continue;
+      const secret = ((connector.inputs["configuration"] as Props)["secrets"] as Props[]).find((s) => s["name"] === "tunnel-token");
+      assert.equal(env(connector, "DATAPLATFORM_KEY_VAULT_VERSIONS")?.["value"], secret?.["keyVaultUrl"], `${graph.stack}: revision-scoped token URI`);
+    }
+  });
+});
