@@ -65,7 +65,11 @@ export const ARM_RESOURCES: Readonly<Record<string, ArmResourceRights>> = {
   [T.networkSecurityGroup]: { arm: "Microsoft.Network/networkSecurityGroups", apiVersion: "2024-05-01", source: `${AN}/network/networkSecurityGroup.d.ts` },
   "azure-native:network:PrivateDnsZoneGroup": { arm: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", apiVersion: "2024-05-01", extraActions: { create: ["Microsoft.Network/privateDnsZones/join/action"] }, source: `${AN}/network/privateDnsZoneGroup.d.ts; ${PE_JOIN}` },
   "azure-native:network:PrivateEndpoint": { arm: "Microsoft.Network/privateEndpoints", apiVersion: "2024-05-01", extraActions: { create: ["Microsoft.Network/virtualNetworks/subnets/join/action"] }, source: `${AN}/network/privateEndpoint.d.ts; ${PE_JOIN}` },
-  "azure-native:network:Subnet": { arm: "Microsoft.Network/virtualNetworks/subnets", apiVersion: "2024-05-01", extraActions: { create: ["Microsoft.Network/networkSecurityGroups/join/action"] }, source: `${AN}/network/subnet.d.ts` },
+  // Attaching an NSG, a NAT gateway or a public IP is a linked-access check on the attached resource ("join" actions,
+  // https://learn.microsoft.com/azure/role-based-access-control/permissions/networking).
+  "azure-native:network:Subnet": { arm: "Microsoft.Network/virtualNetworks/subnets", apiVersion: "2024-05-01", extraActions: { create: ["Microsoft.Network/networkSecurityGroups/join/action", "Microsoft.Network/natGateways/join/action"] }, source: `${AN}/network/subnet.d.ts` },
+  "azure-native:network:NatGateway": { arm: "Microsoft.Network/natGateways", apiVersion: "2024-05-01", extraActions: { create: ["Microsoft.Network/publicIPAddresses/join/action"] }, source: `${AN}/network/natGateway.d.ts` },
+  "azure-native:network:PublicIPAddress": { arm: "Microsoft.Network/publicIPAddresses", apiVersion: "2024-05-01", source: `${AN}/network/publicIPAddress.d.ts` },
   [T.virtualNetwork]: { arm: "Microsoft.Network/virtualNetworks", apiVersion: "2024-05-01", source: `${AN}/network/virtualNetwork.d.ts` },
   [T.logAnalytics]: { arm: "Microsoft.OperationalInsights/workspaces", apiVersion: "2023-09-01", source: `${AN}/operationalinsights/workspace.d.ts` },
   "azure-native:privatedns:PrivateRecordSet": { arm: "Microsoft.Network/privateDnsZones/A", apiVersion: "2024-06-01", source: `${AN}/privatedns/privateRecordSet.d.ts (the platform writes A records)` },
