@@ -15,7 +15,7 @@ export interface ConnectorArgs extends PlacementArgs, Pick<CrossCuttingArgs, "di
   /** The connector's own user-assigned identity (created by Identity): it reads the tunnel token and nothing else. */
   readonly identity: ManagedIdentityRef;
   /** The vault holding the tunnel token: the identity's one role is scoped to that secret. */
-  readonly keyVault: Pick<KeyVaultRef, "id">;
+  readonly keyVault: Pick<KeyVaultRef, "id" | "dataPlaneReady">;
   /** cloudflared replicas (each holds its own connections to Cloudflare's edge). Default: 1. */
   readonly replicas?: number;
   /**
@@ -79,7 +79,8 @@ export class Connector extends pulumi.ComponentResource implements CoreOutputs {
         environmentId: args.environment.id,
         tags: args.tags,
         diagnostics: args.diagnostics,
-        dependsOn: [grant, propagated],
+        // Key Vault references resolve through the vault's private endpoint: wait for it and its DNS zone group too.
+        dependsOn: [grant, propagated, ...(args.keyVault.dataPlaneReady ?? [])],
       },
       // "connector" or "cloudflared" would overflow the 32-character app name in the longest region codes.
       "tunnel",
