@@ -1,4 +1,4 @@
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GATEWAY_BUNDLE_PATH } from "../contracts/gateway-bundle";
@@ -8,6 +8,17 @@ const here = __dirname;
 
 export const WORKER_BUNDLE = join(here, "..", GATEWAY_BUNDLE_PATH);
 
+/** How any Worker module is bundled for workerd (the gateway here, the benchmark's reference gateway too): one ES module. */
+export const WORKER_BUILD_OPTIONS = {
+  write: false,
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  conditions: ["workerd", "worker", "browser"],
+  target: "es2022",
+  logLevel: "warning",
+} as const satisfies BuildOptions;
+
 /**
  * Rewrites the bundle only when it changed, and then by rename: `npm run plan` builds on every run, and a concurrent
  * evaluation (parallel tests, a second plan) must never read a half-written or truncated bundle.
@@ -16,16 +27,10 @@ export async function buildGateway(): Promise<void> {
   const result = await build({
     entryPoints: [join(here, "src", "index.ts")],
     outfile: WORKER_BUNDLE,
-    write: false,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
+    ...WORKER_BUILD_OPTIONS,
     minify: false,
     sourcemap: false,
     legalComments: "none",
-    logLevel: "warning",
   });
   const [output] = result.outputFiles;
   if (!output || result.outputFiles.length !== 1) throw new Error(`esbuild produced ${result.outputFiles.length} files, expected only ${WORKER_BUNDLE}`);

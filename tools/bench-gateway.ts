@@ -13,7 +13,7 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import type { Readable } from "node:stream";
 import { GATEWAY_COMPATIBILITY_DATE } from "../contracts/gateway";
-import { buildGateway, WORKER_BUNDLE } from "../gateway/build";
+import { buildGateway, WORKER_BUILD_OPTIONS, WORKER_BUNDLE } from "../gateway/build";
 import { json, LoopbackServer } from "../test/gateway/loopback";
 import { AUDIENCE, TestIdp } from "../test/gateway/idp";
 
@@ -41,13 +41,7 @@ const ms = (n: number) => `${n.toFixed(3)} ms`;
 async function referenceBundle(): Promise<string> {
   const result = await build({
     entryPoints: [join(__dirname, "..", "gateway", "bench", "reference-worker.ts")],
-    write: false,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    logLevel: "warning",
+    ...WORKER_BUILD_OPTIONS,
   });
   return result.outputFiles[0]!.text;
 }

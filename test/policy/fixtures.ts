@@ -1,4 +1,5 @@
 import type { GraphResource } from "../../tools/graph";
+import { graphResource } from "../support/graph-resource";
 
 const SUB = "/subscriptions/00000000-0000-4000-8000-00000000c0de";
 export const RG = "rg-dataplatform-dev-weu";
@@ -8,24 +9,14 @@ export const TAGS = { environment: "dev", project: "dataplatform", owner: "o@con
 /** A hand-made graph resource: what the capture would record for a custom resource with these inputs. */
 export function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<GraphResource> = {}): GraphResource {
   const [, module, kind] = type.split(":") as [string, string, string];
-  return {
+  return graphResource({
     urn: `urn:pulumi:dev::dataplatform::${type}::${name}`,
     type,
     name,
-    custom: true,
-    dependsOn: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
     inputs,
-    secretPaths: [],
-    outputs: {},
     id: `${RG_ID}/providers/Microsoft.${module}/${kind}/${name}`,
     ...extra,
-  };
+  });
 }
 
 export const tracked = { resourceGroupName: RG, location: "westeurope", tags: TAGS };

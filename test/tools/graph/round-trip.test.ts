@@ -3,25 +3,10 @@ import { describe, it } from "vitest";
 import { azureState, evaluateStack, readStackConfig, refreshDiffs, stackGraph, type Graph, type GraphResource } from "../../../tools/graph";
 import { AZURE_READ_MODELS } from "../../../tools/graph/azure-read-models";
 import { inputDiff, projectToInputs, refreshedInputs } from "../../../tools/graph/round-trip";
+import { graphResource } from "../../support/graph-resource";
 import { STACKS } from "../../support/graphs";
 
-const resource = (over: Partial<GraphResource>): GraphResource => ({
-  urn: "urn:x",
-  type: "azure-native:x:Y",
-  name: "y",
-  custom: true,
-  dependsOn: [],
-  propertyDependencies: {},
-  protect: false,
-  retainOnDelete: false,
-  ignoreChanges: [],
-  replaceOnChanges: [],
-  additionalSecretOutputs: [],
-  inputs: {},
-  secretPaths: [],
-  outputs: {},
-  ...over,
-});
+const resource = (over: Partial<GraphResource>): GraphResource => graphResource({ urn: "urn:x", type: "azure-native:x:Y", name: "y", ...over });
 
 /** The refresh model itself, on cases whose answer follows from azure-native's Read and Diff (round-trip.ts). */
 describe("refresh model", () => {

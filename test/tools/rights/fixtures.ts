@@ -1,5 +1,6 @@
 import { CI_ACCESS, type CiAccess } from "../../../contracts/ci-access";
 import type { Graph, GraphResource } from "../../../tools/graph";
+import { graphResource } from "../../support/graph-resource";
 
 /** A deep copy, so that a mutation never leaks into the cached graph other tests read. */
 export function clone(graph: Graph): Graph {
@@ -17,20 +18,5 @@ export function withoutGrant(identity: "plan" | "deploy", role: string): Readonl
 
 /** A custom resource added to a graph, shaped as the harness captures it. */
 export function resource(graph: Graph, type: string, name: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}): GraphResource {
-  return {
-    urn: `urn:pulumi:${graph.stack}::${graph.project}::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    dependsOn: [],
-    propertyDependencies,
-    protect: false,
-    retainOnDelete: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
-    inputs,
-    secretPaths: [],
-    outputs: {},
-  };
+  return graphResource({ urn: `urn:pulumi:${graph.stack}::${graph.project}::${type}::${name}`, type, name, propertyDependencies, inputs });
 }
