@@ -189,12 +189,7 @@ export class PolicyPackHost {
 
   /** Analyze for one resource, with its inputs, as step_generator.go analyzeAll sends it. */
   async analyze(resource: GraphResource): Promise<Diagnostic[]> {
-    const req = new pb.AnalyzeRequest();
-    req.setUrn(resource.urn);
-    req.setType(resource.type);
-    req.setName(resource.name);
-    req.setProperties(marshalProperties(resource.inputs, resource.secretPaths));
-    req.setOptions(resourceOptions(resource));
+    const req = analyzeRequest(resource);
     const res = await call<AnalyzerPb.AnalyzeResponse>((cb) => this.client.analyze(req, cb));
     // A resource policy's violation carries no URN; the engine attributes it to the analyzed resource.
     return diagnostics(res, resource.urn);
@@ -202,12 +197,7 @@ export class PolicyPackHost {
 
   /** Remediate, which the engine calls before Analyze (step_generator.go, first pass): the remediations' policy names. */
   async remediate(resource: GraphResource): Promise<string[]> {
-    const req = new pb.AnalyzeRequest();
-    req.setUrn(resource.urn);
-    req.setType(resource.type);
-    req.setName(resource.name);
-    req.setProperties(marshalProperties(resource.inputs, resource.secretPaths));
-    req.setOptions(resourceOptions(resource));
+    const req = analyzeRequest(resource);
     const res = await call<AnalyzerPb.RemediateResponse>((cb) => this.client.remediate(req, cb));
     return res.getRemediationsList().map((r) => r.getPolicyname());
   }
@@ -368,4 +358,15 @@ export function reconcilePolicyPackConfig(info: PackInfo, file: PolicyPackConfig
   }
   if (errors.length) throw new Error(`validating policy config: ${errors.sort().join("; ")}`);
   return result;
+}
+
+/** The request Analyze and Remediate share: the resource's URN, type, name, inputs (secrets marked) and options. */
+function analyzeRequest(resource: GraphResource): InstanceType<typeof pb.AnalyzeRequest> {
+  const req = new pb.AnalyzeRequest();
+  req.setUrn(resource.urn);
+  req.setType(resource.type);
+  req.setName(resource.name);
+  req.setProperties(marshalProperties(resource.inputs, resource.secretPaths));
+  req.setOptions(resourceOptions(resource));
+  return req;
 }
