@@ -4,8 +4,7 @@ import { BackupPolicyError, DATASOURCE, postgresPolicy } from "./policies";
 import type { CoreOutputs } from "../core-outputs";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import { assignRole } from "../identity/roles";
-import * as time from "@pulumiverse/time";
-import { RBAC_PROPAGATION } from "../orchestrator";
+import { afterRbacPropagation } from "../identity/propagation";
 import { type RoleName } from "../../contracts/roles";
 
 /** A resource the vault protects: Azure Backup needs its ID, name and region (same region as the vault). */
@@ -126,14 +125,10 @@ export class Backup extends pulumi.ComponentResource implements CoreOutputs {
     ];
     const policy = this.policy("psql", properties);
     // Azure Backup checks the vault identity's roles when the instance is created, and a new role assignment can take
-    // up to 10 minutes to take effect (RBAC_PROPAGATION, components/orchestrator/index.ts, cites it): wait that long
+    // up to 10 minutes to take effect (RBAC_PROPAGATION, components/identity/propagation.ts, cites it): wait that long
     // after the grants, once (the Sleep re-arms only when a grant is replaced).
-    const propagated = new time.Sleep(
-      `${this.componentName}-psql-rbac-propagation`,
-      { createDuration: RBAC_PROPAGATION, triggers: pulumi.all(roles.map((r) => r.id)).apply((ids) => Object.fromEntries(ids.map((id, i) => [`grant${i}`, id]))) },
-      { parent: this, dependsOn: roles },
-    );
-    this.instance("psql", server, DATASOURCE.postgres, policy, [...roles, propagated, ...(after ?? [])]);
+    const propagated = afterRbacPropagation(this, `${this.componentName}-psql-rbac-propagation`, roles);
+    this.instance("psql", server, DATASOURCE.postgres, policy, [...roles, ...(propagated ? [propagated] : []), ...(after ?? [])]);
   }
 
   private grant(purpose: string, scope: pulumi.Input<string>, role: RoleName, description: string): azure.authorization.RoleAssignment {

@@ -1,10 +1,10 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
 import { type CoreOutputs, locationOf } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import { assignRole } from "../identity/roles";
 import type { KeyVaultRef } from "../keyvault";
+import { afterRbacPropagation } from "../identity/propagation";
 import { CLOUDFLARED_IMAGE, containerApp, keyVaultSecret, type ManagedIdentityRef, SECRET_VERSIONS_ENV } from "../orchestrator";
 
 export interface ConnectorArgs extends PlacementArgs, Pick<CrossCuttingArgs, "diagnostics" | "tags"> {
@@ -62,14 +62,8 @@ export class Connector extends pulumi.ComponentResource implements CoreOutputs {
       { parent: this },
     );
 
-    // Container Apps reads the token at create with this identity: a grant can take "up to 10 minutes" to take effect
-    // (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting). Replaced (and waited again) only
-    // when the grant is replaced. (Same rule as branch i9-order's rbacPropagation for the Prefect apps.)
-    const propagated = new time.Sleep(
-      `${name}-tunnel-rbac-propagation`,
-      { createDuration: "10m", triggers: { grant: grant.id } },
-      { parent: this, dependsOn: [grant] },
-    );
+    // Container Apps reads the token at create with this identity: wait for the grant to take effect.
+    const propagated = afterRbacPropagation(this, `${name}-tunnel-rbac-propagation`, [grant])!;
 
     this.app = containerApp(
       {

@@ -14,6 +14,7 @@ import {
 } from "./apps";
 import { containerAppsEnvironment } from "./environment";
 import { PREFECT_DATABASE, type PostgresSettings, prefectPostgres } from "./postgres";
+import { afterRbacPropagation } from "../identity/propagation";
 import { addDays } from "../../lib/dates";
 import { tryParseResourceId } from "../../lib/resource-id";
 
@@ -21,15 +22,6 @@ export type { AppContext, ManagedIdentityRef } from "./apps";
 export { containerApp, keyVaultSecret, SECRET_VERSIONS_ENV } from "./apps";
 export { CLOUDFLARED_IMAGE, PREFECT_IMAGE } from "./images";
 
-/**
- * How long an app waits after its identity's Key Vault grant before Container Apps reads its Key Vault references.
- * "When you assign roles or remove role assignments, it can take up to 10 minutes for changes to take effect."
- * (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting, "Role assignment changes are not being
- * detected"; MicrosoftDocs/azure-docs articles/role-based-access-control/troubleshooting.md). The documented bound,
- * not a guess below it: a Container App whose secret read is refused fails its create. Paid once per grant: the
- * Sleep replaces (and waits again) only when a grant it follows is replaced.
- */
-export const RBAC_PROPAGATION = "10m";
 
 /** Key Vault secret holding Prefect's basic-auth string (`user:password`), shared by server, worker and gateway. */
 const API_AUTH_SECRET_NAME = "prefect-api-auth-string";
@@ -124,7 +116,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     // Container Apps reads Key Vault references at create, with the app's identity, through the vault's private
     // endpoint: each app waits for its secret, its identity's grant plus RBAC propagation, and the vault's private
     // endpoint DNS zone group (without which the vault's name does not resolve to the private IP).
-    const grantsPropagated = rbacPropagation(this, `${name}-kv-rbac-propagation`, args.identityGrants ?? []);
+    const grantsPropagated = afterRbacPropagation(this, `${name}-kv-rbac-propagation`, args.identityGrants ?? []);
     const ctx = (extra: readonly pulumi.Input<pulumi.Resource>[]): AppContext => ({
       parent: this,
       name,
@@ -196,17 +188,6 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
     );
     return { value, secret };
   }
-}
-
-/**
- * A `time.Sleep` of RBAC_PROPAGATION after `grants` (none without grants). Its triggers are the grants' IDs, so a
- * replaced grant replaces the Sleep and the apps after it wait again; an unchanged grant never waits twice.
- */
-function rbacPropagation(parent: pulumi.Resource, name: string, grants: readonly pulumi.Input<pulumi.Resource>[]): time.Sleep | undefined {
-  if (grants.length === 0) return undefined;
-  const ids = pulumi.all(grants.map((g) => pulumi.output(g).apply((r) => (pulumi.CustomResource.isInstance(r) ? r.id : r.urn))));
-  const triggers = ids.apply((list) => Object.fromEntries(list.map((id, i) => [`grant${i}`, id])));
-  return new time.Sleep(name, { createDuration: RBAC_PROPAGATION, triggers }, { parent, dependsOn: [...grants] });
 }
 
 function resourceName(id: pulumi.Input<string>, owner: pulumi.Resource): pulumi.Output<string> {
