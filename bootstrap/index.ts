@@ -138,7 +138,9 @@ function secretsKey(env: Environment): azure.keyvault.Key {
         },
       },
     },
-    { protect: true, ignoreChanges: ["properties.attributes"] },
+    // retainOnDelete: azure-native deletes keys through the vault's data plane (custom_keyvault.go), a right not even
+    // Owner holds (no DataActions); and a stack's wrapping key must outlive its removal from this program anyway.
+    { protect: true, retainOnDelete: true, ignoreChanges: ["properties.attributes"] },
   );
 }
 

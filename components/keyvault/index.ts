@@ -167,7 +167,11 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
           },
         },
       },
-      { parent },
+      // ARM has no DELETE for secrets: azure-native deletes through the vault's data plane (pulumi-azure-native
+      // provider/pkg/resources/customresources/custom_keyvault.go), which CI cannot reach (private vault) and holds no
+      // data role for. retainOnDelete: Pulumi never calls that Delete; the secret stays (soft delete, purge protection)
+      // until the vault goes. contracts/deploy-rights models the data-plane delete, so a secret without it fails the plan.
+      { parent, retainOnDelete: true },
     );
   }
 
@@ -195,6 +199,8 @@ export class KeyVault extends pulumi.ComponentResource implements CoreOutputs, K
       {
         parent: this,
         protect,
+        // Deleted only through the vault's data plane (see secret() above): never by Pulumi.
+        retainOnDelete: true,
         // ARM writes a key once: "Creates the first version of a new key if it does not exist. If it already exists,
         // then the existing key is returned without any write operations being performed. This API does not create
         // subsequent versions, and does not update existing keys." (Keys_CreateIfNotExist, Azure/azure-rest-api-specs

@@ -8,7 +8,7 @@
  * node_modules/@pulumi/azure-native/<module>/<resource>.d.ts.
  */
 import { T } from "../resource-types";
-import type { ApiCall, InvokeRights, Operation, TypeRights } from "./types";
+import type { ApiCall, DataPlaneCall, InvokeRights, Operation, TypeRights } from "./types";
 
 export const DEPLOY_RIGHTS_AS_OF = "2026-12-02";
 
@@ -24,10 +24,21 @@ export interface ArmResourceRights {
   readonly extraActions?: Partial<Record<Operation, readonly string[]>>;
   /** Role assignments the caller writes are checked against its RBAC-administrator condition. Default: false. */
   readonly conditionedAssignment?: boolean;
+  /** The provider deletes through a service's data plane instead of ARM (ARM has no DELETE). Default: ARM DELETE. */
+  readonly deleteVia?: DataPlaneCall;
   readonly source: string;
 }
 
 const AN = "node_modules/@pulumi/azure-native";
+const KV_DELETE = "pulumi/pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault.go";
+const vaultDataPlaneDelete = (kind: "keys" | "secrets", nameInput: string): DataPlaneCall => ({
+  plane: "data-plane",
+  method: "DELETE",
+  host: "{vaultName}.vault.azure.net",
+  path: `/${kind}/{${nameInput}}`,
+  target: { input: "vaultName", resourceType: T.vault },
+  dataActions: [`Microsoft.KeyVault/vaults/${kind}/delete`],
+});
 const PE_JOIN = "https://learn.microsoft.com/azure/private-link/rbac-permissions";
 
 export const ARM_RESOURCES: Readonly<Record<string, ArmResourceRights>> = {
@@ -55,10 +66,14 @@ export const ARM_RESOURCES: Readonly<Record<string, ArmResourceRights>> = {
   "azure-native:dbforpostgresql:Configuration": { arm: "Microsoft.DBforPostgreSQL/flexibleServers/configurations", apiVersion: "2025-08-01", source: `${AN}/dbforpostgresql/configuration.d.ts` },
   "azure-native:dbforpostgresql:Database": { arm: "Microsoft.DBforPostgreSQL/flexibleServers/databases", apiVersion: "2025-08-01", source: `${AN}/dbforpostgresql/database.d.ts` },
   [T.postgres]: { arm: "Microsoft.DBforPostgreSQL/flexibleServers", apiVersion: "2025-08-01", extraActions: { create: ["Microsoft.Network/virtualNetworks/subnets/join/action"] }, source: `${AN}/dbforpostgresql/server.d.ts` },
-  [T.vaultKey]: { arm: "Microsoft.KeyVault/vaults/keys", apiVersion: "2024-11-01", source: `${AN}/keyvault/key.d.ts` },
+  // ARM has no DELETE for keys and secrets: azure-native deletes them through the vault's data plane
+  // (pulumi/pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault.go: azkeys/azsecrets DeleteKey/
+  // DeleteSecret on https://<vault>.vault.azure.net). Unreachable from CI for a private vault, and CI holds no Key Vault
+  // data role there: the platform marks them retainOnDelete, so Pulumi never calls that Delete.
+  [T.vaultKey]: { arm: "Microsoft.KeyVault/vaults/keys", apiVersion: "2024-11-01", deleteVia: vaultDataPlaneDelete("keys", "keyName"), source: `${AN}/keyvault/key.d.ts; ${KV_DELETE}` },
   "azure-native:keyvault:PrivateEndpointConnection": { arm: "Microsoft.KeyVault/vaults/privateEndpointConnections", apiVersion: "2024-11-01", source: `${AN}/keyvault/privateEndpointConnection.d.ts` },
   // The secret is written through ARM (management plane), never through <vault>.vault.azure.net.
-  [T.vaultSecret]: { arm: "Microsoft.KeyVault/vaults/secrets", apiVersion: "2024-11-01", source: `${AN}/keyvault/secret.d.ts` },
+  [T.vaultSecret]: { arm: "Microsoft.KeyVault/vaults/secrets", apiVersion: "2024-11-01", deleteVia: vaultDataPlaneDelete("secrets", "secretName"), source: `${AN}/keyvault/secret.d.ts; ${KV_DELETE}` },
   [T.vault]: { arm: "Microsoft.KeyVault/vaults", apiVersion: "2024-11-01", source: `${AN}/keyvault/vault.d.ts` },
   [T.userAssignedIdentity]: { arm: "Microsoft.ManagedIdentity/userAssignedIdentities", apiVersion: "2023-01-31", source: `${AN}/managedidentity/userAssignedIdentity.d.ts` },
   [T.diagnosticSetting]: { arm: "Microsoft.Insights/diagnosticSettings", apiVersion: "2021-05-01-preview", source: `${AN}/monitor/diagnosticSetting.d.ts` },

@@ -78,7 +78,9 @@ function scopeOf(call: ApiCall, resource: GraphResource | undefined, invokeInput
   }
   if (call.plane === "data-plane" && resource) {
     const target = String(resource.inputs[call.target.input] ?? "");
-    const rg = tryParseResourceId(target)?.resourceGroupName;
+    // The target input is a resource ID (Synapse) or a name beside the resource's own resourceGroupName (Key Vault).
+    const own = resource.inputs["resourceGroupName"];
+    const rg = tryParseResourceId(target)?.resourceGroupName ?? (typeof own === "string" && own ? own : undefined);
     return rg ? { kind: "resourceGroup", name: rg } : { kind: "unknown", why: `${resource.name}.${call.target.input} is no resource ID` };
   }
   return { kind: "tenant" };
@@ -96,7 +98,9 @@ export function requirementsOf(graph: Graph, role: Role, stateEnv?: string): Req
         out.push({ subject: resource.name, type: resource.type, operation, call: { plane: "missing-model", why: `no entry for ${resource.type} in contracts/deploy-rights/operations.ts` }, scope: { kind: "unknown", why: "no model" }, resource });
         continue;
       }
-      const calls = arm ? [armCall(arm, operation, resource)] : other!.operations[operation];
+      // retainOnDelete: Pulumi drops the resource from state and never calls the provider's Delete.
+      if (operation === "delete" && resource.retainOnDelete) continue;
+      const calls = arm ? [operation === "delete" && arm.deleteVia ? arm.deleteVia : armCall(arm, operation, resource)] : other!.operations[operation];
       for (const call of calls) out.push({ subject: resource.name, type: resource.type, operation, call, scope: scopeOf(call, resource), resource });
     }
   }

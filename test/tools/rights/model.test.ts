@@ -161,3 +161,28 @@ describe("a type the model does not know is missing, not silently granted", () =
     assert.match(verdicts[0]!.reason, /contracts\/deploy-rights\/operations\.ts/);
   });
 });
+
+describe("Key Vault keys and secrets: azure-native deletes them through the vault's data plane (custom_keyvault.go)", () => {
+  const withoutRetain = (graph: Graph, type: string): Graph => {
+    const g = clone(graph);
+    for (const r of g.resources) if (r.type === type) r.retainOnDelete = false;
+    return g;
+  };
+
+  it("as the platform declares them (retainOnDelete), deploy is never asked to delete one", () => {
+    const vaultChildren = dev.resources.filter((r) => r.type === T.vaultSecret || r.type === T.vaultKey).map((r) => r.name);
+    assert.ok(vaultChildren.length >= 4, "the gateway, Prefect and tunnel secrets and the platform key");
+    const deletes = run(dev, "deploy").filter((v) => vaultChildren.includes(v.requirement.subject) && v.requirement.operation === "delete");
+    assert.deepEqual(deletes.map((v) => v.requirement.subject), []);
+  });
+
+  it("without retainOnDelete, deleting one is a data-plane call to the private vault: unreachable from CI", () => {
+    for (const type of [T.vaultSecret, T.vaultKey]) {
+      const subject = dev.resources.find((r) => r.type === type)!.name;
+      const [verdict] = about(run(withoutRetain(dev, type), "deploy"), subject, "delete");
+      assert.equal(verdict!.granted, false);
+      assert.equal(verdict!.requirement.call.plane, "data-plane");
+      assert.match(verdict!.reason, /unreachable: \{vaultName\}\.vault\.azure\.net of .* publicNetworkAccess Disabled/);
+    }
+  });
+});
