@@ -35,8 +35,6 @@ export const ADLS_VAULTED_BACKUP = "not deployed: no supported region (westeurop
  * schema accepted before; `postgresPolicy` refuses less, so no accepted config value fails mid-deployment.
  */
 export const MIN_RETENTION_DAYS = 7;
-/** @deprecated The lake policy is gone; stacks/config/schema.ts still imports this name. Use MIN_RETENTION_DAYS. */
-export const LAKE_MIN_RETENTION_DAYS = MIN_RETENTION_DAYS;
 
 /**
  * A policy Azure Backup would reject. The policy builders own no resource, so they throw this and leave it to the

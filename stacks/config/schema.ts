@@ -4,7 +4,7 @@ import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
 import { ENVIRONMENTS } from "../../contracts/environments";
 import { REQUIRED_TAG_KEYS } from "../../contracts/tags";
 import { isAzureRegion } from "./regions";
-import { LAKE_MIN_RETENTION_DAYS } from "../../components/backup/policies";
+import { MIN_RETENTION_DAYS } from "../../components/backup/policies";
 
 /**
  * The schema of every `dataplatform:*` key a stack file may set. Keys are strict: a typo is an error, not a
@@ -142,7 +142,7 @@ export const configSchema = z.strictObject({
       softDeleteRetentionDays: z.number().int().min(14).max(180).optional(),
       // Both backup policies keep recovery points this long; the lake's (ADLS vaulted) needs at least 7 days, and
       // lakePolicy would otherwise throw mid-deployment, after the vault is registered.
-      retentionDays: z.number().int().min(LAKE_MIN_RETENTION_DAYS).max(3650).optional(),
+      retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(3650).optional(),
     })
     .optional(),
   postgres: z
