@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { attachCrossCutting, type CrossCuttingArgs, type PlacementArgs } from "../cross-cutting";
 import { WORKLOAD_PROFILE } from "./environment";
-import { PREFECT_IMAGE, PREFECT_SERVER_PACKAGES } from "./images";
+import { prefectRuntime } from "./images";
 
 const PREFECT_PORT = 4200;
 /**
@@ -106,6 +106,7 @@ export interface ServerAppArgs {
 /** The Prefect API + UI, reachable only inside the environment (and through the VNet's private DNS). */
 export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.app.ContainerApp {
   // No password in the URL: the prefect-azure plugin supplies an Entra token for the managed identity per connection.
+  const server = prefectRuntime("server");
   const databaseUrl = pulumi.interpolate`postgresql+asyncpg://${args.databaseUser}@${args.databaseHost}:5432/${args.databaseName}`;
   return containerApp(
     ctx,
@@ -119,8 +120,8 @@ export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.ap
       containers: [
         {
           name: "prefect-server",
-          image: PREFECT_IMAGE,
-          // `args`, not `command`: the image's entrypoint must run (it installs EXTRA_PIP_PACKAGES, all pinned).
+          image: server.image,
+          ...(server.command ? { command: [...server.command] } : {}),
           args: ["prefect", "server", "start", "--host", "0.0.0.0", "--port", String(PREFECT_PORT)],
           resources: { cpu: 1, memory: "2Gi" },
           env: [
@@ -136,7 +137,7 @@ export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.ap
             { name: "PREFECT_PLUGINS_ENABLED", value: "true" },
             // Only the `azure` entry point (prefect-azure's `[prefect.plugins] azure = prefect_azure.plugins`).
             { name: "PREFECT_PLUGINS_ALLOW", value: "azure" },
-            { name: "EXTRA_PIP_PACKAGES", value: PREFECT_SERVER_PACKAGES.join(" ") },
+            ...server.env,
             { name: "PREFECT_SERVER_ANALYTICS_ENABLED", value: "false" },
             { name: SECRET_VERSIONS_ENV, value: args.secretVersions },
           ],
@@ -163,6 +164,7 @@ export interface WorkerAppArgs {
  * leave it stopped for good: then it runs on weekdays' working hours (UTC) only, through a cron scale rule.
  */
 export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.app.ContainerApp {
+  const worker = prefectRuntime("worker");
   const workingHours = {
     name: "working-hours",
     custom: { type: "cron", metadata: { timezone: "Etc/UTC", start: "0 7 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: "1" } },
@@ -176,13 +178,15 @@ export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.ap
       containers: [
         {
           name: "prefect-worker",
-          image: PREFECT_IMAGE,
+          image: worker.image,
+          ...(worker.command ? { command: [...worker.command] } : {}),
           args: ["prefect", "worker", "start", "--pool", WORK_POOL, "--type", "process"],
           resources: { cpu: 1, memory: "2Gi" },
           env: [
             { name: "PREFECT_API_URL", value: args.apiUrl },
             { name: "PREFECT_API_AUTH_STRING", secretRef: "prefect-api-auth-string" },
             { name: "AZURE_CLIENT_ID", value: args.identity.clientId },
+            ...worker.env,
             { name: SECRET_VERSIONS_ENV, value: args.secretVersions },
           ],
         },

@@ -62,6 +62,24 @@ export const PREFECT_SERVER_PACKAGES: readonly string[] = [
   "setuptools==80.10.2",
 ];
 
+/** What a Prefect container runs: its image, the command that prepares it (may be absent) and the env that needs. */
+export interface PrefectRuntime {
+  readonly image: string;
+  /** Container `command`; absent: the image's entrypoint runs and `args` follow it. */
+  readonly command?: readonly string[];
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+}
+
+/**
+ * The one place that decides how each Prefect container starts (server, domain worker, the configuring init container).
+ * Callers put their own `prefect …` invocation in `args`.
+ */
+export function prefectRuntime(role: "server" | "worker" | "configure"): PrefectRuntime {
+  return role === "server"
+    ? { image: PREFECT_IMAGE, env: [{ name: "EXTRA_PIP_PACKAGES", value: PREFECT_SERVER_PACKAGES.join(" ") }] }
+    : { image: PREFECT_IMAGE, env: [] };
+}
+
 /** `<registry>/<repository>:<tag>@sha256:<64 hex>`: what every container image must look like. */
 export const PINNED_IMAGE = /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+:[\w.-]+@sha256:[0-9a-f]{64}$/;
 /** An exact `name==version` requirement (nothing else: no ranges, no URLs, no extras that could pull more). */
