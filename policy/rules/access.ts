@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { FORBIDDEN_AT_SUBSCRIPTION, ROLE_CATALOGUE } from "../../contracts/roles";
 import { isResourceType, tryParseResourceId } from "../../lib/resource-id";
+import { known, KNOWN_LATER } from "../props";
 import { resourceRule, stackRule } from "../rule";
 import { T } from "../../contracts/resource-types";
 
@@ -34,7 +35,10 @@ export const roleAssignmentCatalogue = resourceRule({
   remediationSteps: "Assign through assignRole() with a catalogue role; add a new built-in role to ROLE_CATALOGUE (with its verified GUID) if truly needed.",
   types: [T.roleAssignment],
   check(props, _ctx, report) {
-    const guid = roleGuid(props["roleDefinitionId"]);
+    // A custom role's ID is unknown until it exists (first preview): `pulumi up` analyzes again with it known.
+    const roleDefinitionId = known(props, "roleDefinitionId");
+    if (roleDefinitionId === KNOWN_LATER) return;
+    const guid = roleGuid(roleDefinitionId);
     if (guid === undefined) report(`roleDefinitionId ${JSON.stringify(props["roleDefinitionId"] ?? null)} is not a ${ROLE_DEFINITIONS} resource ID`);
     else if (!CATALOGUE_IDS.has(guid)) report(`role definition ${guid} is not in the role catalogue`);
   },
@@ -48,11 +52,16 @@ export const roleAssignmentNoBroadScope = resourceRule({
   remediationSteps: "Scope the assignment to the narrowest resource (docs/identity-and-access.md).",
   types: [T.roleAssignment],
   check(props, _ctx, report) {
-    const scope = String(props["scope"] ?? "");
+    // Unknown during a preview means computed from the ID of a resource this stack creates: a resource scope, never
+    // `/`, a management group or a subscription (those are constants); `pulumi up` checks the resolved value.
+    const knownScope = known(props, "scope");
+    if (knownScope === KNOWN_LATER) return;
+    const scope = String(knownScope ?? "");
     if (!isBroadScope(scope)) return;
-    const guid = roleGuid(props["roleDefinitionId"]);
+    const roleDefinitionId = known(props, "roleDefinitionId");
+    const guid = roleDefinitionId === KNOWN_LATER ? undefined : roleGuid(roleDefinitionId);
     const privileged = guid !== undefined && FORBIDDEN_AT_SUBSCRIPTION.map((id) => id.toLowerCase()).includes(guid);
-    report(`${privileged ? "privileged role" : "role"} ${guid ?? String(props["roleDefinitionId"])} assigned at broad scope ${scope || "/"}`);
+    report(`${privileged ? "privileged role" : "role"} ${guid ?? String(roleDefinitionId === KNOWN_LATER ? "(known later)" : roleDefinitionId)} assigned at broad scope ${scope || "/"}`);
   },
 });
 
@@ -65,14 +74,23 @@ export const roleAssignmentInEnvironment = stackRule({
   check(resources, _ctx, report) {
     // The environment's groups: those the stack manages, and (issue 9, D1) the bootstrap-created one it places its
     // resources in without managing it.
-    const groups = [
-      ...resources.filter((r) => r.type === T.resourceGroup).map((r) => String(r.props["resourceGroupName"] ?? r.props["name"] ?? "")),
-      ...resources.map((r) => (typeof r.props["resourceGroupName"] === "string" ? r.props["resourceGroupName"] : "")),
-    ]
-      .map((g) => g.toLowerCase())
-      .filter((g, i, all) => Boolean(g) && all.indexOf(g) === i);
+    const groupOf = (r: PolicyResource): string => {
+      const name = known(r.props, "resourceGroupName");
+      return typeof name === "string" ? name.toLowerCase() : "";
+    };
+    const groups = [...new Set(resources.map(groupOf).filter(Boolean))];
     for (const ra of resources.filter((r: PolicyResource) => r.type === T.roleAssignment)) {
-      const scope = String(ra.props["scope"] ?? "").toLowerCase();
+      const value = known(ra.props, "scope");
+      if (value === KNOWN_LATER) {
+        // First preview: the scope is the ID (or a child) of resources it depends on; they must live in the environment.
+        const targets = ra.propertyDependencies["scope"] ?? [];
+        const outside = targets.filter((t) => !groups.includes(groupOf(t)));
+        if (targets.length === 0 || outside.length > 0) {
+          report(`role assignment ${ra.name} scope (known later) comes from ${targets.length ? outside.map((t) => t.name).join(", ") : "no resource of this stack"}, outside the environment's resource groups`, ra.urn);
+        }
+        continue;
+      }
+      const scope = String(value ?? "").toLowerCase();
       const rg = tryParseResourceId(scope)?.resourceGroupName;
       if (!rg || !groups.includes(rg)) report(`role assignment ${ra.name} scope ${scope || "(none)"} is outside the environment's resource groups (${groups.join(", ") || "none"})`, ra.urn);
     }

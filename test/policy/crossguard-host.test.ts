@@ -162,6 +162,22 @@ describe("the CrossGuard pack as `pulumi preview --policy-pack policy` runs it (
     const unknownScopes = firstPreview(graph.resources).filter((r) => r.inputs["scope"] === UNKNOWN || r.inputs["resourceUri"] === UNKNOWN);
     assert.ok(unknownScopes.length > 10, "the simulation made lock, diagnostic-setting and role-assignment targets unknown");
 
+    // Role assignments whose scope is known only after create: checked from what the scope is computed from.
+    const roleAssignments = firstPreview(graph.resources).filter((r) => r.type === "azure-native:authorization:RoleAssignment");
+    assert.ok(roleAssignments.filter((r) => r.inputs["scope"] === UNKNOWN).length > 5, "the simulation made role-assignment scopes unknown");
+    const onRoleAssignments = (await Promise.all(roleAssignments.map((r) => host.analyze(r)))).flat().filter((d) => d.policy.startsWith("role-assignment-"));
+    assert.deepEqual(onRoleAssignments.map(fromPack), [], "no role-assignment rule downgraded to 'can't run during preview'");
+    const inEnvironment = async (resources: GraphResource[]) =>
+      (await host.analyzeStack(resources)).filter((d) => d.policy === "role-assignment-scope-in-environment");
+    assert.deepEqual((await inEnvironment(firstPreview(graph.resources))).map(fromPack), []);
+    // A scope unknown during preview that comes from no resource of this stack (e.g. another stack's output) is caught.
+    const stray = roleAssignments.find((r) => r.inputs["scope"] === UNKNOWN)!;
+    const strayed = firstPreview(graph.resources).map((r) => (r.urn === stray.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, scope: [] } } : r));
+    assert.deepEqual(
+      (await inEnvironment(strayed)).map((d) => [d.level, d.urn, /known later/.test(d.message)]),
+      [["mandatory", stray.urn, true]],
+    );
+
     const stackRules = ["diagnostics-on-supported-resources", "stateful-durability"];
     const onStack = async (resources: GraphResource[]) => (await host.analyzeStack(firstPreview(resources))).filter((d) => stackRules.includes(d.policy));
     assert.deepEqual((await onStack(graph.resources)).map(fromPack), []);
