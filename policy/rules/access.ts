@@ -80,19 +80,26 @@ export const roleAssignmentInEnvironment = stackRule({
     };
     const groups = [...new Set(resources.map(groupOf).filter(Boolean))];
     for (const ra of resources.filter((r: PolicyResource) => r.type === T.roleAssignment)) {
-      const value = known(ra.props, "scope");
-      if (value === KNOWN_LATER) {
-        // First preview: the scope is the ID (or a child) of resources it depends on; they must live in the environment.
-        const targets = ra.propertyDependencies["scope"] ?? [];
-        const outside = targets.filter((t) => !groups.includes(groupOf(t)));
-        if (targets.length === 0 || outside.length > 0) {
-          report(`role assignment ${ra.name} scope (known later) comes from ${targets.length ? outside.map((t) => t.name).join(", ") : "no resource of this stack"}, outside the environment's resource groups`, ra.urn);
-        }
-        continue;
-      }
-      const scope = String(value ?? "").toLowerCase();
-      const rg = tryParseResourceId(scope)?.resourceGroupName;
-      if (!rg || !groups.includes(rg)) report(`role assignment ${ra.name} scope ${scope || "(none)"} is outside the environment's resource groups (${groups.join(", ") || "none"})`, ra.urn);
+      const problem = scopeOutsideEnvironment(ra, groups, groupOf);
+      if (problem) report(`role assignment ${ra.name} scope ${problem} is outside the environment's resource groups (${groups.join(", ") || "none"})`, ra.urn);
     }
   },
 });
+
+/**
+ * Why an assignment's scope lies outside `groups`, or undefined. In a first preview the scope is unknown: it is the ID
+ * (or a child) of the resources it is computed from, so those must be in the environment; none at all means it comes
+ * from outside this stack.
+ */
+function scopeOutsideEnvironment(ra: PolicyResource, groups: readonly string[], groupOf: (r: PolicyResource) => string): string | undefined {
+  const value = known(ra.props, "scope");
+  if (value === KNOWN_LATER) {
+    const targets = ra.propertyDependencies["scope"] ?? [];
+    const outside = targets.filter((t) => !groups.includes(groupOf(t)));
+    if (targets.length > 0 && outside.length === 0) return undefined;
+    return `(known later, from ${targets.length ? outside.map((t) => t.name).join(", ") : "no resource of this stack"})`;
+  }
+  const scope = String(value ?? "").toLowerCase();
+  const rg = tryParseResourceId(scope)?.resourceGroupName;
+  return rg && groups.includes(rg) ? undefined : scope || "(none)";
+}
