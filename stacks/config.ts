@@ -75,7 +75,7 @@ export interface OktaConfig {
   groups: PeopleGroups;
   redirectUris: string[];
   /** Name of the Okta objects (authorization server, application): `<project>-gateway-<env>`. */
-  name: string;
+  displayName: string;
 }
 
 /**
@@ -217,8 +217,8 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
 }
 
 function resolveOkta(project: string, environment: Environment, okta: NonNullable<RawPlatformConfig["okta"]>): OktaConfig {
-  const name = `${project}-gateway-${environment}`;
-  return { orgName: okta.orgName, baseUrl: okta.baseUrl, audience: okta.audience ?? `api://${name}`, groups: okta.groups, redirectUris: okta.redirectUris, name };
+  const displayName = `${project}-gateway-${environment}`;
+  return { orgName: okta.orgName, baseUrl: okta.baseUrl, audience: okta.audience ?? `api://${displayName}`, groups: okta.groups, redirectUris: okta.redirectUris, displayName };
 }
 
 function gatewayNotices(raw: RawPlatformConfig): string[] {

@@ -244,7 +244,7 @@ export class DataPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (config.okta) this.okta = new OktaAuthorization(`${name}-okta`, { ...config.okta, displayName: config.okta.name }, { parent: this });
+    if (config.okta) this.okta = new OktaAuthorization(`${name}-okta`, config.okta, { parent: this });
     this.gateway = this.createGateway(name, placement);
     if (this.gateway.tunnelTokenSecretUri) this.connector = this.createConnector(name, placement, this.gateway.tunnelTokenSecretUri);
 
