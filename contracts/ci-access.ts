@@ -47,6 +47,13 @@ export interface CiAccess {
   readonly graph: readonly CiGraphGrant[];
   /** Cloudflare API token permission groups (the token is the one stored CI secret; Cloudflare has no federation). */
   readonly cloudflare: readonly string[];
+  /**
+   * Okta management API OAuth 2.0 scopes of the identity's Okta service app (private-key JWT; Okta has no workload
+   * identity federation from GitHub for its management API, so the private key is a stored CI secret). Used only when
+   * a stack sets `dataplatform:okta` (docs/gateway.md#okta). GET needs `.read`, POST/PUT/DELETE `.manage`:
+   * https://developer.okta.com/docs/guides/implement-oauth-for-okta/scopes/
+   */
+  readonly okta: readonly string[];
 }
 
 export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
@@ -68,6 +75,9 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
     ],
     // CLOUDFLARE_API_TOKEN of deploy.yml: account-scoped, write on what the gateway creates.
     cloudflare: ["Workers Scripts Write", "Cloudflare Tunnel Write", "Connectivity Directory Admin"],
+    // OKTA_API_SCOPES of deploy.yml (Okta stacks): the authorization server and the callers' app, read back on refresh,
+    // and the three people groups looked up by name. No okta.policies.*: the app skips its sign-on policy.
+    okta: ["okta.authorizationServers.manage", "okta.authorizationServers.read", "okta.apps.manage", "okta.apps.read", "okta.groups.read"],
   },
   plan: {
     arm: [
@@ -86,6 +96,8 @@ export const CI_ACCESS: Readonly<Record<CiIdentity, CiAccess>> = {
     ],
     // CLOUDFLARE_API_TOKEN_READONLY of pull-request.yml: read groups only (refresh reads, the tunnel-token lookup).
     cloudflare: ["Workers Scripts Read", "Cloudflare Tunnel Read", "Connectivity Directory Read"],
+    // OKTA_API_SCOPES of pull-request.yml (Okta stacks): read scopes only.
+    okta: ["okta.authorizationServers.read", "okta.apps.read", "okta.groups.read"],
   },
 };
 

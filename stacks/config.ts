@@ -37,6 +37,8 @@ export interface PlatformConfig extends EnvironmentProfile {
   keyVault: KeyVaultSettings;
   identity: IdentitySettings;
   gateway: GatewayConfig;
+  /** Okta provisioned as code for the gateway's callers (`dataplatform:okta`); absent: no Okta side. */
+  okta?: OktaConfig;
   /** Explicit choices that weaken a secure default; the plan prints them so reviewers see them. */
   notices: string[];
 }
@@ -50,12 +52,30 @@ export interface GatewayConfig {
    * (requestedAccessTokenVersion 2), and a v2 token's `aud` is always the API's client ID, never its App ID URI
    * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference, `aud`).
    */
-  oidc: { issuer: string; audience?: string; jwksUri?: string; allowedTenants: string[]; groups?: { admins: string; engineers: string; analysts: string } };
+  oidc:
+    | { okta?: undefined; issuer: string; audience?: string; jwksUri?: string; allowedTenants: string[]; groups?: PeopleGroups }
+    /** `dataplatform:okta`: issuer and audience are the Okta authorization server's (components/okta), one source. */
+    | { okta: true; groups: PeopleGroups };
   /** App ID URI the gateway-<env> Entra app exposes: what callers name when they ask Entra for a token (`<uri>/.default`). */
   entraApiUri: string;
   /** Absent only when explicitly disabled (listed in notices). */
   rateLimit?: { namespaceId: string; limit: number; period: 10 | 60 };
   logpushDestination?: string;
+}
+
+type PeopleGroups = { admins: string; engineers: string; analysts: string };
+
+/** `dataplatform:okta` resolved (stacks/config/schema.ts); components/okta provisions it. */
+export interface OktaConfig {
+  orgName: string;
+  baseUrl: string;
+  /** The authorization server's audience: the `aud` of the gateway's access tokens. */
+  audience: string;
+  /** Okta group names of the people groups (what the groups claim carries). */
+  groups: PeopleGroups;
+  redirectUris: string[];
+  /** Name of the Okta objects (authorization server, application): `<project>-gateway-<env>`. */
+  displayName: string;
 }
 
 /**
@@ -156,6 +176,7 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     keyVault,
     identity,
     gateway: resolveGateway(project, environment, raw),
+    ...(raw.okta ? { okta: resolveOkta(project, environment, raw.okta) } : {}),
     notices: [...notices(environment, profile, cloudflare.connectivity), ...gatewayNotices(raw)],
   };
 }
@@ -175,7 +196,7 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
     scriptName: `${project}-gateway-${environment}`,
     entraApiUri,
     compatibilityDate: g.compatibilityDate ?? GATEWAY_COMPATIBILITY_DATE,
-    oidc: {
+    oidc: raw.okta ? { okta: true, groups: raw.okta.groups } : {
       issuer,
       ...(g.oidc?.audience ? { audience: g.oidc.audience } : {}),
       ...(g.oidc?.jwksUri ? { jwksUri: g.oidc.jwksUri } : {}),
@@ -193,6 +214,11 @@ function resolveGateway(project: string, environment: Environment, raw: RawPlatf
         }),
     ...(g.logpushDestination ? { logpushDestination: g.logpushDestination } : {}),
   };
+}
+
+function resolveOkta(project: string, environment: Environment, okta: NonNullable<RawPlatformConfig["okta"]>): OktaConfig {
+  const displayName = `${project}-gateway-${environment}`;
+  return { orgName: okta.orgName, baseUrl: okta.baseUrl, audience: okta.audience ?? `api://${displayName}`, groups: okta.groups, redirectUris: okta.redirectUris, displayName };
 }
 
 function gatewayNotices(raw: RawPlatformConfig): string[] {
@@ -223,10 +249,30 @@ function crossFieldProblems(raw: RawPlatformConfig): ConfigProblem[] {
   if (oidc?.issuer?.includes("{tenantid}") && (!oidc.jwksUri || !oidc.allowedTenants)) {
     problems.push({ key: `${CONFIG_NAMESPACE}:gateway.oidc`, message: "a multi-tenant issuer ({tenantid}) needs jwksUri and allowedTenants" });
   }
+  problems.push(...oktaProblems(raw));
   for (const key of Object.keys(raw.tags ?? {})) {
     if ((REQUIRED_TAG_KEYS as readonly string[]).includes(key)) {
       problems.push({ key: `${CONFIG_NAMESPACE}:tags.${key}`, message: "is set by the platform and cannot be overridden" });
     }
+  }
+  return problems;
+}
+
+/** With `dataplatform:okta`, the authorization server is the one source of the gateway's issuer, audience and groups. */
+function oktaProblems(raw: RawPlatformConfig): ConfigProblem[] {
+  if (!raw.okta) return [];
+  const problems: ConfigProblem[] = [];
+  for (const key of ["issuer", "audience", "jwksUri", "allowedTenants", "groups"] as const) {
+    if (raw.gateway?.oidc?.[key] !== undefined) {
+      problems.push({
+        key: `${CONFIG_NAMESPACE}:gateway.oidc.${key}`,
+        message: `is derived from dataplatform:okta (the Okta authorization server the stack provisions${key === "groups" ? ": okta.groups" : ""}); remove it`,
+      });
+    }
+  }
+  const { admins, engineers, analysts } = raw.okta.groups;
+  if (new Set([admins, engineers, analysts]).size < 3) {
+    problems.push({ key: `${CONFIG_NAMESPACE}:okta.groups`, message: "admins, engineers and analysts must be three different Okta groups" });
   }
   return problems;
 }

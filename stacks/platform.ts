@@ -13,6 +13,7 @@ import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
 import { Naming } from "../components/naming";
 import { Network } from "../components/network";
+import { OktaAuthorization } from "../components/okta";
 import { Orchestrator } from "../components/orchestrator";
 import { Synapse } from "../components/synapse";
 import { ALL_PRIVATE_DNS_ZONES } from "../components/network/private-dns";
@@ -39,6 +40,8 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly backup: Backup;
   readonly orchestrator: Orchestrator;
   readonly gateway: Gateway;
+  /** `dataplatform:okta` only: the callers' Okta authorization server and application (the gateway's issuer). */
+  readonly okta?: OktaAuthorization;
   /** Tunnel mode only: cloudflared, created after the Gateway (it runs the Gateway's tunnel). */
   readonly connector?: Connector;
 
@@ -241,6 +244,7 @@ export class DataPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    if (config.okta) this.okta = new OktaAuthorization(`${name}-okta`, config.okta, { parent: this });
     this.gateway = this.createGateway(name, placement);
     if (this.gateway.tunnelTokenSecretUri) this.connector = this.createConnector(name, placement, this.gateway.tunnelTokenSecretUri);
 
@@ -269,7 +273,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         scriptName: settings.scriptName,
         compatibilityDate: settings.compatibilityDate,
         // v2 access tokens carry the app's client ID as `aud` (the default; an Okta stack names its own audience).
-        oidc: {
+        oidc: settings.oidc.okta ? this.oktaOidc() : {
           issuer: settings.oidc.issuer,
           audience: settings.oidc.audience ?? identity.gatewayClientId,
           ...(settings.oidc.jwksUri ? { jwksUri: settings.oidc.jwksUri } : {}),
@@ -303,6 +307,12 @@ export class DataPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     return gateway;
+  }
+
+  /** Okta stacks: the authorization server's issuer and audience (components/okta), the gateway's one source. */
+  private oktaOidc() {
+    if (!this.okta) throw new pulumi.ResourceError("platform: gateway.oidc names Okta but no Okta authorization server was created", this);
+    return this.okta.gatewayOidc;
   }
 
   /** Tunnel mode: cloudflared in the orchestrator's environment, as its own identity, reading the Gateway's tunnel token. */

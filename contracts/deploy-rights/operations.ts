@@ -130,6 +130,38 @@ const cf = (path: string, write: string, read: string): TypeRights["operations"]
   read: [{ plane: "cloudflare", method: "GET", path: `${path}/{id}`, permissionGroups: [read, write] }],
 });
 
+/**
+ * Okta management API (components/okta), called by @pulumi/okta 7.0.0 (terraform-provider-okta v7.0.0; calls read in
+ * okta/terraform-provider-okta okta/services/idaas/resource_okta_<type>.go). Scopes: GET needs `okta.<resource>.read`,
+ * POST/PUT/DELETE `okta.<resource>.manage` (https://developer.okta.com/docs/guides/implement-oauth-for-okta/scopes/,
+ * "Supported endpoints": authorization servers and groups as stated there; apps per https://developer.okta.com/docs/api/oauth2/).
+ * Paths: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/AuthorizationServer/ (and
+ * …/AuthorizationServerScopes/, …/AuthorizationServerClaims/, …/AuthorizationServerPolicies/,
+ * …/AuthorizationServerRules/, …/Application/, …/ApplicationGroups/, …/Group/).
+ */
+const OKTA_IDAAS = "okta/terraform-provider-okta okta/services/idaas";
+const OKTA_API = "https://developer.okta.com/docs/api/openapi/okta-management/management/tag";
+const oktaCall = (method: "GET" | "POST" | "PUT" | "DELETE", path: string, resource: "authorizationServers" | "apps" | "groups"): ApiCall => ({
+  plane: "okta",
+  method,
+  path,
+  scopes: [`okta.${resource}.${method === "GET" ? "read" : "manage"}`],
+});
+/**
+ * CRUD under an authorization server (server, scopes, claims, policies, rules): POST `<base>` to create, `<base>/{id}`
+ * after. Create and update end with the provider's read (GET). `lifecycle`: a status change on update also activates
+ * or deactivates (…/lifecycle/activate|deactivate); `deactivateFirst`: delete deactivates before the DELETE.
+ */
+const oktaAuthz = (base: string, opts: { lifecycle?: boolean; deactivateFirst?: boolean } = {}): TypeRights["operations"] => {
+  const read = oktaCall("GET", `${base}/{id}`, "authorizationServers");
+  return {
+    create: [oktaCall("POST", base, "authorizationServers"), read],
+    update: [oktaCall("PUT", `${base}/{id}`, "authorizationServers"), ...(opts.lifecycle ? [oktaCall("POST", `${base}/{id}/lifecycle/{activate|deactivate}`, "authorizationServers")] : []), read],
+    delete: [...(opts.deactivateFirst ? [oktaCall("POST", `${base}/{id}/lifecycle/deactivate`, "authorizationServers")] : []), oktaCall("DELETE", `${base}/{id}`, "authorizationServers")],
+    read: [read],
+  };
+};
+
 const SYNAPSE_DEV = "{workspaceName}.dev.azuresynapse.net";
 const SYNAPSE_TARGET = { input: "synapseWorkspaceId", resourceType: T.synapseWorkspace } as const;
 /** Synapse RBAC: assignments are written by Synapse Administrator (or Synapse RBAC Administrator), read by any Synapse role. */
@@ -197,6 +229,33 @@ export const OTHER_RESOURCES: Readonly<Record<string, TypeRights>> = {
   "cloudflare:index/dnsRecord:DnsRecord": { operations: cf("/zones/{zone_id}/dns_records", "DNS Write", "DNS Read"), source: CF },
   [T.cloudflareTunnel]: { operations: cf("/accounts/{account_id}/cfd_tunnel", "Cloudflare Tunnel Write", "Cloudflare Tunnel Read"), source: CF },
   "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig": { operations: cf("/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations", "Cloudflare Tunnel Write", "Cloudflare Tunnel Read"), source: CF },
+  // resource_okta_auth_server.go: Create (+ key rotation when MANUAL, not used), Update + lifecycle, Delete = deactivate + DELETE.
+  "okta:auth/server:Server": { operations: oktaAuthz("/api/v1/authorizationServers", { lifecycle: true, deactivateFirst: true }), source: `${OKTA_IDAAS}/resource_okta_auth_server.go; ${OKTA_API}/AuthorizationServer/` },
+  "okta:auth/serverScope:ServerScope": { operations: oktaAuthz("/api/v1/authorizationServers/{authServerId}/scopes"), source: `${OKTA_IDAAS}/resource_okta_auth_server_scope.go; ${OKTA_API}/AuthorizationServerScopes/` },
+  "okta:auth/serverClaim:ServerClaim": { operations: oktaAuthz("/api/v1/authorizationServers/{authServerId}/claims"), source: `${OKTA_IDAAS}/resource_okta_auth_server_claim.go; ${OKTA_API}/AuthorizationServerClaims/` },
+  "okta:auth/serverPolicy:ServerPolicy": { operations: oktaAuthz("/api/v1/authorizationServers/{authServerId}/policies", { lifecycle: true }), source: `${OKTA_IDAAS}/resource_okta_auth_server_policy.go; ${OKTA_API}/AuthorizationServerPolicies/` },
+  "okta:auth/serverPolicyRule:ServerPolicyRule": { operations: oktaAuthz("/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules", { lifecycle: true }), source: `${OKTA_IDAAS}/resource_okta_auth_server_policy_rule.go; ${OKTA_API}/AuthorizationServerRules/` },
+  // resource_okta_app_oauth.go: CreateApplication (activate), ReplaceApplication, GetApplication; delete = deactivate +
+  // DELETE (app.go deleteApplication). No logo, no groups_claim, skip_authentication_policy: no other call.
+  "okta:app/oAuth:OAuth": {
+    operations: {
+      create: [oktaCall("POST", "/api/v1/apps?activate=true", "apps"), oktaCall("GET", "/api/v1/apps/{appId}", "apps")],
+      update: [oktaCall("PUT", "/api/v1/apps/{appId}", "apps"), oktaCall("GET", "/api/v1/apps/{appId}", "apps")],
+      delete: [oktaCall("POST", "/api/v1/apps/{appId}/lifecycle/deactivate", "apps"), oktaCall("DELETE", "/api/v1/apps/{appId}", "apps")],
+      read: [oktaCall("GET", "/api/v1/apps/{appId}", "apps")],
+    },
+    source: `${OKTA_IDAAS}/resource_okta_app_oauth.go, app.go; ${OKTA_API}/Application/`,
+  },
+  // resource_okta_app_group_assignment.go: CreateApplicationGroupAssignment (PUT) on create and update, Get, Delete.
+  "okta:app/groupAssignment:GroupAssignment": {
+    operations: {
+      create: [oktaCall("PUT", "/api/v1/apps/{appId}/groups/{groupId}", "apps")],
+      update: [oktaCall("PUT", "/api/v1/apps/{appId}/groups/{groupId}", "apps")],
+      delete: [oktaCall("DELETE", "/api/v1/apps/{appId}/groups/{groupId}", "apps")],
+      read: [oktaCall("GET", "/api/v1/apps/{appId}/groups/{groupId}", "apps")],
+    },
+    source: `${OKTA_IDAAS}/resource_okta_app_group_assignment.go; ${OKTA_API}/ApplicationGroups/`,
+  },
   [T.randomPassword]: local("node_modules/@pulumi/random/randomPassword.d.ts"),
   [T.rotating]: local("node_modules/@pulumiverse/time/rotating.d.ts"),
   "time:index/offset:Offset": local("node_modules/@pulumiverse/time/offset.d.ts"),
@@ -226,6 +285,8 @@ export const INVOKES: Readonly<Record<string, InvokeRights>> = {
     calls: [{ plane: "cloudflare", method: "GET", path: "/accounts/{account_id}/cfd_tunnel/{tunnel_id}/token", permissionGroups: ["Cloudflare Tunnel Read", "Cloudflare Tunnel Write"] }],
     source: CF,
   },
+  // data_source_okta_group.go findGroup: ListGroups with q=<name> (a prefix search), then the exact name.
+  "okta:group/getGroup:getGroup": { calls: [oktaCall("GET", "/api/v1/groups?q={name}", "groups")], source: `${OKTA_IDAAS}/data_source_okta_group.go; ${OKTA_API}/Group/` },
   "cloudflare:index/getIpRanges:getIpRanges": { calls: [{ plane: "none", why: "GET https://api.cloudflare.com/client/v4/ips is public (no token permission)" }], source: "https://developers.cloudflare.com/api/resources/ips/methods/list/" },
 };
 

@@ -57,13 +57,24 @@ export interface CloudflareCall {
   readonly permissionGroups: readonly string[];
 }
 
+/**
+ * Okta management API (`https://<org>.<baseUrl>/api/v1/…`): authorised by the OAuth 2.0 scopes in the service app's
+ * access token (any listed scope suffices) and by the admin role Okta assigns to that service app.
+ */
+export interface OktaCall {
+  readonly plane: "okta";
+  readonly method: "PUT" | "GET" | "DELETE" | "POST" | "PATCH";
+  readonly path: string;
+  readonly scopes: readonly string[];
+}
+
 /** No remote call (random, time, component resources, providers): nothing to grant. */
 export interface LocalCall {
   readonly plane: "none";
   readonly why: string;
 }
 
-export type ApiCall = ArmCall | DataPlaneCall | GraphCall | CloudflareCall | LocalCall;
+export type ApiCall = ArmCall | DataPlaneCall | GraphCall | CloudflareCall | OktaCall | LocalCall;
 
 /** What one Pulumi type token calls per operation, and where that was read. */
 export interface TypeRights {

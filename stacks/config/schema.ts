@@ -95,6 +95,23 @@ const dailyQuotaGb = z
     }
   });
 
+/**
+ * An Okta org's subdomain (`<orgName>.<baseUrl>`, e.g. `contoso` of contoso.okta.com): okta/terraform-provider-okta
+ * docs/index.md `org_name`/`base_url`.
+ */
+const oktaOrgName = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an Okta org name (the first label of <org>.okta.com, e.g. "contoso")`,
+});
+/**
+ * Where a caller's browser returns the authorization code (native app, RFC 8252): an https URL, a loopback http URL
+ * (`http://localhost:<port>/…`, `http://127.0.0.1:<port>/…`) or a private-use scheme (`com.example.app:/callback`).
+ */
+const redirectUri = z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?(\/\S*)?|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?(\/\S*)?|[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:\/\S*)$/i, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a redirect URI for a native app (https://…, http://localhost:<port>/…, http://127.0.0.1:<port>/… or a reverse-domain scheme com.example.app:/…)`,
+});
+/** An Okta group's name exactly as Okta shows it (the groups claim writes names); never blank. */
+const oktaGroupName = z.string().regex(/^\S(.*\S)?$/, { error: "must be an Okta group name (not blank, no leading or trailing spaces)" });
+
 const KEY_EXPIRY_MAX_DAYS = 3650;
 
 export const configSchema = z.strictObject({
@@ -254,6 +271,24 @@ export const configSchema = z.strictObject({
         .optional(),
       /** Logpush destination for the audit records (Workers Trace Events); absent → only sampled Workers Logs. */
       logpushDestination: z.string().regex(/^[a-z0-9]+:\/\/\S+$/, { error: "must be a Logpush destination_conf (e.g. r2://…, https://…)" }).optional(),
+    })
+    .optional(),
+  /**
+   * Okta as the callers' identity provider, provisioned as code (components/okta, docs/gateway.md#okta): a custom
+   * authorization server, its `access` scope and `groups` claim, the access policy and the callers' application. The
+   * gateway's issuer and audience then come from that authorization server, so `gateway.oidc` names none of them.
+   */
+  okta: z
+    .strictObject({
+      orgName: oktaOrgName,
+      /** The org's domain: okta.com, oktapreview.com, okta-emea.com, … */
+      baseUrl: hostname,
+      /** The `aud` of the gateway's access tokens. Default: `api://<project>-gateway-<env>`. */
+      audience: z.string().regex(/^\S+$/, { error: "must be an audience (no spaces)" }).optional(),
+      /** The Okta groups of the people groups, by exact name: the groups claim carries these names, nothing else. */
+      groups: z.strictObject({ admins: oktaGroupName, engineers: oktaGroupName, analysts: oktaGroupName }),
+      /** Redirect URIs of the callers' native application (authorization code + PKCE). */
+      redirectUris: z.array(redirectUri).min(1, { error: "needs at least one redirect URI for the callers' application" }),
     })
     .optional(),
 });

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { GATEWAY_APP_ROLE } from "../../contracts/gateway";
 import { resolvePlatformConfig } from "../../stacks/config";
-import { type Graph, readStackConfig, stackGraph } from "../../tools/graph";
+import { type Graph, readStackConfig } from "../../tools/graph";
 import { graphOf, one, STACKS } from "../support/graphs";
+import { OKTA_GATEWAY_SCOPE } from "../../components/okta";
+import { oktaGraph, oktaGroups, oktaStackConfig } from "../components/okta/fixture";
 import { type Deployed, runDeployed, sign, signingKey, type SigningKey } from "./as-deployed";
 
 const SYNAPSE_SCOPE = "https://dev.azuresynapse.net/.default";
@@ -166,26 +168,32 @@ describe("the gateway as deployed by dev, test and prod, with Entra v2 tokens", 
 });
 
 /**
- * Okta: prod configured for an Okta custom authorization server. Access tokens as Okta issues them
- * (developer.okta.com/docs/reference/api/oidc/#access-token): `iss` the authorization server URL, `aud` its audience,
- * `cid` the client, `uid` the user's ID (user tokens only), `scp` an array, `sub` the login (or the client ID for
- * client credentials), `groups` from a groups claim rule (group names).
+ * Okta: prod configured with `dataplatform:okta` (test/components/okta/Pulumi.prod-okta.yaml), so the stack provisions
+ * the custom authorization server (components/okta) and the Worker's issuer and audience are that server's. Access
+ * tokens as Okta issues them (developer.okta.com/docs/reference/api/oidc/#access-token): `iss` the authorization
+ * server URL, `aud` its audience, `cid` the client, `uid` the user's ID (user tokens only), `scp` an array, `sub` the
+ * login (or the client ID for client credentials), `groups` from the server's groups claim (group names).
  */
 describe("the gateway as deployed by a stack configured for an Okta custom authorization server", () => {
-  const OKTA_ISSUER = "https://contoso.okta.com/oauth2/aus8x1y2z3ExAmPlE4x7";
-  const AUDIENCE = "api://dataplatform-prod";
-  const GROUPS = { admins: "dataplatform-admins-prod", engineers: "dataplatform-engineers-prod", analysts: "dataplatform-analysts-prod" };
+  let OKTA_ISSUER: string;
+  let AUDIENCE: string;
+  let CLIENT_ID: string;
+  const GROUPS = oktaGroups();
   let d: Deployed;
   let key: SigningKey;
   const okta = (claims: Record<string, unknown>) =>
-    sign(key, { ver: 1, jti: `AT.${Math.random().toString(36).slice(2)}`, iss: OKTA_ISSUER, aud: AUDIENCE, cid: "0oa1b2c3d4CLIEXAMPLE", scp: ["openid", "gateway.read"], auth_time: Math.floor(Date.now() / 1000), ...claims });
+    sign(key, { ver: 1, jti: `AT.${Math.random().toString(36).slice(2)}`, iss: OKTA_ISSUER, aud: AUDIENCE, cid: CLIENT_ID, scp: [OKTA_GATEWAY_SCOPE], auth_time: Math.floor(Date.now() / 1000), ...claims });
   const user = (groups: string[], extra: Record<string, unknown> = {}) => okta({ uid: "00u1a2b3c4EXAMPLE", sub: "alice@contoso.com", groups, ...extra });
 
   beforeAll(async () => {
-    const config = { ...readStackConfig("prod"), "dataplatform:gateway": JSON.stringify({ oidc: { issuer: OKTA_ISSUER, audience: AUDIENCE, groups: GROUPS } }) };
-    const graph = await stackGraph("prod", { config });
+    const graph = await oktaGraph();
+    // Issuer and audience from the Okta resources the stack provisions, not from any gateway setting.
+    const server = one(graph, "okta:auth/server:Server");
+    OKTA_ISSUER = String(server.outputs["issuer"]);
+    AUDIENCE = (server.inputs["audiences"] as string[])[0]!;
+    CLIENT_ID = String(one(graph, "okta:app/oAuth:OAuth").outputs["clientId"]);
     key = await signingKey("okta-1");
-    const tenant = resolvePlatformConfig("dataplatform", "prod", config).entra.tenantId;
+    const tenant = resolvePlatformConfig("dataplatform", "prod", oktaStackConfig()).entra.tenantId;
     d = await runDeployed(graph, {
       issuer: OKTA_ISSUER,
       jwksUri: `${OKTA_ISSUER}/v1/keys`,
@@ -213,7 +221,7 @@ describe("the gateway as deployed by a stack configured for an Okta custom autho
     assert.equal(res.status, 200);
     const sent = d.origins.get("VPC_SYNAPSE")!.at(-1)!;
     assert.equal(sent.headers["x-gateway-subject"], "00u1a2b3c4EXAMPLE", "uid, not the mutable login in sub");
-    assert.equal(sent.headers["x-gateway-client-id"], "0oa1b2c3d4CLIEXAMPLE");
+    assert.equal(sent.headers["x-gateway-client-id"], CLIENT_ID);
     assert.equal(sent.headers["x-gateway-principal-type"], "user");
     assert.equal(sent.headers["authorization"], "Bearer entra-upstream");
     assert.equal((await d.fetch("/prefect/flows/filter", await user([GROUPS.admins]), { method: "POST", body: "{}" })).status, 200);
@@ -222,7 +230,7 @@ describe("the gateway as deployed by a stack configured for an Okta custom autho
   });
 
   it("a client-credentials token (no uid, sub = cid, no groups) is an app and holds no route; wrong audience or another authorization server → 401", async () => {
-    const app = await okta({ sub: "0oa9SERVICEEXAMPLE", cid: "0oa9SERVICEEXAMPLE", scp: ["gateway.read"] });
+    const app = await okta({ sub: "0oa9SERVICEEXAMPLE", cid: "0oa9SERVICEEXAMPLE", scp: [OKTA_GATEWAY_SCOPE] });
     assert.equal((await d.fetch("/synapse/pipelines", app)).status, 403);
     assert.equal((await d.fetch("/synapse/pipelines", await user([GROUPS.analysts], { aud: "api://default" }))).status, 401);
     assert.equal((await d.fetch("/synapse/pipelines", await user([GROUPS.analysts], { iss: "https://contoso.okta.com/oauth2/default" }))).status, 401);

@@ -163,7 +163,21 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
   "azure-native:dbforpostgresql:Server": (i) => ({ fullyQualifiedDomainName: `${String(i["serverName"])}.postgres.database.azure.com` }),
   // Stand-in for a generated secret: deterministic so graphs compare equal; never a real credential.
   "random:index/randomPassword:RandomPassword": (_i, id) => ({ result: `mock-${mockUuid(`${id}#password`)}` }),
+  // Okta (components/okta): the org of the stack's explicit provider, registered before its resources, gives the
+  // issuer Okta computes for an ORG_URL authorization server: https://<org>.<baseUrl>/oauth2/<id>
+  // (okta/terraform-provider-okta docs/resources/auth_server.md `issuer`).
+  "pulumi:providers:okta": (i) => {
+    oktaOrg = `${String(i["orgName"])}.${String(i["baseUrl"])}`;
+    return {};
+  },
+  "okta:auth/server:Server": (_i, id) => ({ issuer: `https://${oktaOrg ?? "mock-org.okta.com"}/oauth2/${id}` }),
+  "okta:app/oAuth:OAuth": (_i, id) => ({ clientId: oktaId("0oa", id) }),
 };
+
+/** The Okta org of the last registered okta provider (one program per process). */
+let oktaOrg: string | undefined;
+/** Okta-shaped IDs: a 3-character type prefix and 17 more characters (`0oa…` client IDs, `00g…` groups). */
+const oktaId = (prefix: string, seed: string) => `${prefix}${createHash("sha256").update(seed).digest("hex").slice(0, 17)}`;
 
 /** A fixed "now" for the time provider's resources, so graphs stay deterministic. */
 export const MOCK_NOW = "2026-01-01T00:00:00Z";
@@ -232,5 +246,7 @@ export const MOCK_INVOKES: Record<string, InvokeHandler> = {
     location: "westeurope",
     properties: { provisioningState: "Succeeded" },
   }),
+  // An Okta group found by its exact name (components/okta checks the name it gets back).
+  "okta:group/getGroup:getGroup": (i) => ({ id: oktaId("00g", `group#${String(i["name"])}`), name: String(i["name"]), description: "", users: [] }),
   "cloudflare:index/getIpRanges:getIpRanges": () => ({ ...CLOUDFLARE_IP_RANGES, cidrs: [...CLOUDFLARE_IP_RANGES.ipv4Cidrs, ...CLOUDFLARE_IP_RANGES.ipv6Cidrs] }),
 };

@@ -62,7 +62,7 @@ function scopeText(s: Scope): string {
 }
 
 function covers(grant: Scope, need: Scope): boolean {
-  if (need.kind === "tenant" || need.kind === "cloudflare" || need.kind === "unknown") return false;
+  if (need.kind === "tenant" || need.kind === "cloudflare" || need.kind === "okta" || need.kind === "unknown") return false;
   if (grant.kind === "subscription") return true;
   if (grant.kind === "resourceGroup") return need.kind === "resourceGroup" && need.name.toLowerCase() === grant.name.toLowerCase();
   if (grant.kind === "state") return need.kind === "state" && need.what === grant.what && need.env === grant.env;
@@ -145,6 +145,7 @@ function describeNeed(call: ApiCall): string {
     case "data-plane": return `data plane ${call.method} ${call.host}${call.path}: ${[...(call.dataActions ?? []), ...(call.serviceRoles ? [`one of ${call.serviceRoles.join("|")}`] : [])].join(", ")}`;
     case "graph": return `Graph ${call.method} ${call.path}: ${call.applicationPermissions.map((s) => s.join("+")).join(" | ")}`;
     case "cloudflare": return `Cloudflare ${call.method} ${call.path}: ${call.permissionGroups.join(" | ") || "no permission"}`;
+    case "okta": return `Okta ${call.method} ${call.path}: ${call.scopes.join(" | ")}`;
     case "none": return `no API (${call.why})`;
   }
 }
@@ -206,6 +207,12 @@ function evaluateOne(input: RightsInput, grants: Grant[], req: Requirement): Ver
       const held: readonly string[] = role === "admin" ? ADMIN_ACCESS.cloudflare : (input.access ?? CI_ACCESS)[role].cloudflare;
       const group = call.permissionGroups.find((g) => held.includes(g));
       return group ? ok(`token permission group ${group}`) : no(`the Cloudflare token has ${held.length ? held.join(", ") : "no permission group"}`);
+    }
+    case "okta": {
+      // The admin runs bootstrap only, which manages nothing in Okta: no Okta grant is modelled for it.
+      const held: readonly string[] = role === "admin" ? [] : (input.access ?? CI_ACCESS)[role].okta;
+      const scope = call.scopes.find((s) => held.includes(s));
+      return scope ? ok(`Okta OAuth scope ${scope}`) : no(`the Okta service app of ${identityName(input.identity)} is granted ${held.length ? held.join(", ") : "no Okta scope"}`);
     }
   }
 }

@@ -46,7 +46,8 @@ export function ciSection(): string[] {
     out.push(`**${runs[id]}**, on a ${RUNNERS[id].where} (outside the VNet: no private data plane is reachable):`, "");
     for (const g of access.arm) out.push(`- ${g.role} at ${g.scope}${g.condition ? ` (condition: ${g.condition})` : ""}: ${effective(g.role)} — ${g.why}.`);
     out.push(`- Microsoft Graph application permissions: ${access.graph.map((g) => g.name).join(", ") || "none"}.`);
-    out.push(`- Cloudflare token permission groups: ${access.cloudflare.join(", ") || "none"}.`, "");
+    out.push(`- Cloudflare token permission groups: ${access.cloudflare.join(", ") || "none"}.`);
+    out.push(`- Okta OAuth 2.0 scopes (stacks that set \`dataplatform:okta\` only): ${access.okta.join(", ") || "none"}.`, "");
   }
   out.push("`npm run plan -- <env>` checks these against every operation of the environment (section \"Deploy rights\") and fails when one is missing.");
   return out;

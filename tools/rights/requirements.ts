@@ -12,6 +12,7 @@ export type Scope =
   | { kind: "state"; what: CiScope; env: string }
   | { kind: "tenant" }
   | { kind: "cloudflare" }
+  | { kind: "okta" }
   | { kind: "unknown"; why: string };
 
 export interface Requirement {
@@ -71,6 +72,7 @@ export function armScope(resource: GraphResource, call: ArmCall): Scope {
 function scopeOf(call: ApiCall, resource: GraphResource | undefined, invokeInputs?: Record<string, unknown>): Scope {
   if (call.plane === "graph") return { kind: "tenant" };
   if (call.plane === "cloudflare") return { kind: "cloudflare" };
+  if (call.plane === "okta") return { kind: "okta" };
   if (call.plane === "arm") {
     if (resource) return armScope(resource, call);
     const rg = invokeInputs?.["resourceGroupName"];

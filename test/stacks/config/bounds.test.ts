@@ -86,6 +86,13 @@ const RANGES: Range[] = [
   { path: "gateway.oidc.allowedTenants", pass: [[TENANT]], fail: [[]], declared: ["min 1"] },
   { path: "gateway.rateLimit.namespaceId", pass: ["1", chars(10, "9")], fail: ["0", chars(11, "9")] },
   { path: "gateway.rateLimit.limit", pass: [1, 100000], fail: [0, 100001], declared: ["min 1", "max 100000"] },
+  {
+    path: "okta.redirectUris",
+    pass: [["http://localhost:8400/callback"]],
+    fail: [[]],
+    declared: ["min 1"],
+    context: { orgName: "contoso", baseUrl: "okta.com", groups: { admins: "a", engineers: "e", analysts: "n" } },
+  },
 ];
 
 /** `{ a: { b: value } }` for path `a.b`, the first segment being the stack config key. */
