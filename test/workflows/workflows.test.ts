@@ -48,13 +48,17 @@ describe("workflow files", () => {
     }
   });
 
-  it("no long-lived cloud secret: only the scoped Cloudflare tokens are secrets; ARM/Azure values come from variables", () => {
+  it("no long-lived cloud secret but the two with no federation: scoped Cloudflare tokens and Okta private keys; ARM/Azure values come from variables", () => {
+    // Neither Cloudflare's API nor Okta's management API accepts GitHub's OIDC token (docs/gateway.md).
+    const allowed = ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_TOKEN_READONLY", "OKTA_API_PRIVATE_KEY", "OKTA_API_PRIVATE_KEY_READONLY"];
     for (const file of readdirSync(DIR)) {
       const used = [...text(file).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
-      for (const name of used) assert.ok(["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_TOKEN_READONLY"].includes(name!), `${file} uses secrets.${name}`);
+      for (const name of used) assert.ok(allowed.includes(name!), `${file} uses secrets.${name}`);
       for (const job of Object.values(load(file).jobs)) {
         for (const [key, value] of Object.entries(job.env ?? {})) {
           if (/^(ARM_|AZURE_)/.test(key)) assert.doesNotMatch(String(value), /secrets\./, `${file}: ${key}`);
+          // The preview jobs hold the read-only Okta key only, the deploy jobs the managing one.
+          if (key === "OKTA_API_PRIVATE_KEY") assert.equal(String(value).includes("READONLY"), file === "pull-request.yml", `${file}: ${key}`);
         }
       }
     }
