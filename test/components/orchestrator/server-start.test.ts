@@ -16,6 +16,7 @@ import type { Graph, GraphResource } from "../../../tools/graph";
 import { allGraphs, byId, byUrn, ofType, one } from "../../support/graphs";
 import { APP, containers, env, prefectServer, prefectWorker, type Props } from "./helpers";
 import { T } from "../../../contracts/resource-types";
+import { renderServer } from "../../../tools/prefect/render-server-env";
 
 /**
  * Issue 11 point 1 and issue 10 point 3 on the graph of every real stack: what makes the Prefect server start (plugin
@@ -150,6 +151,19 @@ describe("the Prefect server starts (issue 11, point 1)", () => {
         }
       }
     }
+  });
+
+  it("renders the server container for the real-server tests exactly as the graph holds it (tools/prefect/render-server-env.ts)", () => {
+    for (const graph of graphs) {
+      const rendered = renderServer(graph.stack, graph.resources);
+      const [container] = containers(prefectServer(graph));
+      assert.equal(rendered.image, container!["image"]);
+      assert.deepEqual(rendered.command, container!["command"]);
+      assert.deepEqual(rendered.args, container!["args"]);
+      assert.deepEqual(rendered.env, container!["env"], `${graph.stack}: every variable, values and secret references`);
+      assert.deepEqual(rendered.probes, container!["probes"]);
+    }
+    assert.throws(() => renderServer("empty", []), /expected one Prefect server container, found 0/);
   });
 
   it("runs every image of every app and job pinned by digest", () => {
