@@ -12,8 +12,9 @@ import { deflateSync } from "node:zlib";
  * Prefect command. So the apps run exactly the versions, and the very files (sha256), that pytest ran
  * (scripts/test-flows installs the same lock the same way).
  * - Not `prefecthq/prefect:<v>-python3.11`: no digest of a 3.9.1-python3.11 tag can be read here (no registry access)
- *   and none is published in the code index; and its entrypoint installs `EXTRA_PIP_PACKAGES` with `uv pip install`
- *   unhashed (PrefectHQ/prefect scripts/entrypoint.sh), i.e. the earlier design's weak point.
+ *   and none is published in the code index; and its entrypoint installs `EXTRA_PIP_PACKAGES` as bare requirement
+ *   words, without hashes (PrefectHQ/prefect scripts/entrypoint.sh: `pip install $EXTRA_PIP_PACKAGES`; newer images
+ *   use uv), i.e. the earlier design's weak point.
  * - Not a derived image in a private registry: it would make starts independent of PyPI but needs a Premium ACR (private
  *   endpoint), an AcrPull identity per app and a CI build before the first `up`. Revisit when start time or PyPI's
  *   availability ever costs a start.
