@@ -8,7 +8,11 @@ lists, on PostgreSQL with pg_trgm (`postgresql+asyncpg://`), API auth string on.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import re
+import subprocess
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -96,3 +100,34 @@ def test_server_is_on_postgres_with_pg_trgm(prefect_server: str) -> None:
             await conn.close()
 
     assert "pg_trgm" in asyncio.run(extensions())
+
+
+def test_worker_runtime_unpacks_the_flows_package_and_execs_with_it_importable(tmp_path: Path) -> None:
+    """What every worker container's start does (prefectRuntime("worker")): install the runtime group (all present in
+    this venv, so pip changes nothing), unpack the flows package carried in the template, exec the command — which then
+    imports dataplatform_flows from the unpacked copy (PYTHONPATH), contract file included."""
+    runtime = rendered_server()["workerRuntime"]
+    env = {e["name"]: e["value"] for e in runtime["env"]}
+    assert env["PYTHONPATH"] == env["DATAPLATFORM_FLOWS_DIR"]
+    assert env["DATAPLATFORM_REQUIREMENTS"].splitlines() == lock_groups()["runtime"]
+    target = tmp_path / "flows"
+    env.update({"DATAPLATFORM_FLOWS_DIR": str(target), "PYTHONPATH": str(target)})
+    probe = "import dataplatform_flows.flows, dataplatform_flows.coordinates as c; print(dataplatform_flows.flows.__file__); print(sorted(c.contract()))"
+    command = [sys.executable, *runtime["command"][1:], sys.executable, "-c", probe]
+    done = subprocess.run(
+        command,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env},
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    module_file, contract_keys = done.stdout.strip().splitlines()[-2:]
+    assert Path(module_file).is_relative_to(target), module_file
+    assert contract_keys == str(
+        sorted(json.loads((Path(__file__).resolve().parents[2] / "contracts" / "prefect-variables.json").read_text()))
+    )
+    src = Path(__file__).resolve().parents[1] / "src" / "dataplatform_flows"
+    for path in src.rglob("*.py"):
+        assert (target / "dataplatform_flows" / path.relative_to(src)).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")

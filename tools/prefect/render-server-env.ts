@@ -6,8 +6,11 @@
  *
  * scripts/test-flows writes it to a file and hands the path to pytest (DATAPLATFORM_RENDERED_SERVER), whose Prefect
  * server starts with exactly this environment except for what only Azure has (flows/tests/conftest.py says which).
+ * `workerRuntime` is what prefectRuntime("worker") gives every worker container (image, bootstrap, requirement list,
+ * flows package), for the test that unpacks and imports the flows package as a worker does.
  */
 import { writeFileSync } from "node:fs";
+import { prefectRuntime } from "../../components/orchestrator/images";
 import { listStacks, stackGraph, type GraphResource } from "../graph";
 
 export interface RenderedServer {
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   const [stack = "dev", out] = process.argv.slice(2);
   if (!listStacks().includes(stack)) throw new Error(`no stack "${stack}" (stacks: ${listStacks().join(", ")})`);
   const graph = await stackGraph(stack);
-  const text = `${JSON.stringify(renderServer(stack, graph.resources), null, 2)}\n`;
+  const text = `${JSON.stringify({ ...renderServer(stack, graph.resources), workerRuntime: prefectRuntime("worker") }, null, 2)}\n`;
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);
 }
