@@ -7,6 +7,7 @@ The environment is set before Prefect is imported anywhere, so the flows run in 
 from __future__ import annotations
 
 import glob
+import json
 import os
 import secrets
 import shutil
@@ -149,37 +150,89 @@ def postgres() -> Iterator[str]:
         subprocess.run(_as_postgres([str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]), capture_output=True)
 
 
+def rendered_server() -> dict[str, Any]:
+    """The Prefect server container as the stack renders it (tools/prefect/render-server-env.ts, run by scripts/test-flows)."""
+    path = os.environ.get("DATAPLATFORM_RENDERED_SERVER")
+    if not path:
+        raise RuntimeError(
+            "DATAPLATFORM_RENDERED_SERVER is not set: run the tests through scripts/test-flows, which renders the dev stack's "
+            "Prefect server container (tools/prefect/render-server-env.ts) and passes the file here"
+        )
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data
+
+
+def rendered_env(rendered: dict[str, Any]) -> dict[str, str]:
+    """Plain env values of the rendered container (secret references are listed separately)."""
+    return {e["name"]: e["value"] for e in rendered["env"] if "value" in e}
+
+
+#: What differs from the rendered server environment, and why (everything else is passed verbatim):
+#: - the database URL: this PostgreSQL on loopback with a local password, where Azure has the server's managed identity
+#:   as the user and prefect-azure's plugin supplies an Entra token per connection (no password in the rendered URL);
+#: - the managed-identity flag off: the plugin is loaded (PREFECT_PLUGINS_ENABLED/ALLOW as rendered) and returns no
+#:   connection parameters (prefect_azure/plugins.py: "Returns an empty mapping when the feature is disabled"), so
+#:   asyncpg uses the local password instead of asking Entra for a token;
+#: - the auth string: the Key Vault secret reference `prefect-api-auth-string` resolves to a local random value;
+#: - host and port of `prefect server start`: loopback and a free port instead of 0.0.0.0:4200 (probes map to it);
+#: - `python` of the rendered command is this venv's interpreter (the same lock, installed by scripts/test-flows).
+LOCAL_OVERRIDES = ("PREFECT_API_DATABASE_CONNECTION_URL", "PREFECT_INTEGRATIONS_AZURE_POSTGRES_MANAGED_IDENTITY_ENABLED")
+SECRET_STANDINS = {"prefect-api-auth-string": AUTH_STRING}
+
+
+def server_command(rendered: dict[str, Any]) -> list[str]:
+    command, args = list(rendered["command"]), list(rendered["args"])
+    if not command or command[0] != "python":
+        raise RuntimeError(f"the rendered server command does not start with python: {command[:1]}")
+    for flag, value in (("--host", "127.0.0.1"), ("--port", str(API_PORT))):
+        args[args.index(flag) + 1] = value
+    return [sys.executable, *command[1:], *args]
+
+
+def server_environment(rendered: dict[str, Any], database_url: str) -> dict[str, str]:
+    env = rendered_env(rendered)
+    rendered_url = env["PREFECT_API_DATABASE_CONNECTION_URL"]
+    if not rendered_url.startswith("postgresql+asyncpg://") or ":" in rendered_url.split("://", 1)[1].split("@", 1)[0]:
+        raise RuntimeError(f"the rendered database URL is not postgresql+asyncpg:// without a password: {rendered_url}")
+    env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
+    env["PREFECT_INTEGRATIONS_AZURE_POSTGRES_MANAGED_IDENTITY_ENABLED"] = "false"
+    for e in rendered["env"]:
+        if "secretRef" in e:
+            if e["secretRef"] not in SECRET_STANDINS:
+                raise RuntimeError(f"no local stand-in for the secret {e['secretRef']!r} the server reads as {e['name']}")
+            env[e["name"]] = SECRET_STANDINS[e["secretRef"]]
+    # A container's environment is the image's plus the template's: nothing of this test process leaks in (client settings).
+    base = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "LC_ALL", "TMPDIR")}
+    venv_bin = str(Path(sys.executable).parent)
+    return {**base, "PATH": f"{venv_bin}:{os.environ.get('PATH', '/usr/bin:/bin')}", "PREFECT_HOME": str(TMP / "server-home"), **env}
+
+
 @pytest.fixture(scope="session")
 def prefect_server(postgres: str) -> Iterator[str]:
-    """`prefect server start` as the server app runs it, auth string on, on the PostgreSQL above."""
+    """The Prefect server started as the server app starts it: the rendered command (the bootstrap installs the rendered,
+    hashed requirements, then execs `prefect server start`), the rendered environment except LOCAL_OVERRIDES, on the
+    PostgreSQL above, auth string on. Ready when the rendered Startup probe path answers."""
+    rendered = rendered_server()
+    startup = next(p for p in rendered["probes"] if p["type"] == "Startup")["httpGet"]
+    if str(startup["port"]) != rendered["args"][rendered["args"].index("--port") + 1]:
+        raise RuntimeError(f"the Startup probe port {startup['port']} is not the port the server listens on")
     log = (TMP / "server.log").open("w")
-    env = {
-        **os.environ,
-        "PREFECT_API_DATABASE_CONNECTION_URL": postgres,
-        "PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING,
-        "PREFECT_UI_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(API_PORT)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    proc = subprocess.Popen(server_command(rendered), env=server_environment(rendered, postgres), stdout=log, stderr=subprocess.STDOUT)
     try:
         import httpx
 
-        deadline = time.monotonic() + 180
+        probe_url = f"http://127.0.0.1:{API_PORT}{startup['path']}"
+        deadline = time.monotonic() + 240
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"prefect server exited {proc.returncode}: {(TMP / 'server.log').read_text()[-3000:]}")
             try:
-                if httpx.get(f"{API_URL}/health", timeout=2).status_code == 200:
+                if httpx.get(probe_url, timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("prefect server did not answer /api/health within 180 s")
+                raise RuntimeError(f"prefect server did not answer {startup['path']} within 240 s")
             time.sleep(0.5)
         yield API_URL
     finally:

@@ -15,9 +15,10 @@ export { listStacks, readStackConfig, PROJECT_ROOT } from "./stack-config";
 const run = promisify(execFile);
 const CACHE_DIR = join(PROJECT_ROOT, ".tmp", "graph-cache");
 /** What the graph depends on: a change to any of these files invalidates cached graphs. */
-const SOURCE_DIRS = ["components", "contracts", "lib", "stacks", "tools/graph", "gateway/src"];
+// flows/src and flows/requirements.lock: components/orchestrator/images.ts reads them when the program runs.
+const SOURCE_DIRS = ["components", "contracts", "lib", "stacks", "tools/graph", "gateway/src", "flows/src"];
 /** Never sources: dependencies, git's store, this cache itself (other test workers write to it) and build output. */
-const IGNORED_DIRS = new Set(["node_modules", ".git", ".tmp", "dist"]);
+const IGNORED_DIRS = new Set(["node_modules", ".git", ".tmp", "dist", "__pycache__"]);
 
 export interface StackEvaluation {
   /** Config to evaluate instead of the stack file's (tests use this for bad-config and mutation cases). */
@@ -129,7 +130,7 @@ export function sourceFiles(root: string, project?: { dir: string; main: string 
     if (dir !== "." && dir !== "./") walk(dir);
     files.push(normalize(join(dir, project.main)));
   }
-  files.push("Pulumi.yaml", "package-lock.json", join("gateway", "dist", "worker.js"));
+  files.push("Pulumi.yaml", "package-lock.json", join("gateway", "dist", "worker.js"), join("flows", "requirements.lock"));
   return [...new Set(files)].sort();
 }
 

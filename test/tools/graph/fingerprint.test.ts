@@ -32,7 +32,7 @@ describe("the graph cache's source fingerprint", () => {
 
   it("covers the source folders and the fixture itself, not the checkout's dependencies, git, cache or build output", () => {
     const root = checkout(files);
-    assert.deepEqual(sourceFiles(root, FIXTURE), ["Pulumi.yaml", "components/a.ts", "gateway/dist/worker.js", "package-lock.json", "test/fixture.ts"]);
+    assert.deepEqual(sourceFiles(root, FIXTURE), ["Pulumi.yaml", "components/a.ts", "flows/requirements.lock", "gateway/dist/worker.js", "package-lock.json", "test/fixture.ts"]);
   });
 
   it("walks another project's own folder, skipping its node_modules", () => {
@@ -55,7 +55,18 @@ describe("the graph cache's source fingerprint", () => {
     const fixtureEdited = sourceFingerprint(root, FIXTURE);
     assert.notEqual(fixtureEdited, before, "editing the fixture kept the key");
     write(root, "components/a.ts", "export const a = 2;\n");
-    assert.notEqual(sourceFingerprint(root, FIXTURE), fixtureEdited, "editing a component kept the key");
+    const componentEdited = sourceFingerprint(root, FIXTURE);
+    assert.notEqual(componentEdited, fixtureEdited, "editing a component kept the key");
+    // components/orchestrator/images.ts reads the Python lock and the flows package when the program runs.
+    write(root, "flows/requirements.lock", "# [runtime]\n");
+    const lockEdited = sourceFingerprint(root, FIXTURE);
+    assert.notEqual(lockEdited, componentEdited, "editing the Python lock kept the key");
+    write(root, "flows/src/dataplatform_flows/flows.py", "x = 1\n");
+    const flowEdited = sourceFingerprint(root, FIXTURE);
+    assert.notEqual(flowEdited, lockEdited, "editing flow code kept the key");
+    write(root, "flows/src/dataplatform_flows/__pycache__/flows.cpython-311.pyc", "bytecode");
+    write(root, "flows/.venv/lib/x.py", "venv");
+    assert.equal(sourceFingerprint(root, FIXTURE), flowEdited, "bytecode or the test venv changed the key");
   });
 
   it("does not throw for a file that is gone by the time it is looked at (a dangling link stands in for it)", () => {
