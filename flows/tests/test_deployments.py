@@ -16,7 +16,7 @@ from prefect.states import Cancelling
 
 from dataplatform_flows.deployments import FLOWS, schema
 from dataplatform_flows.flows import adf_pipeline_run
-from tests.conftest import TMP
+from tests.conftest import STANDIN, TMP
 from tests.standin import AzureStandIn
 from tests.support.prefect_config import command, config_server, desired_state, on, subprocess_env
 
@@ -54,6 +54,13 @@ def worker(configured: str) -> Iterator[subprocess.Popen[bytes]]:
     log.close()
 
 
+@pytest.fixture
+def azure() -> AzureStandIn:
+    """The Azure stand-in, reset; the flow reads its coordinates from this module's server, not the session's."""
+    STANDIN.reset()
+    return STANDIN
+
+
 def _wait(what: str, check: Any, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while not check():
@@ -63,6 +70,8 @@ def _wait(what: str, check: Any, seconds: float = 90) -> None:
         time.sleep(0.3)
 
 
+# Two Prefect servers, a configure run, a worker and its flow-run process start here: minutes on a loaded machine.
+@pytest.mark.timeout(900)
 def test_cancelling_the_flow_run_cancels_the_data_factory_run(
     azure: AzureStandIn, configured: str, worker: subprocess.Popen[bytes]
 ) -> None:
