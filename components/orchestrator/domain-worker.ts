@@ -48,8 +48,8 @@ export interface DomainWorkerArgs extends PlacementArgs, Pick<CrossCuttingArgs, 
  * `properties.template` makes a new revision (https://learn.microsoft.com/azure/container-apps/revisions#revision-scope-changes),
  * so the desired state's sha256 in the init container's environment rolls the worker, and the new revision re-applies
  * before its worker starts; with one active revision the old one keeps polling until the new one is ready.
- * The configuring container needs no managed identity (init containers have none in Consumption-only and Dedicated
- * environments, same page): it authenticates to Prefect with the basic-auth string, a Key Vault reference.
+ * The configuring container needs no managed identity ("processes running in init containers don't have access to
+ * managed identities", same page): it authenticates to Prefect with the basic-auth string, a Key Vault reference.
  */
 export class DomainWorker extends pulumi.ComponentResource implements CoreOutputs {
   /** The worker Container App, the component's main resource. */
