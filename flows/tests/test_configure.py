@@ -275,6 +275,7 @@ def test_objects_created_by_hand_survive_untouched(config_server: str) -> None:
             ),
         }
 
+    _apply(config_server, STATE)  # the platform's objects exist (whatever ran before)
     before = _read(config_server, make)
     for domain in DOMAINS:
         result = _apply(config_server, STATE, domain)
