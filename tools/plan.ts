@@ -5,6 +5,7 @@ import { deployRightsVerdict } from "./plan/deploy-rights";
 import { publicReachability } from "../policy/rules/exposure";
 import { optionValue, positional } from "./plan/argv";
 import { policyVerdict } from "./plan/policy-verdict";
+import { prefectConfiguration } from "./plan/prefect-config";
 import { parsePrOptions, prReport } from "./plan/pr-report";
 import { type Progress, terminalProgress } from "./plan/progress";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
@@ -71,6 +72,7 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   const reachable = publicReachability(graph.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
   out.push(...(reachable.length ? reachable.map((l) => `- ${l}`) : ["- none"]), "");
   out.push("## Who can do what", "", accessTable(graph), "");
+  out.push("## Prefect configuration", "", ...prefectConfiguration(graph), "");
   progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);
   progress.done();

@@ -135,3 +135,22 @@ def backup_vaults() -> list[Vault]:
 def run_tags(p: Platform, d: Domain) -> list[str]:
     """The cost-review tags every flow run carries."""
     return [f"env:{p.environment}", f"domain:{d.name}", f"team:{d.team}", f"cost-center:{d.cost_center}"]
+
+
+def key_vault_uri() -> str:
+    """The environment's Key Vault URI (reached through its private endpoint)."""
+    return _str(variable_names()["key_vault_uri"]) + "/"
+
+
+def lake_urls(domain_name: str) -> dict[str, str]:
+    """The domain's lake filesystems: purpose -> https://<account>.dfs.core.windows.net/<filesystem>."""
+    name = variable_names(domain_name)["lake_urls"]
+    value = _read(name)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise CoordinatesError(f"Prefect variable {name!r} is not JSON: {exc}") from exc
+    if not isinstance(value, dict) or not value or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise CoordinatesError(f"Prefect variable {name!r} must be a non-empty object of filesystem -> URL")
+    return {k: v.rstrip("/") for k, v in value.items()}

@@ -1,46 +1,59 @@
-"""Deployments as code: every standard flow registered to every data domain's work pool, from a desired-state JSON.
+"""Deployments as code (issue 12 point 6): every standard flow registered to every data domain's work pool.
 
-Run as ``python -m dataplatform_flows.deployments desired-state.json [--dry-run]`` with ``PREFECT_API_URL`` and
-``PREFECT_API_AUTH_STRING`` set: the same code path the platform runs from inside the VNet (a Container Apps Job),
-idempotent (an unchanged deployment is not written), and it never deletes anything.
-
-Desired state::
-
-    {"environment": "dev",
-     "domains": [{"name": "sales", "workPool": "sales", "team": "sales-eng", "costCenter": "cc-1001",
-                  "parameters": {"adf-pipeline-run": {"timeout_seconds": 7200}}}]}
+The flows and their entrypoints are listed in the shared data file (``contracts/prefect-variables.json``, ``flows``):
+the TypeScript side renders one deployment per flow and domain from the same list, so the names cannot drift. This
+module resolves that list to the flow objects and compares/applies one deployment; ``configure`` drives it (the same
+code path the platform runs from inside the VNet, as the domain worker's init container).
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import re
-import sys
+import importlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from prefect import Flow, get_client
+from prefect import Flow
 from prefect.client.orchestration import PrefectClient
-from prefect.exceptions import ObjectNotFound
+from prefect.client.schemas.responses import DeploymentResponse
+from prefect.utilities.callables import parameter_schema
 
-from .flows import adf_pipeline_run, backup_on_demand, synapse_pipeline_run
+from .coordinates import contract
 
-#: flow -> entrypoint the worker imports (the package is installed in the worker image).
-FLOWS: dict[str, tuple[Flow[Any, Any], str]] = {
-    "adf-pipeline-run": (adf_pipeline_run, "dataplatform_flows.flows:adf_pipeline_run"),
-    "synapse-pipeline-run": (synapse_pipeline_run, "dataplatform_flows.flows:synapse_pipeline_run"),
-    "backup-on-demand": (backup_on_demand, "dataplatform_flows.flows:backup_on_demand"),
-}
-#: Marks what this module created, so nothing else is ever touched.
-MANAGED_BY = "managed-by:dataplatform-flows"
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+#: Marks every Prefect object the platform created (contracts/prefect-config.ts PREFECT_MANAGED_MARKER).
+MANAGED_BY: str = contract()["managedMarker"]
 
 
-class DesiredStateError(ValueError):
-    """The desired-state input is malformed; nothing was registered."""
+class FlowListError(RuntimeError):
+    """The shared flow list names something the package does not provide."""
+
+
+def _load_flows() -> dict[str, tuple[Flow[Any, Any], str]]:
+    flows: dict[str, tuple[Flow[Any, Any], str]] = {}
+    for entry in contract()["flows"]:
+        name, entrypoint = entry["name"], entry["entrypoint"]
+        module_name, _, attribute = entrypoint.partition(":")
+        obj = getattr(importlib.import_module(module_name), attribute, None)
+        if not isinstance(obj, Flow):
+            raise FlowListError(f"flow {name!r}: entrypoint {entrypoint!r} is not a Prefect flow")
+        if obj.name != name:
+            raise FlowListError(f"flow {name!r}: entrypoint {entrypoint!r} registers as {obj.name!r}")
+        flows[name] = (obj, entrypoint)
+    return flows
+
+
+#: flow name -> (flow object, entrypoint the worker imports; the package is installed in the worker image).
+FLOWS: dict[str, tuple[Flow[Any, Any], str]] = _load_flows()
+
+
+def schema(flow_name: str) -> dict[str, Any]:
+    """The flow's parameter schema, as `prefect deploy` registers it (enforced by the server on every run)."""
+    flow_obj = FLOWS[flow_name][0]
+    return parameter_schema(flow_obj.fn).model_dump_for_openapi()
+
+
+def description(flow_name: str) -> str | None:
+    doc = FLOWS[flow_name][0].description
+    return " ".join(doc.split()) if doc else None
 
 
 @dataclass(frozen=True)
@@ -57,112 +70,45 @@ class DeploymentSpec:
         return f"{self.flow_name}/{self.name}"
 
 
-def desired_deployments(state: dict[str, Any]) -> list[DeploymentSpec]:
-    """Validate the whole input first (bad input registers nothing), then list one deployment per flow x domain."""
-    env = state.get("environment")
-    if not isinstance(env, str) or not _NAME.match(env):
-        raise DesiredStateError(f"environment must be a lowercase name, got {env!r}")
-    domains = state.get("domains")
-    if not isinstance(domains, list) or not domains:
-        raise DesiredStateError("domains must be a non-empty list")
-    seen: set[str] = set()
-    specs: list[DeploymentSpec] = []
-    for d in domains:
-        if not isinstance(d, dict):
-            raise DesiredStateError(f"each domain must be an object, got {d!r}")
-        name, pool, team, cost = d.get("name"), d.get("workPool"), d.get("team"), d.get("costCenter")
-        for field_name, value in (("name", name), ("workPool", pool), ("team", team), ("costCenter", cost)):
-            if not isinstance(value, str) or not value:
-                raise DesiredStateError(f"domain {name!r}: {field_name} must be a non-empty string")
-        assert isinstance(name, str) and isinstance(pool, str)
-        if not _NAME.match(name):
-            raise DesiredStateError(f"domain name {name!r}: lowercase letters, digits and '-' only, at most 63")
-        if name in seen:
-            raise DesiredStateError(f"domain {name!r} is listed twice")
-        seen.add(name)
-        overrides = d.get("parameters", {})
-        if not isinstance(overrides, dict) or set(overrides) - set(FLOWS):
-            raise DesiredStateError(f"domain {name!r}: parameters may only name {sorted(FLOWS)}")
-        tags = (f"env:{env}", f"domain:{name}", f"team:{team}", f"cost-center:{cost}", MANAGED_BY)
-        for flow_name, (_, entrypoint) in FLOWS.items():
-            params = {"domain": name, **overrides.get(flow_name, {})}
-            specs.append(DeploymentSpec(flow_name, name, pool, entrypoint, tags, params))
-    return specs
+def is_managed(existing: DeploymentResponse) -> bool:
+    return MANAGED_BY in existing.tags
 
 
-async def apply(client: PrefectClient, specs: list[DeploymentSpec]) -> dict[str, list[str]]:
-    """Create what is missing, update what differs, leave the rest; returns created/updated/unchanged names."""
-    result: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
-    pools = {s.work_pool for s in specs}
-    for pool in sorted(pools):
-        try:
-            await client.read_work_pool(pool)
-        except ObjectNotFound as exc:
-            raise DesiredStateError(f"work pool {pool!r} does not exist: the Prefect configuration creates it first") from exc
-    for spec in specs:
-        flow_obj = FLOWS[spec.flow_name][0]
-        schema = _schema(flow_obj)
-        try:
-            existing = await client.read_deployment_by_name(spec.full_name)
-        except ObjectNotFound:
-            existing = None
-        if existing is not None:
-            same = (
-                existing.work_pool_name == spec.work_pool
-                and existing.entrypoint == spec.entrypoint
-                and sorted(existing.tags) == sorted(spec.tags)
-                and existing.parameters == spec.parameters
-                and existing.parameter_openapi_schema == schema
-            )
-            if same:
-                result["unchanged"].append(spec.full_name)
-                continue
-            if MANAGED_BY not in existing.tags:
-                raise DesiredStateError(f"deployment {spec.full_name} exists and was not created by this module; not touching it")
-        flow_id = await client.create_flow_from_name(spec.flow_name)
-        await client.create_deployment(
-            flow_id=flow_id,
-            name=spec.name,
-            work_pool_name=spec.work_pool,
-            entrypoint=spec.entrypoint,
-            tags=list(spec.tags),
-            parameters=spec.parameters,
-            parameter_openapi_schema=schema,
-            enforce_parameter_schema=True,
-            description=(flow_obj.description or "").strip().splitlines()[0] if flow_obj.description else None,
-        )
-        result["updated" if existing is not None else "created"].append(spec.full_name)
-    return result
+def differences(existing: DeploymentResponse, spec: DeploymentSpec) -> list[str]:
+    """The fields of a managed deployment that differ from the spec (empty: unchanged)."""
+    wanted: dict[str, Any] = {
+        "work_pool_name": spec.work_pool,
+        "entrypoint": spec.entrypoint,
+        "tags": sorted(spec.tags),
+        "parameters": spec.parameters,
+        "parameter_openapi_schema": schema(spec.flow_name),
+        "enforce_parameter_schema": True,
+        "description": description(spec.flow_name),
+    }
+    actual: dict[str, Any] = {
+        "work_pool_name": existing.work_pool_name,
+        "entrypoint": existing.entrypoint,
+        "tags": sorted(existing.tags),
+        "parameters": existing.parameters,
+        "parameter_openapi_schema": existing.parameter_openapi_schema,
+        "enforce_parameter_schema": existing.enforce_parameter_schema,
+        "description": existing.description,
+    }
+    return [k for k in wanted if wanted[k] != actual[k]]
 
 
-def _schema(flow_obj: Flow[Any, Any]) -> dict[str, Any]:
-    from prefect.utilities.callables import parameter_schema
-
-    return parameter_schema(flow_obj.fn).model_dump_for_openapi()
-
-
-async def _main_async(path: Path, dry_run: bool) -> dict[str, Any]:
-    state = json.loads(path.read_text(encoding="utf-8"))
-    specs = desired_deployments(state)
-    if dry_run:
-        return {"plan": [{"deployment": s.full_name, "workPool": s.work_pool, "tags": list(s.tags)} for s in specs]}
-    async with get_client() as client:
-        return await apply(client, specs)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dataplatform_flows.deployments", description=__doc__.splitlines()[0])
-    parser.add_argument("desired_state", type=Path)
-    parser.add_argument("--dry-run", action="store_true", help="print the deployments without contacting Prefect")
-    args = parser.parse_args(argv)
-    try:
-        out = asyncio.run(_main_async(args.desired_state, args.dry_run))
-    except DesiredStateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(out, indent=2, sort_keys=True))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+async def write(client: PrefectClient, spec: DeploymentSpec) -> None:
+    """Create or replace the deployment: the server upserts on (flow, name) (POST /deployments/,
+    PrefectHQ/prefect src/prefect/server/models/deployments.py create_deployment: ON CONFLICT ... DO UPDATE)."""
+    flow_id = await client.create_flow_from_name(spec.flow_name)
+    await client.create_deployment(
+        flow_id=flow_id,
+        name=spec.name,
+        work_pool_name=spec.work_pool,
+        entrypoint=spec.entrypoint,
+        tags=list(spec.tags),
+        parameters=spec.parameters,
+        parameter_openapi_schema=schema(spec.flow_name),
+        enforce_parameter_schema=True,
+        description=description(spec.flow_name),
+    )
