@@ -38,6 +38,13 @@ export interface RetailMeter {
   skuName?: string;
   meterName: string;
   priceType: "Consumption";
+  /**
+   * The `armRegionName` the API files this meter under when it is not the stack's region: networking meters such as
+   * Private Link and NAT gateway are priced once for all regions and filed under "Global" (observed in public code that
+   * queried them, e.g. repo-index:68982503254 "Private Link ... standard meters are not regional", repo-index:58527174418
+   * "NAT Gateway | armRegionName == \"Global\"").
+   */
+  meterRegion?: string;
   /** Tiered meters (e.g. Log Analytics ingestion: first 5 GB free) list a row per tier: the tier this price is. */
   tierMinimumUnits?: number;
 }
@@ -58,6 +65,8 @@ export interface Price {
 }
 
 const C3X_PE = "https://c3x.dev/resources/azure/azurerm_private_endpoint/";
+/** A public note quoting the retail API: "Virtual Network Private Link" and "Azure DNS (Private Zone $0.50, first 25 zones; Private Queries $0.40 per million)". */
+const RETAIL_PL_DNS = "repo-index:70949320906";
 const C3X_NAT = "https://c3x.dev/resources/azure/azurerm_nat_gateway/";
 const C3X_SYNAPSE = "https://c3x.dev/resources/azure/azurerm_synapse_workspace";
 /** A public test fixture "live-verified 2026-08-28 westeurope" (Container Apps and Postgres Flexible Server rows). */
@@ -71,22 +80,32 @@ export const PRICES = {
   // --- Private Link (https://azure.microsoft.com/pricing/details/private-link/) -------------------------------------
   "privateEndpoint.hour": {
     value: 0.01, currency: "USD", unit: "1 Hour", region: "global", source: C3X_PE, observed: PRICES_TAKEN,
-    meter: { serviceName: "Virtual Network", productName: "Virtual Network Private Link", meterName: "Standard Private Endpoint", priceType: "Consumption" },
+    meter: { serviceName: "Virtual Network", productName: "Virtual Network Private Link", skuName: "Standard", meterName: "Standard Private Endpoint", priceType: "Consumption", meterRegion: "Global" },
     note: "~$7.30/month per endpoint; 'the first 6 months free per subscription' is not applied here",
   },
   "privateEndpoint.gbProcessed": {
     value: 0.01, currency: "USD", unit: "1 GB", region: "global", source: C3X_PE, observed: PRICES_TAKEN,
-    meter: { serviceName: "Virtual Network", productName: "Virtual Network Private Link", meterName: "Standard Data Processed - Ingress", priceType: "Consumption" },
-    note: "charged in each direction (ingress and egress)",
+    meter: { serviceName: "Virtual Network", productName: "Virtual Network Private Link", skuName: "Standard", meterName: "Standard Data Processed - Ingress", priceType: "Consumption", meterRegion: "Global" },
+    note: "charged in each direction (ingress and egress); same figure from the retail API in " + RETAIL_PL_DNS,
+  },
+  // --- Azure DNS private zones ----------------------------------------------------------------------------------------
+  "privateDns.zone.month": {
+    value: 0.5, currency: "USD", unit: "1 zone/Month", region: "global", source: RETAIL_PL_DNS, observed: PRICES_TAKEN,
+    meter: { serviceName: "Azure DNS", meterName: "Private Zone", priceType: "Consumption", meterRegion: "Global" },
+    note: "first 25 zones (the price per zone drops beyond); the meter's armRegionName was not observed: the refresh fails loudly if it is not Global",
+  },
+  "privateDns.queries.million": {
+    value: 0.4, currency: "USD", unit: "1M queries", region: "global", source: RETAIL_PL_DNS, observed: PRICES_TAKEN,
+    meter: { serviceName: "Azure DNS", meterName: "Private Queries", priceType: "Consumption", meterRegion: "Global" },
   },
   // --- NAT gateway and its public IP -------------------------------------------------------------------------------
   "natGateway.hour": {
-    value: 0.045, currency: "USD", unit: "1 Hour", region: "eastus", source: C3X_NAT, observed: PRICES_TAKEN,
-    meter: { serviceName: "NAT Gateway", meterName: "Standard Gateway", priceType: "Consumption" },
+    value: 0.045, currency: "USD", unit: "1 Hour", region: "global", source: C3X_NAT, observed: PRICES_TAKEN,
+    meter: { serviceName: "NAT Gateway", meterName: "Standard Gateway", priceType: "Consumption", meterRegion: "Global" },
   },
   "natGateway.gbProcessed": {
-    value: 0.045, currency: "USD", unit: "1 GB", region: "eastus", source: C3X_NAT, observed: PRICES_TAKEN,
-    meter: { serviceName: "NAT Gateway", meterName: "Standard Data Processed", priceType: "Consumption" },
+    value: 0.045, currency: "USD", unit: "1 GB", region: "global", source: C3X_NAT, observed: PRICES_TAKEN,
+    meter: { serviceName: "NAT Gateway", meterName: "Standard Data Processed", priceType: "Consumption", meterRegion: "Global" },
   },
   "publicIp.standardStatic.hour": {
     value: 0.005, currency: "USD", unit: "1 Hour", region: "eastus", source: C3X_NAT, observed: PRICES_TAKEN,

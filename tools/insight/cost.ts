@@ -166,6 +166,10 @@ export const RULES: Readonly<Record<string, Rule>> = {
     fixed: [{ item: "endpoint hours", quantity: `${HOURS_PER_MONTH} h`, monthly: HOURS_PER_MONTH * p["privateEndpoint.hour"]!.value, prices: ["privateEndpoint.hour"] }],
     rates: [{ item: "data processed", rate: rateText(p, "privateEndpoint.gbProcessed"), prices: ["privateEndpoint.gbProcessed"], note: "each direction" }],
   }),
+  "azure-native:privatedns:PrivateZone": (_inputs, p) => ({
+    fixed: [{ item: "hosted private zone", quantity: "1 zone-month", monthly: p["privateDns.zone.month"]!.value, prices: ["privateDns.zone.month"] }],
+    rates: [{ item: "DNS queries", rate: rateText(p, "privateDns.queries.million"), prices: ["privateDns.queries.million"] }],
+  }),
   "azure-native:network:NatGateway": (_inputs, p) => ({
     fixed: [{ item: "gateway hours", quantity: `${HOURS_PER_MONTH} h`, monthly: HOURS_PER_MONTH * p["natGateway.hour"]!.value, prices: ["natGateway.hour"] }],
     rates: [{ item: "data processed", rate: rateText(p, "natGateway.gbProcessed"), prices: ["natGateway.gbProcessed"] }],
@@ -300,7 +304,6 @@ export const RULES: Readonly<Record<string, Rule>> = {
 
 /** Billed types with no figure in the table and why; they are listed as not priced. */
 const KNOWN_UNPRICED: Readonly<Record<string, string>> = {
-  "azure-native:privatedns:PrivateZone": "Azure DNS private zone: billed per zone-month and per query; no figure found offline",
   "azure-native:privatedns:VirtualNetworkLink": "Azure DNS private zone virtual network link: billing not established offline",
   "azure-native:dataprotection:BackupInstance": "Azure Backup protected instance fee + vault storage: no figure found offline",
   "azure-native:datafactory:ManagedPrivateEndpoint": "Data Factory managed private endpoint: billing not established offline",

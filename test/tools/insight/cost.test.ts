@@ -152,9 +152,14 @@ describe("cost estimator on synthetic graphs", () => {
   });
 
   it("flags prices taken for another region than the stack's", () => {
-    const estimate = estimateCost(graph([res("azure-native:network:NatGateway", "nat", NETWORK)]), TABLE);
+    const estimate = estimateCost(
+      graph([res("azure-native:network:NatGateway", "nat", NETWORK), res("azure-native:operationalinsights:Workspace", "law", ORCH, { retentionInDays: 30 })]),
+      TABLE,
+    );
     expect(estimate.region).toBe("westeurope");
-    expect(estimate.otherRegion).toEqual(["natGateway.gbProcessed", "natGateway.hour"]);
+    // NAT gateway meters are global; the Log Analytics figure is eastus's.
+    expect(estimate.otherRegion).toEqual(["logAnalytics.ingestion.gb"]);
+    expect(renderCost(estimate).join("\n")).toContain("- logAnalytics.ingestion.gb: eastus");
   });
 
   it("parses Container Apps memory and cron schedules", () => {
