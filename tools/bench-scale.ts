@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { evaluateStack, type Graph, type GraphResource, readStackConfig } from "./graph";
 import { estimateCost } from "./insight/cost";
 import { policyVerdict } from "./plan/policy-verdict";
+import { withWorktree } from "./plan/worktree";
 import { stackRights } from "./rights";
 
 /**
@@ -15,6 +16,8 @@ import { stackRights } from "./rights";
  *    While the schema does not know `dataDomains` yet (another branch builds them) the key is rejected; the bench
  *    then says so and measures the current program without it (one default domain) at every size, so it still runs
  *    and gives today's baseline; rerun after the domains are merged for the real figures.
+ *    `--ref <git-ref>` measures another revision instead of this working tree, checked out into a temporary worktree
+ *    (e.g. `--ref s3-domains` before it is merged); the evaluation harness is this tree's either way.
  * 2. The plan's analyses (policy pack, deploy-rights model, cost estimate) on the 1-domain graph replicated 1, 10 and
  *    50 times under fresh URNs: a time ratio far above the size ratio marks a super-linear loop in the tools.
  */
@@ -47,7 +50,7 @@ interface SizeRow {
   all: number;
 }
 
-async function measureSize(stack: string, size: number, runs: number, base: Record<string, string>): Promise<SizeRow> {
+async function measureSize(stack: string, size: number, runs: number, base: Record<string, string>, root?: string): Promise<SizeRow> {
   const program: number[] = [];
   const wall: number[] = [];
   let rss = 0;
@@ -57,7 +60,7 @@ async function measureSize(stack: string, size: number, runs: number, base: Reco
   for (let i = 0; i < runs; i++) {
     const config = fallback ? base : { ...base, [DOMAIN_KEY]: JSON.stringify(domains(size)) };
     const started = performance.now();
-    const result = await evaluateStack(stack, { fresh: true, config });
+    const result = await evaluateStack(stack, { fresh: true, config, ...(root ? { root } : {}) });
     if (!result.ok && !fallback && result.failure.error.includes("dataDomains")) {
       fallback = true;
       process.stderr.write(`${DOMAIN_KEY} is rejected by this revision's schema; measuring the current program without it:\n${result.failure.error.split("\n").slice(0, 3).join("\n")}\n`);
@@ -127,15 +130,21 @@ async function analyses(graph: Graph, sizes: number[]): Promise<string[]> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  const ref = arg(argv, "--ref", "");
+  const report = ref ? await withWorktree(ref, (root) => bench(argv, root)) : await bench(argv);
+  process.stdout.write(`${ref ? `Revision ${ref}\n\n` : ""}${report}\n`);
+}
+
+async function bench(argv: string[], root?: string): Promise<string> {
   const stack = arg(argv, "--stack", "dev");
   const runs = Number(arg(argv, "--runs", "3"));
   const sizes = arg(argv, "--sizes", "1,10,50").split(",").map(Number);
   if (!sizes.every((s) => Number.isInteger(s) && s > 0) || !(runs > 0)) throw new Error("--sizes takes positive integers (1,10,50), --runs a positive number");
-  const base = readStackConfig(stack);
+  const base = readStackConfig(stack, root);
   const rows: SizeRow[] = [];
   for (const size of sizes) {
     process.stderr.write(`evaluating ${stack} with ${size} data domain(s), ${runs} fresh run(s)…\n`);
-    rows.push(await measureSize(stack, size, runs, base));
+    rows.push(await measureSize(stack, size, runs, base, root));
   }
   const out: string[] = [`Program evaluation of ${stack} by number of data domains, median of ${runs} fresh runs, each in its own child process`, ""];
   out.push("| domains | measured | resources (custom) | all registered | program median (ms) | process median (ms) | peak RSS (MB) |", "|---:|---|---:|---:|---:|---:|---:|");
@@ -156,11 +165,11 @@ async function main(argv: string[]): Promise<void> {
   }
   out.push(`Memory ${one.size} -> ${top.size} domains: ${one.rssMb.toFixed(0)} -> ${top.rssMb.toFixed(0)} MB.`, "");
 
-  const result = await evaluateStack(stack, { config: base });
+  const result = await evaluateStack(stack, { config: base, ...(root ? { root } : {}) });
   if (!result.ok) throw new Error(`${stack} failed: ${result.failure.error}`);
   process.stderr.write("timing the plan's analyses on replicated graphs…\n");
   out.push(`The plan's analyses on the ${stack} graph replicated under fresh URNs (this process):`, "", ...(await analyses(result.graph, sizes)));
-  process.stdout.write(`${out.join("\n")}\n`);
+  return out.join("\n");
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PRICES } from "../../../contracts/prices";
 import { listStacks, stackGraph } from "../../../tools/graph";
 import { estimateCost } from "../../../tools/insight/cost";
+import { prReport } from "../../../tools/plan/pr-report";
 
 /** The plan's cost figures for every real stack are present and sane (issue 13 point 5). */
 describe("monthly cost of the real stacks", async () => {
@@ -40,4 +41,10 @@ describe("monthly cost of the real stacks", async () => {
     expect(items).toContain("serverless SQL data processed");
     expect(items).toContain("pipeline activity runs");
   });
+
+  it("the pull-request report carries the cost change per component", async () => {
+    const report = await prReport({ stack: "dev", base: "HEAD" }, { step() {}, done() {} });
+    expect(report.markdown).toContain("### Monthly cost change");
+    expect(report.markdown).toMatch(/Fixed monthly cost: \$[\d,.]+ → \$[\d,.]+ \(\*\*(?:\+|-|±)\$[\d,.]+\*\*\)/);
+  }, 600_000);
 });
