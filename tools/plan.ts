@@ -9,6 +9,7 @@ import { prefectConfiguration } from "./plan/prefect-config";
 import { parsePrOptions, prReport } from "./plan/pr-report";
 import { type Progress, terminalProgress } from "./plan/progress";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
+import { estimateCost, renderCost } from "./insight/cost";
 
 /**
  * `npm run plan -- <stack>`: the project's main job with no cloud. Evaluates the real program for the stack with its
@@ -73,6 +74,7 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   out.push(...(reachable.length ? reachable.map((l) => `- ${l}`) : ["- none"]), "");
   out.push("## Who can do what", "", accessTable(graph), "");
   out.push("## Prefect configuration", "", ...prefectConfiguration(graph), "");
+  out.push(...renderCost(estimateCost(graph)), "");
   progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);
   progress.done();

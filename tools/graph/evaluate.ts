@@ -114,12 +114,19 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason.message : String(reason));
   process.on("unhandledRejection", onRejection);
 
+  // Pulumi records `new Error().stack` for every promise it creates (@pulumi/pulumi runtime/debuggable.js,
+  // debuggablePromise), and with tsx's source maps on each of those stacks is source-mapped on the spot: a third of the
+  // evaluation on this machine (npm run bench:scale, a CPU profile of tools/graph/child.ts). Off while the program runs;
+  // restored after, so errors formatted later (the child's crash report) keep their TypeScript positions.
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   try {
     await pulumi.runtime.runInPulumiStack(async () => require(options.programPath ?? PROGRAM_PATH));
     await pulumi.runtime.disconnect();
   } catch (error) {
     errors.unshift(error instanceof Error ? error.message : String(error));
   } finally {
+    process.setSourceMapsEnabled(sourceMaps);
     process.off("unhandledRejection", onRejection);
     (pulumi.log as { error: typeof pulumi.log.error }).error = logError;
     (pulumi.log as { warn: typeof pulumi.log.warn }).warn = logWarn;

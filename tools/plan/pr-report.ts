@@ -7,6 +7,7 @@ import { diffGraphs, renderDiffMarkdown } from "./diff";
 import { policyVerdict } from "./policy-verdict";
 import { type Progress, terminalProgress } from "./progress";
 import { describeRef, withWorktree } from "./worktree";
+import { costDelta, estimateCost, renderCostDelta } from "../insight/cost";
 
 export interface PrReportOptions {
   stack: string;
@@ -77,6 +78,7 @@ export async function prReport(options: PrReportOptions, progress: Progress = te
   } else baseGraph = base.graph;
 
   lines.push(renderDiffMarkdown(diffGraphs(baseGraph, head.graph), { stack, base: describeRef(options.base), head: headLabel }), "");
+  lines.push(...renderCostDelta(costDelta(estimateCost(baseGraph), estimateCost(head.graph))));
   progress.step("[3/3] checking the policy pack");
   const verdict = await policyVerdict(head.graph);
   progress.done();
