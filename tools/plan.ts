@@ -8,6 +8,8 @@ import { policyVerdict } from "./plan/policy-verdict";
 import { parsePrOptions, prReport } from "./plan/pr-report";
 import { type Progress, terminalProgress } from "./plan/progress";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
+import { deployTimeSection } from "./insight/deploy-time";
+import { diagramSection } from "./insight/diagram";
 
 /**
  * `npm run plan -- <stack>`: the project's main job with no cloud. Evaluates the real program for the stack with its
@@ -71,6 +73,8 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   const reachable = publicReachability(graph.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs })));
   out.push(...(reachable.length ? reachable.map((l) => `- ${l}`) : ["- none"]), "");
   out.push("## Who can do what", "", accessTable(graph), "");
+  out.push("## Deploy time estimate", "", ...deployTimeSection(graph), "");
+  out.push("## Diagram", "", ...diagramSection(graph), "");
   progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);
   progress.done();

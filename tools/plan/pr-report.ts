@@ -4,6 +4,8 @@ import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
 import { readStackConfigFile, StackFileError } from "../graph/stack-config";
 import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
+import { deployTimeSection } from "../insight/deploy-time";
+import { diagramSection } from "../insight/diagram";
 import { policyVerdict } from "./policy-verdict";
 import { type Progress, terminalProgress } from "./progress";
 import { describeRef, withWorktree } from "./worktree";
@@ -83,6 +85,8 @@ export async function prReport(options: PrReportOptions, progress: Progress = te
   lines.push(...verdict.lines.map((l) => l.replace(/^## /, "### ")), "");
   const notices = (head.graph.outputs["notices"] as string[] | undefined) ?? [];
   lines.push("### Explicit insecure or non-default choices", "", ...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
+  lines.push("### Deploy time estimate", "", ...deployTimeSection(head.graph, { base: baseGraph }), "");
+  lines.push("<details><summary>Diagram</summary>", "", ...diagramSection(head.graph), "", "</details>", "");
   return finish(lines, options, verdict.mandatory > 0 ? 1 : 0);
 }
 
