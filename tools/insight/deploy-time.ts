@@ -285,12 +285,11 @@ export function updateEstimate(base: Graph, head: Graph): UpdateEstimate {
   };
   const deleteOps = new Map<string, Operation>(reversed.resources.map((r) => [r.urn, "delete" as Operation]));
   const deletes = reversed.resources.length ? criticalPath(reversed, { ops: deleteOps }) : { total: 0, chain: [] };
-  const same = [...ops.values()].filter((o) => o === "same").length;
   return {
     apply,
     deletes,
     total: apply.total + deletes.total,
-    counts: { create: diff.added.length, update: diff.changed.length, delete: diff.removed.length, same },
+    counts: { create: diff.added.length, update: diff.changed.length, delete: diff.removed.length, same: diff.unchanged },
   };
 }
 
