@@ -35,6 +35,17 @@ export interface DeployTime {
   readonly source: string;
   /** The create's duration is the resource's own input (time.Sleep `createDuration`, a Go duration). */
   readonly createFromInput?: "createDuration";
+  /** Other figures when an input has a given value (the first that matches wins), e.g. a server with a standby. */
+  readonly variants?: readonly {
+    /** Dot path into the resource's inputs. */
+    readonly input: string;
+    readonly equals: string | number | boolean;
+    readonly create: number;
+    readonly update: number;
+    readonly delete: number;
+    readonly basis: Basis;
+    readonly source: string;
+  }[];
   /** A documented or provider-imposed ceiling for the create, seconds, and where it is stated. */
   readonly upperBound?: { readonly create: number; readonly source: string };
 }
@@ -98,7 +109,26 @@ export const DEPLOY_TIMES: Readonly<Record<string, DeployTime>> = {
   "azure-native:dataprotection:BackupInstance": est(120, 60, 120, "configure protection validates the vault's roles on the data source, then runs an initial protection job: a long-running operation of minutes"),
 
   // PostgreSQL flexible server
-  "azure-native:dbforpostgresql:Server": { create: 600, update: 300, delete: 300, basis: "measured", source: PG_NOTE, upperBound: AZURERM("postgresql_flexible_server", 60) },
+  "azure-native:dbforpostgresql:Server": {
+    create: 600,
+    update: 300,
+    delete: 300,
+    basis: "measured",
+    source: PG_NOTE,
+    upperBound: AZURERM("postgresql_flexible_server", 60),
+    variants: [
+      {
+        input: "highAvailability.mode",
+        equals: "ZoneRedundant",
+        create: 900,
+        update: 450,
+        delete: 450,
+        basis: "estimate",
+        source:
+          "zone-redundant HA deploys two servers, a primary and a standby in another zone, and seeds replication (https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.PostgreSQL.ZoneRedundantHA): half as long again as one server is assumed",
+      },
+    ],
+  },
   "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": est(90, 90, 90, `a write on the server, run by the server's one-operation-at-a-time queue (ServerBusy otherwise, components/orchestrator/postgres.ts); ${POLL}`),
   "azure-native:dbforpostgresql:Configuration": est(60, 60, 0, "a dynamic server parameter (azure.extensions) applied without restart, a long-running operation on the server; no delete (the provider resets nothing)"),
   "azure-native:dbforpostgresql:Database": est(30, 30, 30, `CREATE DATABASE through ARM, a long-running operation; ${POLL}`),

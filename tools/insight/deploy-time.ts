@@ -89,7 +89,14 @@ export function operationSeconds(r: GraphResource, op: Operation): number {
     if (typeof value !== "string") throw new Error(`${r.type} ${r.name}: input ${entry.createFromInput} is not a duration string`);
     return op === "create" ? parseGoDuration(value) : 0;
   }
-  return entry[op];
+  const variant = entry.variants?.find((v) => inputAt(r.inputs, v.input) === v.equals);
+  return (variant ?? entry)[op];
+}
+
+function inputAt(inputs: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = inputs;
+  for (const key of path.split(".")) cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[key] : undefined;
+  return cur;
 }
 
 export interface EstimateOptions {

@@ -155,6 +155,13 @@ describe("deploy-time estimate of the real stacks", () => {
     });
   }
 
+  it("prod's zone-redundant Postgres (a standby in another zone) makes prod's fresh deploy longer than dev's", async () => {
+    const [dev, prod] = await Promise.all([stackGraph("dev"), stackGraph("prod")]);
+    const server = (g: typeof dev) => g.resources.find((r) => r.type === "azure-native:dbforpostgresql:Server")!;
+    assert.ok(operationSeconds(server(prod), "create") > operationSeconds(server(dev), "create"));
+    assert.ok(criticalPath(prod).total > criticalPath(dev).total);
+  });
+
   it("the table covers only what it should: Pulumi type tokens, non-negative seconds, a source for each", () => {
     for (const [type, entry] of Object.entries(DEPLOY_TIMES)) {
       assert.match(type, /^[a-z-]+:[A-Za-z/]+:[A-Za-z]+$/, type);
