@@ -78,7 +78,10 @@ const est = (create: number, update: number, del: number, why: string, upperBoun
   ...(upperBound ? { upperBound } : {}),
 });
 
-/** Keyed by Pulumi type token. Component resources, providers and the stack take no time (see isLogicalType). */
+/**
+ * Keyed by Pulumi type token. Component resources, providers and the stack take no time: the engine registers them
+ * without a provider call (tools/insight/deploy-time.ts isLogicalType).
+ */
 export const DEPLOY_TIMES: Readonly<Record<string, DeployTime>> = {
   // Container Apps
   "azure-native:app:ManagedEnvironment": {
@@ -210,11 +213,6 @@ export const INVOKE_TIMES: Readonly<Record<string, { seconds: number; source: st
   "cloudflare:index/getZeroTrustTunnelCloudflaredToken:getZeroTrustTunnelCloudflaredToken": { seconds: 1, source: "one Cloudflare API GET — estimate" },
 };
 
-/** Component resources, providers and the stack: registered by the engine, no provider call, no time. */
-export function isLogicalType(type: string, custom: boolean): boolean {
-  return !custom || type.startsWith("pulumi:providers:") || type === "pulumi:pulumi:Stack";
-}
-
 /**
  * Explicit `dependsOn` edges the platform needs although no Output flows along them: real-world ordering the
  * resource graph cannot see. Matched by the type of the dependent resource and of the resource it waits for. The
@@ -264,6 +262,13 @@ export const ORDERING_NEEDS: readonly OrderingNeed[] = [
     dependency: "azure-native:network:Subnet",
     reason: "ARM writes the subnets of one VNet one at a time; a concurrent PUT gets 409 AnotherOperationInProgress and azure-native retries it after 20-120 s, so the chain is no slower than reality",
     source: "components/network/index.ts; pulumi/pulumi-azure-native provider/pkg/azure/client_azcore.go (shouldRetryConflict)",
+  },
+  // Data protection before data
+  {
+    dependent: "azure-native:storage:BlobContainer",
+    dependency: "azure-native:storage:BlobServiceProperties",
+    reason: "blob and container soft delete (delete retention policies) are in force before the first filesystem exists, so no filesystem is ever unprotected",
+    source: "components/datalake.ts; https://learn.microsoft.com/azure/storage/blobs/soft-delete-container-overview",
   },
   // Names that are references: the dependency is real data, passed as a constant name rather than an Output
   { dependent: "azure-native:datafactory:ManagedPrivateEndpoint", dependency: "azure-native:resources:Resource", reason: "names the factory's managed VNet (managedVirtualNetworkName) by constant: it must exist", source: "components/datafactory/index.ts" },

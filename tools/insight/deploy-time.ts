@@ -1,4 +1,4 @@
-import { DEPLOY_TIMES, type DeployTime, isLogicalType, ORDERING_NEEDS } from "../../contracts/deploy-times";
+import { DEPLOY_TIMES, type DeployTime, ORDERING_NEEDS } from "../../contracts/deploy-times";
 import type { Graph, GraphResource } from "../graph";
 import { diffGraphs } from "../plan/diff";
 
@@ -43,6 +43,11 @@ export interface PathResult {
 
 /** The default `--parallel` on a 2-core runner (4 × GOMAXPROCS). */
 export const DEFAULT_PARALLEL = 8;
+
+/** Component resources, providers and the stack: registered by the engine, no provider call, no time. */
+export function isLogicalType(type: string, custom: boolean): boolean {
+  return !custom || type.startsWith("pulumi:providers:") || type === "pulumi:pulumi:Stack";
+}
 
 /** A Go duration as time.Sleep takes it ("10m", "30s", "1h5m"), in seconds. */
 export function parseGoDuration(text: string): number {

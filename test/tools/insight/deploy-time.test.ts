@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import { DEPLOY_TIMES, isLogicalType, ORDERING_NEEDS } from "../../../contracts/deploy-times";
+import { DEPLOY_TIMES, ORDERING_NEEDS } from "../../../contracts/deploy-times";
 import { listStacks, stackGraph } from "../../../tools/graph";
 import {
   criticalPath,
   deployTimeSection,
   edges,
+  isLogicalType,
   missingTypes,
   operationSeconds,
   orderingFinding,
