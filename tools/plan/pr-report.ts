@@ -79,14 +79,14 @@ export async function prReport(options: PrReportOptions, progress: Progress = te
   } else baseGraph = base.graph;
 
   lines.push(renderDiffMarkdown(diffGraphs(baseGraph, head.graph), { stack, base: describeRef(options.base), head: headLabel }), "");
+  lines.push("### Deploy time estimate", "", ...deployTimeSection(head.graph, { base: baseGraph }), "");
+  lines.push("<details><summary>Diagram</summary>", "", ...diagramSection(head.graph), "", "</details>", "");
   progress.step("[3/3] checking the policy pack");
   const verdict = await policyVerdict(head.graph);
   progress.done();
   lines.push(...verdict.lines.map((l) => l.replace(/^## /, "### ")), "");
   const notices = (head.graph.outputs["notices"] as string[] | undefined) ?? [];
   lines.push("### Explicit insecure or non-default choices", "", ...(notices.length ? notices.map((n) => `- ${n}`) : ["- none"]), "");
-  lines.push("### Deploy time estimate", "", ...deployTimeSection(head.graph, { base: baseGraph }), "");
-  lines.push("<details><summary>Diagram</summary>", "", ...diagramSection(head.graph), "", "</details>", "");
   return finish(lines, options, verdict.mandatory > 0 ? 1 : 0);
 }
 
