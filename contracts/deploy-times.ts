@@ -65,9 +65,9 @@ const PG_NOTE =
   "field notes in public repositories (code index ids 47778106330, 30463051464): \"PostgreSQL Flexible Server creation takes 5-10 minutes\" / \"~5-10 minutes\"; the upper end is taken (zone-redundant HA in prod provisions a standby too)";
 const SYNAPSE_NOTE =
   "field note (code index id 41613271129): \"Synapse workspace can take 10-15 minutes\"; with a managed VNet and exfiltration protection the upper end is taken";
-const LOCAL = "computed by the provider in-process, no API call (pulumiverse/terraform-provider-time, hashicorp/terraform-provider-random)";
-const GRAPH = "Microsoft Graph object write; the azuread provider then waits for the object to replicate (hashicorp/terraform-provider-azuread internal/services/applications: consistency polling) — estimate: seconds";
-const CLOUDFLARE = "Cloudflare API v4 synchronous call (cloudflare/terraform-provider-cloudflare): one round trip — estimate";
+const LOCAL = "computed by the provider in-process, no API call (hashicorp/terraform-provider-time, bridged as @pulumiverse/time; hashicorp/terraform-provider-random)";
+const GRAPH = "a Microsoft Graph object write (one POST/PATCH; the azuread provider then reads the object back until it has replicated) — estimate: seconds";
+const CLOUDFLARE = "one synchronous Cloudflare API v4 call — estimate: seconds";
 
 const est = (create: number, update: number, del: number, why: string, upperBound?: DeployTime["upperBound"]): DeployTime => ({
   create,
@@ -104,7 +104,8 @@ export const DEPLOY_TIMES: Readonly<Record<string, DeployTime>> = {
   "azure-native:datafactory:IntegrationRuntime": est(20, 20, 20, "a managed-VNet Azure IR is a definition: its compute starts on first use, not at create; synchronous PUT"),
   "azure-native:datafactory:LinkedService": est(5, 5, 5, SYNC_PUT),
   "azure-native:datafactory:ManagedPrivateEndpoint": est(120, 60, 60, "a managed private endpoint provisions a private endpoint in the factory's managed VNet (a private endpoint, ~90 s, see network:PrivateEndpoint) and then waits in Pending for approval"),
-  "azure-native:resources:Resource": est(10, 10, 10, "the factory's managed VNet (Microsoft.DataFactory/factories/managedVirtualNetworks), a synchronous PUT"),
+  // The generic resource: today only the factory's managed VNet (Microsoft.DataFactory/factories/managedVirtualNetworks).
+  "azure-native:resources:Resource": est(10, 10, 10, "the factory's managed VNet, a synchronous PUT (re-check if another generic resource is added)"),
 
   // Backup
   "azure-native:dataprotection:BackupVault": est(60, 30, 60, `vault PUT with a system identity, a long-running operation; ${POLL}`),
