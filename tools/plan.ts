@@ -10,6 +10,8 @@ import { parsePrOptions, prReport } from "./plan/pr-report";
 import { type Progress, terminalProgress } from "./plan/progress";
 import { countsByType, describeOutputs, resourceTree } from "./plan/tree";
 import { estimateCost, renderCost } from "./insight/cost";
+import { deployTimeSection } from "./insight/deploy-time";
+import { diagramSection } from "./insight/diagram";
 
 /**
  * `npm run plan -- <stack>`: the project's main job with no cloud. Evaluates the real program for the stack with its
@@ -75,6 +77,8 @@ async function main(argv: string[], progress: Progress): Promise<number> {
   out.push("## Who can do what", "", accessTable(graph), "");
   out.push("## Prefect configuration", "", ...prefectConfiguration(graph), "");
   out.push(...renderCost(estimateCost(graph)), "");
+  out.push("## Deploy time estimate", "", ...deployTimeSection(graph), "");
+  out.push("## Diagram", "", ...diagramSection(graph), "");
   progress.step("checking the policy pack");
   const verdict = await policyVerdict(graph);
   progress.done();

@@ -4,6 +4,8 @@ import { evaluateStack, type EvaluationResult, type Graph } from "../graph";
 import { readStackConfigFile, StackFileError } from "../graph/stack-config";
 import { optionValue } from "./argv";
 import { diffGraphs, renderDiffMarkdown } from "./diff";
+import { deployTimeSection } from "../insight/deploy-time";
+import { diagramSection } from "../insight/diagram";
 import { policyVerdict } from "./policy-verdict";
 import { type Progress, terminalProgress } from "./progress";
 import { describeRef, withWorktree } from "./worktree";
@@ -79,6 +81,8 @@ export async function prReport(options: PrReportOptions, progress: Progress = te
 
   lines.push(renderDiffMarkdown(diffGraphs(baseGraph, head.graph), { stack, base: describeRef(options.base), head: headLabel }), "");
   lines.push(...renderCostDelta(costDelta(estimateCost(baseGraph), estimateCost(head.graph))));
+  lines.push("### Deploy time estimate", "", ...deployTimeSection(head.graph, { base: baseGraph }), "");
+  lines.push("<details><summary>Diagram</summary>", "", ...diagramSection(head.graph), "", "</details>", "");
   progress.step("[3/3] checking the policy pack");
   const verdict = await policyVerdict(head.graph);
   progress.done();
