@@ -17,6 +17,10 @@ interface Trace {
   identity: Identity | null;
   groupsUsed: string[];
   upstreamLatencyMs: number | null;
+  /** Requests sent upstream: 2 when a rotated credential was rejected and the other value tried (never more). */
+  upstreamAttempts: number;
+  /** Why an allowed request did not succeed upstream, for the audit `reason` (default "ok"). */
+  outcome: string;
 }
 
 export default {
@@ -24,15 +28,14 @@ export default {
     const started = performance.now();
     const requestId = crypto.randomUUID();
     const url = new URL(request.url);
-    const trace: Trace = { route: null, identity: null, groupsUsed: [], upstreamLatencyMs: null };
+    const trace: Trace = { route: null, identity: null, groupsUsed: [], upstreamLatencyMs: null, upstreamAttempts: 0, outcome: "ok" };
     let response: Response;
-    let reason = "ok";
+    let denied: GatewayError | undefined;
     try {
       response = await handle(request, env, url, requestId, trace);
     } catch (err) {
-      const error = toGatewayError(err);
-      reason = error.reason;
-      response = errorResponse(error, { "x-request-id": requestId });
+      denied = toGatewayError(err);
+      response = errorResponse(denied, { "x-request-id": requestId });
     }
     const record: AuditRecord = {
       type: "gateway.audit",
@@ -46,9 +49,10 @@ export default {
       clientId: trace.identity?.clientId ?? null,
       principalType: trace.identity?.kind ?? null,
       groupsUsed: trace.groupsUsed,
-      decision: reason === "ok" ? "allow" : "deny",
-      reason,
+      decision: denied ? "deny" : "allow",
+      reason: denied ? denied.reason : trace.outcome,
       status: response.status,
+      upstreamAttempts: trace.upstreamAttempts,
       upstreamLatencyMs: trace.upstreamLatencyMs,
       handlerMs: performance.now() - started - (trace.upstreamLatencyMs ?? 0),
     };
@@ -77,14 +81,34 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
   const pending = upstreamAuthorization(route.upstreamAuth, config);
   const authorization = typeof pending === "string" ? pending : await pending;
   const headers = upstreamHeaders(request.headers, requestId, identity, trace.groupsUsed, config, authorization);
+  const target = upstreamUrl(route, url);
   const sent = performance.now();
-  const upstream = await callUpstream(route.fetcher, upstreamUrl(route, url), { method: request.method, headers, body }, config.upstreamTimeoutMs);
+  trace.upstreamAttempts = 1;
+  let upstream = await callUpstream(route.fetcher, target, { method: request.method, headers, body }, config.upstreamTimeoutMs);
+  const auth = route.upstreamAuth;
+  // Rotation overlap (docs/gateway.md#rotation): Prefect's server accepts exactly one auth string and answers 401 from
+  // its auth middleware before any handler runs (PrefectHQ/prefect src/prefect/server/api/server.py, token_validation),
+  // so a 401 means the request was not processed and replaying it is safe. The body is replayable: limitedBody()
+  // buffered it (at most MAX_BODY_BYTES) — the runtime streams bodies and never buffers them itself
+  // (https://developers.cloudflare.com/workers/runtime-apis/context/). Exactly one retry, with the other value.
+  if (upstream.status === 401 && auth.type === "basic" && auth.headers.values.length > 1 && isReplayable(body)) {
+    await upstream.body?.cancel();
+    const other = 1 - auth.headers.preferred;
+    headers["authorization"] = auth.headers.values[other]!;
+    upstream = await callUpstream(route.fetcher, target, { method: request.method, headers, body }, config.upstreamTimeoutMs);
+    trace.upstreamAttempts = 2;
+    if (upstream.status !== 401) auth.headers.preferred = other;
+    else trace.outcome = "upstream_credentials_rejected";
+  }
   trace.upstreamLatencyMs = performance.now() - sent;
   // One construction: the new Response's headers are a mutable copy of the upstream's, shaped in place.
   const response = new Response(upstream.body, upstream);
   shapeResponseHeaders(response.headers, requestId);
   return response;
 }
+
+/** A body that can be sent again: none, or bytes already in memory (never a stream, which is read once). */
+const isReplayable = (body: ArrayBuffer | undefined): boolean => body === undefined || body instanceof ArrayBuffer;
 
 /**
  * Paths rejected rather than rewritten: encoded `/`, `\`, `.` or `;`, a backslash, an empty segment (`//`), and dot
