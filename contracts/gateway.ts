@@ -24,7 +24,7 @@ export const GATEWAY_BINDINGS = [
   "JWKS_REFETCH_COOLDOWN_SECONDS",
   "RATE_LIMITER",
   "PREFECT_AUTH",
-  "PREFECT_AUTH_PREVIOUS",
+  "PREFECT_AUTH_NEXT",
   "VPC_SYNAPSE",
   "VPC_PREFECT",
 ] as const;
@@ -51,10 +51,12 @@ export const BASIC_AUTH_BINDINGS = ["PREFECT_AUTH"] as const;
 export type BasicAuthBinding = (typeof BASIC_AUTH_BINDINGS)[number];
 
 /**
- * Rotation overlap: next to each rotated secret binding, the value it replaced (kept for one rotation period). The
- * Worker tries the value that last worked and, on a credential rejection, the other one once (docs/gateway.md#rotation).
+ * Rotation overlap: next to a rotated secret binding, the other value that may be the one the upstream accepts — for
+ * Prefect the NEXT auth string (announced to the Worker half a rotation period before the server switches to it),
+ * for Entra the PREVIOUS client secret. The Worker tries the value that last worked and, on a credential rejection,
+ * the other one once (docs/gateway.md#rotation).
  */
-export const PREVIOUS_BINDINGS = { PREFECT_AUTH: "PREFECT_AUTH_PREVIOUS", AZURE_CLIENT_SECRET: "AZURE_CLIENT_SECRET_PREVIOUS" } as const;
+export const OVERLAP_BINDINGS = { PREFECT_AUTH: "PREFECT_AUTH_NEXT", AZURE_CLIENT_SECRET: "AZURE_CLIENT_SECRET_PREVIOUS" } as const;
 
 /** Workers VPC service bindings (`vpc_service`), one per tunnel-connected origin, that a route may name in `binding`. */
 export const VPC_BINDINGS = { synapse: "VPC_SYNAPSE", prefect: "VPC_PREFECT" } as const;

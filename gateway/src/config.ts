@@ -1,10 +1,11 @@
-import { BASIC_AUTH_BINDINGS, PREVIOUS_BINDINGS, VPC_BINDINGS, type BasicAuthBinding, type RouteEntry, type VpcBinding } from "../../contracts/gateway";
+import { BASIC_AUTH_BINDINGS, OVERLAP_BINDINGS, VPC_BINDINGS, type BasicAuthBinding, type RouteEntry, type VpcBinding } from "../../contracts/gateway";
 import type { Env } from "./env";
 
 /**
- * A rotated credential: the current value, and the one it replaced while both may be accepted (rotation overlap,
- * docs/gateway.md#rotation). `preferred` is the index tried first: the current value until the other one is seen to
- * work. It lives in the parsed config, i.e. per isolate, so warm requests take one hop to the value that works.
+ * A rotated credential: the bound value and, during a rotation overlap, the other one the upstream may accept instead
+ * (Prefect's next auth string, Entra's previous client secret: docs/gateway.md#rotation). `preferred` is the index
+ * tried first: the bound value until the other one is seen to work. It lives in the parsed config, i.e. per isolate,
+ * so warm requests take one hop to the value that works.
  */
 export interface Credentials {
   readonly values: readonly string[];
@@ -164,16 +165,16 @@ function parseUpstreamAuth(raw: unknown, where: string, env: Env): ResolvedUpstr
     const secret = a["secret"] as BasicAuthBinding;
     const value = env[secret];
     if (typeof value !== "string") throw new ConfigError(`${where}.upstreamAuth.secret: binding ${secret} missing`);
-    const previous = env[PREVIOUS_BINDINGS[secret]];
+    const other = env[OVERLAP_BINDINGS[secret]];
     const basic = (v: string | undefined) => (v === undefined ? undefined : `Basic ${btoa(v)}`);
-    return { type: "basic", secret, headers: credentials(basic(value), basic(typeof previous === "string" && previous !== "" ? previous : undefined)) };
+    return { type: "basic", secret, headers: credentials(basic(value), basic(typeof other === "string" && other !== "" ? other : undefined)) };
   }
   throw new ConfigError(`${where}.upstreamAuth must be {type:"entra",scope} or {type:"basic",secret}`);
 }
 
-/** Current first; the previous value only when set and different (an unchanged value needs no second try). */
-function credentials(current: string | undefined, previous: string | undefined): Credentials {
-  const values = current === undefined ? [] : previous === undefined || previous === current ? [current] : [current, previous];
+/** The bound value first; the other only when set and different (an unchanged value needs no second try). */
+function credentials(current: string | undefined, other: string | undefined): Credentials {
+  const values = current === undefined ? [] : other === undefined || other === current ? [current] : [current, other];
   return { values, preferred: 0 };
 }
 

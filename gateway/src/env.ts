@@ -26,8 +26,8 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Prefect's basic-auth string (`user:password`), named by the `/prefect` route's `upstreamAuth.secret`. */
   PREFECT_AUTH?: string;
-  /** The basic-auth string PREFECT_AUTH replaced: the one a Prefect server revision not yet rolled still expects. */
-  PREFECT_AUTH_PREVIOUS?: string;
+  /** The basic-auth string the Prefect server switches to at the next rotation (docs/gateway.md#rotation). */
+  PREFECT_AUTH_NEXT?: string;
   /** Workers VPC service bindings to the tunnel-connected origins (https://developers.cloudflare.com/workers-vpc/api/). */
   VPC_SYNAPSE?: Fetcher;
   VPC_PREFECT?: Fetcher;

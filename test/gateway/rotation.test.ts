@@ -8,8 +8,9 @@ import { AUDIENCE, TestIdp } from "./idp";
 import { json, LoopbackServer } from "./loopback";
 
 /**
- * Rotation with an overlap (issue 10, point 3), in real workerd: the Worker holds the current and the previous value of
- * each rotated credential and, when the upstream rejects the one it tried, tries the other once.
+ * Rotation with an overlap (issue 10, point 3), in real workerd: the Worker holds two values of each rotated credential
+ * (Prefect: the current auth string and the next one; Entra: the current and the previous client secret) and, when
+ * the upstream rejects the one it tried, tries the other once.
  *
  * - Prefect: a loopback stand-in for the Prefect server's auth middleware — it accepts exactly ONE auth string, as
  *   Prefect does (PrefectHQ/prefect src/prefect/server/api/server.py: `if decoded != auth_string:` → 401
@@ -17,8 +18,10 @@ import { json, LoopbackServer } from "./loopback";
  * - Entra: a loopback client-credentials endpoint that accepts a set of client secrets and answers `invalid_client`
  *   (RFC 6749 §5.2; Entra's AADSTS7000215) for any other.
  */
-const CURRENT = "prefect:new-password-after-rotation";
-const PREVIOUS = "prefect:old-password-before-rotation";
+/** PREFECT_AUTH: the value the serving revision had before the rotation (outgoing). */
+const CURRENT = "prefect:outgoing-current-password";
+/** PREFECT_AUTH_NEXT: the value the rotation rolls the server to (incoming), announced to the Worker ahead. */
+const NEXT = "prefect:incoming-next-password";
 const basic = (v: string) => `Basic ${Buffer.from(v).toString("base64")}`;
 
 describe("rotation overlap in workerd: the gateway holds both values and retries once on a credential rejection", () => {
@@ -74,12 +77,12 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
     mf = new Miniflare({
       workers: [
         // One isolate per scenario, so what one isolate learnt (which value works) does not leak into another.
-        worker("roll-old-origin", { PREFECT_AUTH_PREVIOUS: PREVIOUS }),
-        worker("roll-new-origin", { PREFECT_AUTH_PREVIOUS: PREVIOUS }),
-        worker("roll-both-wrong", { PREFECT_AUTH_PREVIOUS: PREVIOUS }),
-        worker("roll-body", { PREFECT_AUTH_PREVIOUS: PREVIOUS }),
-        worker("roll-switch", { PREFECT_AUTH_PREVIOUS: PREVIOUS }),
-        worker("no-previous", {}),
+        worker("roll-not-yet", { PREFECT_AUTH_NEXT: NEXT }),
+        worker("roll-done", { PREFECT_AUTH_NEXT: NEXT }),
+        worker("roll-both-wrong", { PREFECT_AUTH_NEXT: NEXT }),
+        worker("roll-body", { PREFECT_AUTH_NEXT: NEXT }),
+        worker("roll-back", { PREFECT_AUTH_NEXT: NEXT }),
+        worker("no-next", {}),
         worker("entra-old", { AZURE_CLIENT_SECRET_PREVIOUS: "client-secret-old" }),
         worker("entra-none", {}),
       ],
@@ -135,44 +138,44 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
     return prefect.requests.slice(before).map((r) => Buffer.from(String(r.headers.authorization).slice(6), "base64").toString("utf8"));
   };
 
-  test("origin still on the OLD value (server not rolled yet): 200 after one retry; then one hop per request", async () => {
-    accepted = new Set([PREVIOUS]);
-    let res!: Response;
-    const first = await sentDuring(async () => {
-      res = await call("roll-old-origin", "/prefect/flows");
-      assert.equal(res.status, 200);
-      assert.equal(((await res.json()) as { as: string }).as, PREVIOUS);
-    });
-    assert.deepEqual(first, [CURRENT, PREVIOUS], "current first, then the previous value once");
-    const record = await auditFor(res);
-    assert.equal(record["upstreamAttempts"], 2);
-    assert.equal(record["reason"], "ok");
-    // Warm: the isolate remembers which value works.
-    const warm = await sentDuring(async () => {
-      for (let i = 0; i < 3; i++) assert.equal((await call("roll-old-origin", "/prefect/flows")).status, 200);
-    });
-    assert.deepEqual(warm, [PREVIOUS, PREVIOUS, PREVIOUS], "one request upstream each");
-  });
-
-  test("origin already on the NEW value: 200 on the first try, no retry", async () => {
+  test("server not rolled yet (old revision accepts the current value): 200 on the first try, no retry", async () => {
     let res!: Response;
     const sent = await sentDuring(async () => {
-      res = await call("roll-new-origin", "/prefect/flows");
+      res = await call("roll-not-yet", "/prefect/flows");
       assert.equal(res.status, 200);
     });
     assert.deepEqual(sent, [CURRENT]);
     assert.equal((await auditFor(res))["upstreamAttempts"], 1);
   });
 
-  test("the roll completes while an isolate prefers the old value: it switches back after one retry", async () => {
-    accepted = new Set([PREVIOUS]);
-    assert.equal((await call("roll-switch", "/prefect/a")).status, 200);
-    accepted = new Set([CURRENT]); // the new revision takes the traffic
-    const sent = await sentDuring(async () => {
-      assert.equal((await call("roll-switch", "/prefect/b")).status, 200);
-      assert.equal((await call("roll-switch", "/prefect/c")).status, 200);
+  test("server rolled, Worker not yet updated (new revision accepts only the next value): 200 after one retry; then one hop per request", async () => {
+    accepted = new Set([NEXT]);
+    let res!: Response;
+    const first = await sentDuring(async () => {
+      res = await call("roll-done", "/prefect/flows");
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { as: string }).as, NEXT);
     });
-    assert.deepEqual(sent, [PREVIOUS, CURRENT, CURRENT]);
+    assert.deepEqual(first, [CURRENT, NEXT], "the bound value first, then the next value once");
+    const record = await auditFor(res);
+    assert.equal(record["upstreamAttempts"], 2);
+    assert.equal(record["reason"], "ok");
+    // Warm: the isolate remembers which value works.
+    const warm = await sentDuring(async () => {
+      for (let i = 0; i < 3; i++) assert.equal((await call("roll-done", "/prefect/flows")).status, 200);
+    });
+    assert.deepEqual(warm, [NEXT, NEXT, NEXT], "one request upstream each");
+  });
+
+  test("a roll that is undone (traffic back on the old revision) while an isolate prefers the next value: it switches back after one retry", async () => {
+    accepted = new Set([NEXT]);
+    assert.equal((await call("roll-back", "/prefect/a")).status, 200);
+    accepted = new Set([CURRENT]);
+    const sent = await sentDuring(async () => {
+      assert.equal((await call("roll-back", "/prefect/b")).status, 200);
+      assert.equal((await call("roll-back", "/prefect/c")).status, 200);
+    });
+    assert.deepEqual(sent, [NEXT, CURRENT, CURRENT]);
   });
 
   test("both values wrong: the upstream's 401 reaches the caller after exactly one retry, audited", async () => {
@@ -183,7 +186,7 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
       assert.equal(res.status, 401);
       assert.deepEqual(await res.json(), { exception_message: "Unauthorized" }, "the upstream's own answer");
     });
-    assert.deepEqual(sent, [CURRENT, PREVIOUS], "no double retry");
+    assert.deepEqual(sent, [CURRENT, NEXT], "no double retry");
     const record = await auditFor(res);
     assert.equal(record["status"], 401);
     assert.equal(record["decision"], "allow", "the gateway allowed it; the upstream refused the credential");
@@ -192,7 +195,7 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
   });
 
   test("a POST body is replayed byte for byte on the retry (buffered, within MAX_BODY_BYTES)", async () => {
-    accepted = new Set([PREVIOUS]);
+    accepted = new Set([NEXT]);
     const body = JSON.stringify({ flows: { name: { any_: ["etl"] } }, pad: "x".repeat(600) });
     const before = prefect.requests.length;
     const res = await call("roll-body", "/prefect/flows/filter", { method: "POST", body, headers: { "content-type": "application/json" } });
@@ -207,10 +210,10 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
     assert.equal(prefect.requests.length, before + 2);
   });
 
-  test("without a previous value bound, a 401 is final: no retry", async () => {
-    accepted = new Set([PREVIOUS]);
+  test("without a next value bound, a 401 is final: no retry", async () => {
+    accepted = new Set([NEXT]);
     const sent = await sentDuring(async () => {
-      assert.equal((await call("no-previous", "/prefect/flows")).status, 401);
+      assert.equal((await call("no-next", "/prefect/flows")).status, 401);
     });
     assert.deepEqual(sent, [CURRENT]);
   });
