@@ -1,11 +1,11 @@
-import { writeAudit, type AuditRecord } from "./audit";
+import { writeAudit } from "./audit";
 import { ConfigError, loadConfig, type Route } from "./config";
 import type { Env } from "./env";
 import { errorResponse, GatewayError } from "./errors";
 import { callUpstream } from "./proxy";
 import { enforceRateLimit } from "./rate-limit";
 import { authorize, matchRoute, upstreamUrl } from "./routes";
-import { hasBody, limitedBody, shapeResponseHeaders, upstreamHeaders } from "./shaping";
+import { hasBody, limitedBody, responseHeaders, upstreamHeaders } from "./shaping";
 import { authenticate, bearerToken, type Identity } from "./token";
 import { upstreamAuthorization } from "./upstream-auth";
 
@@ -24,7 +24,7 @@ interface Trace {
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx?: ExecutionContext): Promise<Response> {
     const started = performance.now();
     const requestId = crypto.randomUUID();
     const url = new URL(request.url);
@@ -37,27 +37,37 @@ export default {
       denied = toGatewayError(err);
       response = errorResponse(denied, { "x-request-id": requestId });
     }
-    const record: AuditRecord = {
-      type: "gateway.audit",
-      time: new Date().toISOString(),
-      requestId,
-      method: request.method,
-      path: url.pathname,
-      route: trace.route?.prefix ?? null,
-      subject: trace.identity?.subject ?? null,
-      tenant: trace.identity?.tenant ?? null,
-      clientId: trace.identity?.clientId ?? null,
-      principalType: trace.identity?.kind ?? null,
-      groupsUsed: trace.groupsUsed,
-      decision: denied ? "deny" : "allow",
-      reason: denied ? denied.reason : trace.outcome,
-      status: response.status,
-      upstreamAttempts: trace.upstreamAttempts,
-      upstreamLatencyMs: trace.upstreamLatencyMs,
-      handlerMs: performance.now() - started - (trace.upstreamLatencyMs ?? 0),
-    };
-    // Before the response is handed back: an audit line is never lost to an isolate that goes away afterwards.
-    writeAudit(record);
+    const ended = performance.now();
+    const now = Date.now();
+    const status = response.status;
+    const audit = (): void =>
+      writeAudit({
+        type: "gateway.audit",
+        time: new Date(now).toISOString(),
+        requestId,
+        method: request.method,
+        path: url.pathname,
+        route: trace.route?.prefix ?? null,
+        subject: trace.identity?.subject ?? null,
+        tenant: trace.identity?.tenant ?? null,
+        clientId: trace.identity?.clientId ?? null,
+        principalType: trace.identity?.kind ?? null,
+        groupsUsed: trace.groupsUsed,
+        decision: denied ? "deny" : "allow",
+        reason: denied ? denied.reason : trace.outcome,
+        status,
+        upstreamAttempts: trace.upstreamAttempts,
+        upstreamLatencyMs: trace.upstreamLatencyMs,
+        handlerMs: ended - started - (trace.upstreamLatencyMs ?? 0),
+      });
+    // Off the response path, never lost: the record is written on the next turn of the event loop, after the runtime
+    // took the response, and `waitUntil` keeps the invocation alive until it is written ("extends the lifetime of your
+    // Worker … even after a response has been returned": https://developers.cloudflare.com/workers/runtime-apis/context/).
+    // Its trace event (Logpush, Tail Workers) is captured "after the producer has finished executing", waitUntil work
+    // included (https://developers.cloudflare.com/workers/observability/tail-workers/).
+    // Without an execution context (the benchmark's in-process run) it is written at once.
+    if (ctx) ctx.waitUntil(new Promise<void>((resolve) => setTimeout(() => resolve(audit()), 0)));
+    else audit();
     return response;
   },
 } satisfies ExportedHandler<Env>;
@@ -101,10 +111,8 @@ async function handle(request: Request, env: Env, url: URL, requestId: string, t
     else trace.outcome = "upstream_credentials_rejected";
   }
   trace.upstreamLatencyMs = performance.now() - sent;
-  // One construction: the new Response's headers are a mutable copy of the upstream's, shaped in place.
-  const response = new Response(upstream.body, upstream);
-  shapeResponseHeaders(response.headers, requestId);
-  return response;
+  // One construction, its headers from a record read in one pass over the upstream's.
+  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders(upstream.headers, requestId) });
 }
 
 /** A body that can be sent again: none, or bytes already in memory (never a stream, which is read once). */
