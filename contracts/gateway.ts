@@ -14,6 +14,7 @@ export const GATEWAY_BINDINGS = [
   "AZURE_TENANT_ID",
   "AZURE_CLIENT_ID",
   "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_SECRET_PREVIOUS",
   "UPSTREAM_SHARED_SECRET",
   "UPSTREAM_SHARED_SECRET_HEADER",
   "MAX_BODY_BYTES",
@@ -23,6 +24,7 @@ export const GATEWAY_BINDINGS = [
   "JWKS_REFETCH_COOLDOWN_SECONDS",
   "RATE_LIMITER",
   "PREFECT_AUTH",
+  "PREFECT_AUTH_NEXT",
   "VPC_SYNAPSE",
   "VPC_PREFECT",
 ] as const;
@@ -47,6 +49,14 @@ export const PREFECT_AUTH_BINDING = "PREFECT_AUTH";
 /** The secret bindings a `basic` route may name (the Worker's Env declares each; nothing is looked up by arbitrary name). */
 export const BASIC_AUTH_BINDINGS = ["PREFECT_AUTH"] as const;
 export type BasicAuthBinding = (typeof BASIC_AUTH_BINDINGS)[number];
+
+/**
+ * Rotation overlap: next to a rotated secret binding, the other value that may be the one the upstream accepts — for
+ * Prefect the NEXT auth string (announced to the Worker half a rotation period before the server switches to it),
+ * for Entra the PREVIOUS client secret. The Worker tries the value that last worked and, on a credential rejection,
+ * the other one once (docs/gateway.md#rotation).
+ */
+export const OVERLAP_BINDINGS = { PREFECT_AUTH: "PREFECT_AUTH_NEXT", AZURE_CLIENT_SECRET: "AZURE_CLIENT_SECRET_PREVIOUS" } as const;
 
 /** Workers VPC service bindings (`vpc_service`), one per tunnel-connected origin, that a route may name in `binding`. */
 export const VPC_BINDINGS = { synapse: "VPC_SYNAPSE", prefect: "VPC_PREFECT" } as const;

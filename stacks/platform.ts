@@ -7,7 +7,7 @@ import { DataFactory } from "../components/datafactory";
 import { DataLake } from "../components/datalake";
 import { Gateway } from "../components/gateway";
 import { hostOf, platformRoutes } from "../components/gateway/routes";
-import { PREFECT_AUTH_BINDING, VPC_BINDINGS } from "../contracts/gateway";
+import { PREFECT_AUTH_BINDING, OVERLAP_BINDINGS, VPC_BINDINGS } from "../contracts/gateway";
 import { grantee, Identity } from "../components/identity";
 import { KeyVault } from "../components/keyvault";
 import { Monitoring } from "../components/monitoring";
@@ -289,7 +289,7 @@ export class DataPlatform extends pulumi.ComponentResource {
           engineersWrite: config.environment === "dev",
         }),
         upstreamIdentity: { tenantId: config.entra.tenantId, clientId: identity.gatewayClientId, clientSecret: identity.gatewayClientSecret },
-        ...(tunnel ? { basicAuthSecrets: { [PREFECT_AUTH_BINDING]: orchestrator.apiAuthString } } : {}),
+        ...(tunnel ? { basicAuthSecrets: { [PREFECT_AUTH_BINDING]: orchestrator.apiAuthString, [OVERLAP_BINDINGS.PREFECT_AUTH]: orchestrator.apiAuthNext } } : {}),
         ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
         ...(settings.logpushDestination ? { auditLogpush: { destinationConf: pulumi.secret(settings.logpushDestination) } } : {}),
         keyVault: this.keyVault,

@@ -64,11 +64,18 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
   /** `https://<server-app>.internal.<env-domain>/api`, resolvable inside the environment and the VNet. */
   readonly apiUrl: pulumi.Output<string>;
   /**
-   * `user:password` for Prefect's basic auth, for the gateway's upstream credential (a Pulumi secret). It resolves only
-   * once the server and worker apps are updated, so a consumer (the Worker) switches to a rotated value after the
-   * apps' new revisions hold it: the old revision keeps serving the old value until the new one is ready.
+   * `user:password` for Prefect's basic auth (a Pulumi secret): the value the apps' templates carry. It resolves only
+   * once the server and worker apps are updated, so the Worker's bindings change after the apps rolled.
    */
   readonly apiAuthString: pulumi.Output<string>;
+  /**
+   * The value the apps switch to at the next rotation (a Pulumi secret), announced to the Worker half a rotation
+   * period ahead: while a rotation rolls the server, the Worker (updated only after the roll) still holds the old
+   * pair — the outgoing value and this one, the incoming — so whichever revision serves, one of them works; the Worker
+   * tries the other on a 401 (docs/gateway.md#rotation). Prefect's server itself accepts exactly one auth string
+   * (PrefectHQ/prefect src/prefect/server/api/server.py: `if decoded != auth_string:` → 401).
+   */
+  readonly apiAuthNext: pulumi.Output<string>;
   readonly apiAuthSecret: azure.keyvault.Secret;
 
   constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -149,10 +156,13 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       secretVersions,
       scale: { minReplicas: workerMinReplicas, maxReplicas },
     });
-    // Carries the apps as dependencies: whoever consumes it is updated after both apps roll to the new value.
-    this.apiAuthString = pulumi
-      .all([auth.value, this.serverApp.latestRevisionName, this.workerApp.latestRevisionName])
-      .apply(([value]) => value);
+    // Carry the apps as dependencies: the Worker gets the new pair only after both apps rolled. Until then it holds
+    // the old pair, whose second value is the one the new revision accepts (apiAuth: the next value is announced a
+    // half period ahead). The Worker depends on the server app through its route's upstream URL anyway.
+    const rolled = <T>(o: pulumi.Output<T>) =>
+      pulumi.all([o, this.serverApp.latestRevisionName, this.workerApp.latestRevisionName]).apply(([value]) => value);
+    this.apiAuthString = rolled(auth.value);
+    this.apiAuthNext = rolled(auth.next);
 
     this.registerOutputs({
       id: this.id,
@@ -164,29 +174,55 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
   }
 
   /**
-   * Prefect's basic-auth string: a random password replaced every `apiAuthRotationDays` (the next `up` after the
-   * deadline rotates it), stored in Key Vault with an expiry past the deadline so the running apps keep working until
-   * that `up` happens.
+   * Prefect's basic-auth string, rotated with an overlap: two passwords (slots A and B), each replaced every
+   * `apiAuthRotationDays` (the next `up --refresh` after its `time.Rotating` deadline recreates it: hashicorp/
+   * terraform-provider-time internal/provider/resource_time_rotating.go, Read → RemoveResource), B half a period after
+   * A. The OLDER slot is current (the apps' value); the newer one is the next value, held by the Worker only. When the
+   * older slot's deadline passes it is replaced (becoming the next value) and the other becomes current: the apps roll
+   * to a value the Worker has held for half a period. So the apps roll every half period and no value lives longer
+   * than `apiAuthRotationDays` (half as next, half as current). B's base is A's plus half a period, fixed at B's
+   * creation (`ignoreChanges`; `rfc3339` is replace-only in the provider): A's later rotations never move B. Slot A
+   * keeps the resource names of the single rotation this replaced, so the first `up` with slots changes no value.
+   * If no `up` runs for a whole half period, both slots change in one `up`: that rotation has no overlap (the gateway
+   * answers 401 on /prefect between the server's roll and the Worker's update). The Key Vault secret expires 30 days
+   * after its value stops being current (its slot's own deadline).
    */
-  private apiAuth(name: string, args: OrchestratorArgs): { value: pulumi.Output<string>; secret: azure.keyvault.Secret } {
+  private apiAuth(name: string, args: OrchestratorArgs): { value: pulumi.Output<string>; next: pulumi.Output<string>; secret: azure.keyvault.Secret } {
     const rotationDays = args.apiAuthRotationDays ?? 90;
-    const rotation = new time.Rotating(`${name}-api-auth-rotation`, { rotationDays }, { parent: this });
-    const password = new random.RandomPassword(
-      `${name}-api-auth-password`,
-      { length: 48, special: false, keepers: { rotation: rotation.rfc3339 } },
-      { parent: this },
+    const half = rotationDays / 2;
+    const rotationA = new time.Rotating(`${name}-api-auth-rotation`, { rotationDays }, { parent: this });
+    const rotationB = new time.Rotating(
+      `${name}-api-auth-rotation-b`,
+      { rotationDays, rfc3339: rotationA.rfc3339.apply((base) => addDays(base, half)) },
+      { parent: this, ignoreChanges: ["rfc3339"] },
     );
-    const value = pulumi.secret(pulumi.interpolate`prefect:${password.result}`);
+    const password = (suffix: string, rotation: time.Rotating) =>
+      new random.RandomPassword(`${name}-api-auth-password${suffix}`, { length: 48, special: false, keepers: { rotation: rotation.rfc3339 } }, { parent: this });
+    const a = password("", rotationA);
+    const b = password("-b", rotationB);
+    const slots = pulumi
+      .all([rotationA.rfc3339, rotationB.rfc3339, rotationA.rotationRfc3339, rotationB.rotationRfc3339, a.result, b.result])
+      .apply(([baseA, baseB, deadlineA, deadlineB, valueA, valueB]) => {
+        const aIsCurrent = Date.parse(baseA) <= Date.parse(baseB);
+        return {
+          current: `prefect:${aIsCurrent ? valueA : valueB}`,
+          next: `prefect:${aIsCurrent ? valueB : valueA}`,
+          // The current (older) slot is replaced at its own deadline.
+          until: aIsCurrent ? deadlineA : deadlineB,
+        };
+      });
+    const value = pulumi.secret(slots.apply((s) => s.current));
+    const next = pulumi.secret(slots.apply((s) => s.next));
     const secret = args.keyVault.secret(
       API_AUTH_SECRET_NAME,
       {
         value,
         contentType: "text/x-prefect-basic-auth",
-        expiresOn: rotation.rotationRfc3339.apply((deadline) => addDays(deadline, 30)),
+        expiresOn: pulumi.unsecret(slots).apply((s) => addDays(s.until, 30)),
       },
       { parent: this, name },
     );
-    return { value, secret };
+    return { value, next, secret };
   }
 }
 

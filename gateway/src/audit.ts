@@ -17,6 +17,8 @@ export interface AuditRecord {
   decision: "allow" | "deny";
   reason: string;
   status: number;
+  /** Requests sent upstream: 0 (denied before), 1, or 2 when a rotated credential was rejected and the other tried. */
+  upstreamAttempts: number;
   upstreamLatencyMs: number | null;
   handlerMs: number;
 }

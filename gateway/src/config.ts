@@ -1,8 +1,19 @@
-import { BASIC_AUTH_BINDINGS, VPC_BINDINGS, type BasicAuthBinding, type RouteEntry, type VpcBinding } from "../../contracts/gateway";
+import { BASIC_AUTH_BINDINGS, OVERLAP_BINDINGS, VPC_BINDINGS, type BasicAuthBinding, type RouteEntry, type VpcBinding } from "../../contracts/gateway";
 import type { Env } from "./env";
 
-/** How the Worker authenticates upstream, resolved once: the basic-auth header is built at parse time, not per request. */
-export type ResolvedUpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; secret: BasicAuthBinding; header: string };
+/**
+ * A rotated credential: the bound value and, during a rotation overlap, the other one the upstream may accept instead
+ * (Prefect's next auth string, Entra's previous client secret: docs/gateway.md#rotation). `preferred` is the index
+ * tried first: the bound value until the other one is seen to work. It lives in the parsed config, i.e. per isolate,
+ * so warm requests take one hop to the value that works.
+ */
+export interface Credentials {
+  readonly values: readonly string[];
+  preferred: number;
+}
+
+/** How the Worker authenticates upstream, resolved once: the basic-auth headers are built at parse time, not per request. */
+export type ResolvedUpstreamAuth = { type: "entra"; scope: string } | { type: "basic"; secret: BasicAuthBinding; headers: Credentials };
 
 /**
  * A ROUTES entry after parsing: prefix and upstream without trailing slashes, methods upper-case, the VPC binding
@@ -23,7 +34,8 @@ export interface GatewayConfig {
   authorityHost: string;
   tenantId: string | undefined;
   clientId: string | undefined;
-  clientSecret: string | undefined;
+  /** AZURE_CLIENT_SECRET, then AZURE_CLIENT_SECRET_PREVIOUS when set; empty without an `entra` route. */
+  clientSecrets: Credentials;
   sharedSecret: { header: string; value: string } | undefined;
   maxBodyBytes: number;
   maxTokenBytes: number;
@@ -83,7 +95,7 @@ export function parseConfig(env: Env): GatewayConfig {
     authorityHost: (str(env.AZURE_AUTHORITY_HOST) ?? DEFAULTS.authorityHost).replace(/\/+$/, ""),
     tenantId: str(env.AZURE_TENANT_ID),
     clientId: str(env.AZURE_CLIENT_ID),
-    clientSecret: str(env.AZURE_CLIENT_SECRET),
+    clientSecrets: credentials(str(env.AZURE_CLIENT_SECRET), str(env.AZURE_CLIENT_SECRET_PREVIOUS)),
     sharedSecret: sharedSecret
       ? { header: str(env.UPSTREAM_SHARED_SECRET_HEADER) ?? "X-Gateway-Secret", value: sharedSecret }
       : undefined,
@@ -153,9 +165,17 @@ function parseUpstreamAuth(raw: unknown, where: string, env: Env): ResolvedUpstr
     const secret = a["secret"] as BasicAuthBinding;
     const value = env[secret];
     if (typeof value !== "string") throw new ConfigError(`${where}.upstreamAuth.secret: binding ${secret} missing`);
-    return { type: "basic", secret, header: `Basic ${btoa(value)}` };
+    const other = env[OVERLAP_BINDINGS[secret]];
+    const basic = (v: string | undefined) => (v === undefined ? undefined : `Basic ${btoa(v)}`);
+    return { type: "basic", secret, headers: credentials(basic(value), basic(typeof other === "string" && other !== "" ? other : undefined)) };
   }
   throw new ConfigError(`${where}.upstreamAuth must be {type:"entra",scope} or {type:"basic",secret}`);
+}
+
+/** The bound value first; the other only when set and different (an unchanged value needs no second try). */
+function credentials(current: string | undefined, other: string | undefined): Credentials {
+  const values = current === undefined ? [] : other === undefined || other === current ? [current] : [current, other];
+  return { values, preferred: 0 };
 }
 
 function stringArray(v: unknown, where: string): string[] {

@@ -11,6 +11,8 @@ export interface Env {
   AZURE_TENANT_ID?: string;
   AZURE_CLIENT_ID?: string;
   AZURE_CLIENT_SECRET?: string;
+  /** The client secret AZURE_CLIENT_SECRET replaced, while Entra still accepts it (rotation overlap). */
+  AZURE_CLIENT_SECRET_PREVIOUS?: string;
   /** Allowlist mode: sent to every upstream in `UPSTREAM_SHARED_SECRET_HEADER` (default `X-Gateway-Secret`). */
   UPSTREAM_SHARED_SECRET?: string;
   UPSTREAM_SHARED_SECRET_HEADER?: string;
@@ -24,6 +26,8 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Prefect's basic-auth string (`user:password`), named by the `/prefect` route's `upstreamAuth.secret`. */
   PREFECT_AUTH?: string;
+  /** The basic-auth string the Prefect server switches to at the next rotation (docs/gateway.md#rotation). */
+  PREFECT_AUTH_NEXT?: string;
   /** Workers VPC service bindings to the tunnel-connected origins (https://developers.cloudflare.com/workers-vpc/api/). */
   VPC_SYNAPSE?: Fetcher;
   VPC_PREFECT?: Fetcher;

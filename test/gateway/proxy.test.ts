@@ -204,7 +204,7 @@ describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
     const record = await h.auditFor(allowed);
     assert.deepEqual(Object.keys(record).sort(), [
       "clientId", "decision", "groupsUsed", "handlerMs", "method", "path", "principalType", "reason", "requestId", "route",
-      "status", "subject", "tenant", "time", "type", "upstreamLatencyMs",
+      "status", "subject", "tenant", "time", "type", "upstreamAttempts", "upstreamLatencyMs",
     ]);
     assert.equal(record["decision"], "allow");
     assert.equal(record["status"], 200);

@@ -23,10 +23,12 @@ interface RotatedSecret {
   generator: string;
   /** The Worker binding carrying the value, when the Worker uses it. */
   binding?: string;
+  /** Generators behind the value: 2 for a rotation with an overlap (two slots, current and previous). Default 1. */
+  slots?: number;
 }
 
 const CLIENT_SECRET: RotatedSecret = { what: "gateway Entra client secret", vaultSecretName: "gateway-client-secret", generator: T.entraApplicationPassword, binding: "AZURE_CLIENT_SECRET" };
-const PREFECT_AUTH: RotatedSecret = { what: "Prefect API auth string", vaultSecretName: "prefect-api-auth-string", generator: T.randomPassword };
+const PREFECT_AUTH: RotatedSecret = { what: "Prefect API auth string", vaultSecretName: "prefect-api-auth-string", generator: T.randomPassword, slots: 2 };
 const SHARED_SECRET: RotatedSecret = { what: "allowlist shared secret", vaultSecretName: "gateway-upstream-shared-secret", generator: T.randomPassword, binding: "UPSTREAM_SHARED_SECRET" };
 
 /** The longest period a `time.Rotating` can take, in days, from whichever rotation input it sets. */
@@ -60,19 +62,40 @@ function assertRotated(graph: Graph, secret: RotatedSecret): void {
   const generators = (vaultSecret.propertyDependencies["properties"] ?? [])
     .map((urn) => byUrn(graph, urn))
     .filter((r): r is GraphResource => r?.type === secret.generator);
-  assert.equal(generators.length, 1, `${label}: the Key Vault secret's value comes from one ${secret.generator}`);
-  const generator = generators[0]!;
-  const rotations = rotationsOf(graph, generator);
-  assert.ok(rotations.length > 0, `${label}: ${generator.name} has no time.Rotating in its ${REPLACE_TRIGGER[generator.type]}, so it never rotates`);
-  for (const rotation of rotations) {
-    const days = periodDays(rotation);
-    assert.ok(days <= MAX_ROTATION_DAYS, `${label}: ${rotation.name} rotates every ${days} days; at most ${MAX_ROTATION_DAYS}`);
+  assert.equal(generators.length, secret.slots ?? 1, `${label}: the Key Vault secret's value comes from ${secret.slots ?? 1} ${secret.generator}`);
+  for (const generator of generators) {
+    const rotations = rotationsOf(graph, generator);
+    assert.ok(rotations.length > 0, `${label}: ${generator.name} has no time.Rotating in its ${REPLACE_TRIGGER[generator.type]}, so it never rotates`);
+    for (const rotation of rotations) {
+      const days = periodDays(rotation);
+      assert.ok(days <= MAX_ROTATION_DAYS, `${label}: ${rotation.name} rotates every ${days} days; at most ${MAX_ROTATION_DAYS}`);
+    }
   }
   if (secret.binding) {
     const worker = one(graph, T.workersScript);
     assert.ok((worker.inputs["bindings"] as { name: string }[]).some((b) => b.name === secret.binding), `${label}: Worker binding ${secret.binding}`);
-    assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(generator.urn), `${label}: the Worker's ${secret.binding} is the rotated value`);
+    for (const generator of generators) {
+      assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(generator.urn), `${label}: the Worker's ${secret.binding} is the rotated value`);
+    }
   }
+}
+
+/**
+ * Rotation with an overlap (docs/gateway.md#rotation): the Worker holds the Prefect auth string's current and previous
+ * value, both secret, both from the two rotated slots the apps' value comes from.
+ */
+function assertWorkerHoldsBothPrefectValues(graph: Graph): void {
+  const worker = one(graph, T.workersScript);
+  const bindings = worker.inputs["bindings"] as { name: string; type: string }[];
+  for (const name of ["PREFECT_AUTH", "PREFECT_AUTH_NEXT"]) {
+    const index = bindings.findIndex((b) => b.name === name);
+    assert.ok(index >= 0, `${graph.stack}: Worker binding ${name}`);
+    assert.equal(bindings[index]!.type, "secret_text", `${graph.stack}: ${name} is a secret binding`);
+    assert.ok(worker.secretPaths.includes(`bindings[${index}].text`), `${graph.stack}: ${name} is a Pulumi secret`);
+  }
+  const slots = ofType(graph, T.randomPassword).filter((p) => /api-auth-password(-b)?$/.test(p.name));
+  assert.equal(slots.length, 2, `${graph.stack}: two Prefect auth slots`);
+  for (const slot of slots) assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(slot.urn), `${graph.stack}: the Worker's bindings come from ${slot.name}`);
 }
 
 /** No generated credential anywhere in the graph escapes rotation, whatever it is for. */
@@ -92,6 +115,7 @@ describe(`every rotated secret is replaced at least every ${MAX_ROTATION_DAYS} d
       const graph = await graphOf(stack);
       assertRotated(graph, CLIENT_SECRET);
       assertRotated(graph, PREFECT_AUTH);
+      assertWorkerHoldsBothPrefectValues(graph);
       assertEveryGeneratedSecretRotated(graph);
     });
   }

@@ -67,29 +67,36 @@ describe("Prefect and connector apps", () => {
     }
   });
 
-  it("puts the generated Prefect password only into its Key Vault secret and the gateway's secret binding, both as Pulumi secrets", () => {
+  it("puts the generated Prefect passwords only into their Key Vault secret and the gateway's secret bindings, all as Pulumi secrets", () => {
     for (const graph of graphs) {
-      const password = ofType(graph, "random:index/randomPassword:RandomPassword");
-      assert.equal(password.length, 1);
-      const value = String(password[0]!.outputs["result"]);
-      const holders = graph.resources.filter((r) => JSON.stringify(r.inputs).includes(value));
-      // The Worker cannot read the private vault at run time, so its `basic` route gets the string as a secret_text
-      // binding (docs/gateway.md); nothing else may hold it.
-      assert.deepEqual(
-        holders.map((r) => r.type).sort(),
-        ["azure-native:keyvault:Secret", "cloudflare:index/workersScript:WorkersScript"],
-        graph.stack,
-      );
-      const secret = holders.find((r) => r.type === "azure-native:keyvault:Secret")!;
-      assert.ok(secret.secretPaths.some((p) => p.includes("value")), "the Key Vault value is a Pulumi secret");
-      const worker = holders.find((r) => r.type === "cloudflare:index/workersScript:WorkersScript")!;
-      const bindings = worker.inputs["bindings"] as { name: string; type: string; text?: string }[];
-      const index = bindings.findIndex((b) => b.text !== undefined && b.text.includes(value));
-      assert.equal(bindings[index]?.type, "secret_text", "the Worker holds it only as a secret binding");
-      assert.ok(worker.secretPaths.some((p) => p === "bindings" || p.startsWith(`bindings[${index}]`)), "the binding is a Pulumi secret");
-      for (const [key, output] of Object.entries(graph.outputs)) {
-        if (JSON.stringify(output).includes(value)) assert.ok(graph.secretOutputs.includes(key), `stack output ${key} leaks it`);
+      // Two slots (rotation with an overlap, components/orchestrator apiAuth): the current value is in Key Vault and
+      // the Worker's PREFECT_AUTH, the next one only in the Worker's PREFECT_AUTH_NEXT.
+      const passwords = ofType(graph, "random:index/randomPassword:RandomPassword");
+      assert.equal(passwords.length, 2);
+      let inVault = 0;
+      for (const password of passwords) {
+        const value = String(password.outputs["result"]);
+        const holders = graph.resources.filter((r) => JSON.stringify(r.inputs).includes(value));
+        // The Worker cannot read the private vault at run time, so its `basic` route gets the string as a secret_text
+        // binding (docs/gateway.md); nothing else may hold it.
+        const types = holders.map((r) => r.type);
+        assert.ok(types.includes("cloudflare:index/workersScript:WorkersScript"), `${graph.stack}: the Worker holds ${password.name}`);
+        assert.ok(types.every((t) => t === "azure-native:keyvault:Secret" || t === "cloudflare:index/workersScript:WorkersScript"), `${graph.stack}: ${types.join(", ")}`);
+        const secret = holders.find((r) => r.type === "azure-native:keyvault:Secret");
+        if (secret) {
+          inVault++;
+          assert.ok(secret.secretPaths.some((p) => p.includes("value")), "the Key Vault value is a Pulumi secret");
+        }
+        const worker = holders.find((r) => r.type === "cloudflare:index/workersScript:WorkersScript")!;
+        const bindings = worker.inputs["bindings"] as { name: string; type: string; text?: string }[];
+        const index = bindings.findIndex((b) => b.text !== undefined && b.text.includes(value));
+        assert.equal(bindings[index]?.type, "secret_text", "the Worker holds it only as a secret binding");
+        assert.ok(worker.secretPaths.some((p) => p === "bindings" || p.startsWith(`bindings[${index}]`)), "the binding is a Pulumi secret");
+        for (const [key, output] of Object.entries(graph.outputs)) {
+          if (JSON.stringify(output).includes(value)) assert.ok(graph.secretOutputs.includes(key), `stack output ${key} leaks it`);
+        }
       }
+      assert.equal(inVault, 1, `${graph.stack}: Key Vault holds the current value only`);
     }
   });
 
