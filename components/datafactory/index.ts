@@ -17,7 +17,22 @@ export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
   readonly synapse?: Pick<Synapse, "id" | "name" | "resourceGroupName">;
   /** Synapse endpoints that get a managed private endpoint. Default: both SQL endpoints, `["Sql", "SqlOnDemand"]`. */
   readonly synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
+  /**
+   * Factory global parameters: values every pipeline shares (`@pipeline().globalParameters.<name>`), set on the
+   * factory resource itself (`Microsoft.DataFactory/factories` property `globalParameters`, a map of
+   * `{ type: Object|String|Int|Float|Bool|Array, value }`: Azure/azure-rest-api-specs
+   * specification/datafactory/resource-manager/Microsoft.DataFactory/stable/2018-06-01/datafactory.json
+   * `GlobalParameterSpecification`; @pulumi/azure-native datafactory/factory.d.ts `globalParameters`; types Array, Bool,
+   * Float, Int, Object, String: https://learn.microsoft.com/azure/templates/microsoft.datafactory/factories/globalparameters).
+   * Default: none.
+   */
+  readonly globalParameters?: Readonly<Record<string, GlobalParameter>>;
 }
+
+/** One Data Factory global parameter (the subset of types the platform sets). */
+export type GlobalParameter =
+  | { readonly type: "String"; readonly value: pulumi.Input<string> }
+  | { readonly type: "Array"; readonly value: pulumi.Input<readonly string[]> };
 
 /**
  * The Data Factory API version that knows `managedVirtualNetworks`. azure-native 3.28 has no typed resource for it
@@ -56,6 +71,7 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
         location: args.location,
         identity: { type: "SystemAssigned" },
         publicNetworkAccess: "Disabled",
+        ...(args.globalParameters ? { globalParameters: { ...args.globalParameters } } : {}),
         tags: args.tags,
       },
       { parent: this, protect: args.protect },
