@@ -35,8 +35,8 @@ export const MAX_DATA_DOMAINS = 50;
  * Each `synapse: own` domain adds a workspace with four private endpoints (Sql, SqlOnDemand, Dev and its private link
  * hub's Web) in the private-endpoint subnet, a /26 (stacks/config.ts carves it): 59 usable addresses (Azure reserves 5
  * per subnet, https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq#are-there-any-restrictions-on-using-ip-addresses-within-these-subnets)
- * of which the platform's own endpoints take 13 today (the graph test counts them). 10 own workspaces = 40 more
- * endpoints leaves room for growth; more needs a bigger subnet, not a bigger number here.
+ * of which the platform's own endpoints take 9 today (test/stacks/data-domains counts them). 10 own workspaces = 40
+ * more endpoints, leaving 10 addresses for growth; more needs a bigger subnet, not a bigger number here.
  */
 export const MAX_OWN_SYNAPSE_WORKSPACES = 10;
 

@@ -327,7 +327,7 @@ export class DataPlatform extends pulumi.ComponentResource {
           engineersWrite,
           // The default domain's worker (orchestrator) reads the vault already; a further domain's worker reads only the
           // Prefect API auth string its worker app needs to reach the server.
-          ...(settings.isDefault ? {} : { secrets: { "prefect-api-auth": this.orchestrator.apiAuthSecret.id } }),
+          ...(settings.isDefault ? {} : { secrets: { "prefect-api-auth-string": this.orchestrator.apiAuthSecret.id } }),
         },
         { parent: this },
       ).resources;
