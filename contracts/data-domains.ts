@@ -11,16 +11,15 @@
 export const DEFAULT_DATA_DOMAIN = "platform";
 
 /**
- * Domain names: a lower-case letter, then lower-case letters and digits. No hyphen: domain names are joined into Azure
+ * Domain names: a lower-case letter, then at least one lower-case letter or digit (a one-letter domain says nothing in a
+ * resource name). No hyphen: domain names are joined into Azure
  * names with hyphens (`<domain>-raw`, `ca-dp-<domain>-…`) and into compact names without separators (the Synapse
  * private link hub): with hyphens allowed, `a-b` and `ab` would collide in compact names and `a--b` forms would hit the
  * "no consecutive hyphens" rule of containers and Container Apps. The maximum length is not fixed here: every Azure name
  * derived from the domain must fit its rule (contracts/naming-rules.ts) in the stack's own environment and region,
  * which stacks/config/data-domains.ts computes with the same Naming the resources get.
  */
-export const DATA_DOMAIN_NAME_PATTERN = /^[a-z][a-z0-9]*$/;
-/** At least two characters, like every Naming purpose (a one-letter domain says nothing in a resource name). */
-export const DATA_DOMAIN_NAME_MIN_LENGTH = 2;
+export const DATA_DOMAIN_NAME_PATTERN = /^[a-z][a-z0-9]+$/;
 
 /**
  * At most 50 entries in `dataDomains` (the default domain comes on top when it is not listed). 50 is what the

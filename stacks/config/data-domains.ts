@@ -2,7 +2,6 @@ import { Naming, type NamingContext } from "../../components/naming";
 import { namingViolation } from "../../components/naming/rules";
 import type { ResourceKind } from "../../contracts/naming-rules";
 import {
-  DATA_DOMAIN_NAME_MIN_LENGTH,
   DATA_DOMAIN_NAME_PATTERN,
   DEFAULT_DATA_DOMAIN,
   DEFAULT_DOMAIN_CONCURRENCY_LIMIT,
@@ -115,7 +114,7 @@ export function dataDomainProblems(domains: readonly RawDataDomain[] | undefined
       }
       return;
     }
-    if (!DATA_DOMAIN_NAME_PATTERN.test(domain.name) || domain.name.length < DATA_DOMAIN_NAME_MIN_LENGTH) return; // the schema said why
+    if (!DATA_DOMAIN_NAME_PATTERN.test(domain.name)) return; // the schema said why
     const naming = new DomainNaming(context.naming, domain.name);
     const tooLong: string[] = [];
     for (const [kind, derive] of domainAzureNames(naming, domain.synapse ?? DEFAULT_DOMAIN_SYNAPSE, context.sparkPool, context.dedicatedPool)) {

@@ -6,7 +6,6 @@ import { REQUIRED_TAG_KEYS } from "../../contracts/tags";
 import { isAzureRegion } from "./regions";
 import { MIN_RETENTION_DAYS } from "../../components/backup/policies";
 import {
-  DATA_DOMAIN_NAME_MIN_LENGTH,
   DATA_DOMAIN_NAME_PATTERN,
   MAX_DATA_DOMAINS,
   MAX_DOMAIN_CONCURRENCY_LIMIT,
@@ -117,9 +116,8 @@ const dataDomain = z.strictObject({
   name: z
     .string()
     .regex(DATA_DOMAIN_NAME_PATTERN, {
-      error: (issue) => `${JSON.stringify(issue.input)} is not a domain name: a lower-case letter, then lower-case letters and digits (no hyphens)`,
-    })
-    .min(DATA_DOMAIN_NAME_MIN_LENGTH, { error: `must be at least ${DATA_DOMAIN_NAME_MIN_LENGTH} characters` }),
+      error: (issue) => `${JSON.stringify(issue.input)} is not a domain name: a lower-case letter, then one or more lower-case letters and digits (no hyphens)`,
+    }),
   team: z.string().min(3, { error: "must name the owning team or mailbox (3+ characters)" }).optional(),
   costCenter: costCenter.optional(),
   concurrencyLimit: z
