@@ -8,7 +8,7 @@ import { GATEWAY_COMPATIBILITY_DATE } from "../contracts/gateway";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
 import { orderedSettingProblems } from "./config/ordered-settings";
 import type { AzureRegion } from "./config/regions";
-import { configSchema, type RawPlatformConfig } from "./config/schema";
+import { configSchema, MAX_CONFIG_TAGS, type RawPlatformConfig } from "./config/schema";
 import { dataDomainProblems, resolveDataDomains } from "./config/data-domains";
 import { regionShortCode } from "./config/regions";
 import type { DataDomainSettings } from "../contracts/data-domains";
@@ -224,6 +224,8 @@ function domainProblems(project: string, environment: Environment, raw: RawPlatf
     naming: { workload: project, workloadShort: raw.workloadShortName ?? DEFAULT_WORKLOAD_SHORT_NAME, environment, location, locationCode: regionShortCode(location) },
     owner: raw.owner,
     costCenter: raw.costCenter,
+    configTags: Object.keys(raw.tags ?? {}).length,
+    maxConfigTags: MAX_CONFIG_TAGS,
     sparkPool: profile.synapse.sparkPool.enabled,
     dedicatedPool: profile.synapse.dedicatedPool.enabled,
   });

@@ -3,6 +3,7 @@ import { namingViolation } from "../../components/naming/rules";
 import type { ResourceKind } from "../../contracts/naming-rules";
 import {
   DATA_DOMAIN_NAME_PATTERN,
+  DATA_DOMAIN_TAGS,
   DEFAULT_DATA_DOMAIN,
   DEFAULT_DOMAIN_CONCURRENCY_LIMIT,
   DEFAULT_DOMAIN_FILESYSTEMS,
@@ -87,6 +88,10 @@ export function domainAzureNames(naming: DomainNaming, synapse: "own" | "shared"
 
 export interface DomainContext {
   naming: NamingContext;
+  /** How many tags the stack file adds (`tags`): a further domain's resources carry DATA_DOMAIN_TAGS on top. */
+  configTags: number;
+  /** Tags a resource may carry from config (Azure's 50 less the platform's own). */
+  maxConfigTags: number;
   owner: string;
   costCenter: string;
   sparkPool: boolean;
@@ -133,7 +138,15 @@ export function dataDomainProblems(domains: readonly RawDataDomain[] | undefined
       });
     }
   });
-  const own = (domains ?? []).filter((d) => d.name !== DEFAULT_DATA_DOMAIN && d.synapse === "own");
+  const further = (domains ?? []).filter((d) => d.name !== DEFAULT_DATA_DOMAIN);
+  const domainTagCount = Object.keys(DATA_DOMAIN_TAGS).length;
+  if (further.length > 0 && context.configTags + domainTagCount > context.maxConfigTags) {
+    problems.push({
+      key: `${CONFIG_NAMESPACE}:tags`,
+      message: `${context.configTags} tags; at most ${context.maxConfigTags - domainTagCount} with data domains (their resources also carry ${Object.values(DATA_DOMAIN_TAGS).join(", ")}, and Azure allows 50 tags per resource)`,
+    });
+  }
+  const own = further.filter((d) => d.synapse === "own");
   if (own.length > MAX_OWN_SYNAPSE_WORKSPACES) {
     problems.push({
       key: `${CONFIG_NAMESPACE}:dataDomains`,

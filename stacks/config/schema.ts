@@ -69,8 +69,8 @@ const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 
  * Azure allows 50 tags per resource (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations);
  * every tracked resource also carries the platform's REQUIRED_TAG_KEYS, which config may not set itself.
  */
-const AZURE_MAX_TAGS = 50;
-const MAX_CONFIG_TAGS = AZURE_MAX_TAGS - REQUIRED_TAG_KEYS.length;
+export const AZURE_MAX_TAGS = 50;
+export const MAX_CONFIG_TAGS = AZURE_MAX_TAGS - REQUIRED_TAG_KEYS.length;
 
 const tags = z.record(tagKey, z.string().max(256, { error: "tag values are at most 256 characters" })).superRefine((value, ctx) => {
   const count = Object.keys(value).length;

@@ -74,6 +74,15 @@ describe("dataDomains: each bad entry is named by its key and says what is wrong
     assert.deepEqual(problems("dev", [{ name: "ondemand" }]), [], "a shared domain derives no workspace name");
   });
 
+  it("too many tags for a domain's resources (they carry three domain tags on top of the stack's)", () => {
+    const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, "v"]));
+    assert.deepEqual(configProblems("dev", stackConfigWith("dev", { tags: tags(42), dataDomains: [{ name: "sales" }] })), []);
+    assert.deepEqual(configProblems("dev", stackConfigWith("dev", { tags: tags(43), dataDomains: [{ name: "sales" }] })), [
+      "dataplatform:tags: 43 tags; at most 42 with data domains (their resources also carry data-domain, data-domain-team, data-domain-cost-center, and Azure allows 50 tags per resource)",
+    ]);
+    assert.deepEqual(configProblems("dev", stackConfigWith("dev", { tags: tags(45) })), [], "no further domain: the stack's 45 stay allowed");
+  });
+
   it("too many domains, too many own workspaces", () => {
     assert.deepEqual(problems("dev", many(MAX_DATA_DOMAINS + 1)), [
       `dataplatform:dataDomains: ${MAX_DATA_DOMAINS + 1} domains; at most ${MAX_DATA_DOMAINS} (contracts/data-domains.ts MAX_DATA_DOMAINS says why)`,
