@@ -187,4 +187,30 @@ describe("data domains in the real stacks: only the default domain, today's reso
       assert.equal(ofType(g, "azure-native:synapse:Workspace").length, 1, g.stack);
     }
   });
+
+  it("keep today's stateful resources where they were (URNs as before data domains, commit 8264787): no move, no replace", async () => {
+    const stateful = [
+      "datafactory:DataFactory$azure-native:datafactory:Factory::dataplatform-${s}-datafactory-factory",
+      "identity:Identity$azure-native:managedidentity:UserAssignedIdentity::dataplatform-${s}-identity-orchestrator-id",
+      "identity:Identity$azure-native:managedidentity:UserAssignedIdentity::dataplatform-${s}-identity-prefect-server-id",
+      "identity:Identity$azure-native:managedidentity:UserAssignedIdentity::dataplatform-${s}-identity-cloudflared-id",
+      "synapse:Synapse$azure-native:managedidentity:UserAssignedIdentity::dataplatform-${s}-synapse-rbac-job-identity",
+      "keyvault:KeyVault$azure-native:keyvault:Vault::dataplatform-${s}-keyvault-vault",
+      "backup:Backup$azure-native:dataprotection:BackupVault::dataplatform-${s}-backup-vault",
+      "orchestrator:Orchestrator$azure-native:dbforpostgresql:Server::dataplatform-${s}-orchestrator-psql",
+      "datalake:DataLake$azure-native:storage:StorageAccount::dataplatform-${s}-datalake-account",
+      "synapse:Synapse$azure-native:synapse:Workspace::dataplatform-${s}-synapse-workspace",
+      "datalake:DataLake$azure-native:storage:BlobContainer::dataplatform-${s}-datalake-fs-raw",
+      "datalake:DataLake$azure-native:storage:BlobContainer::dataplatform-${s}-datalake-fs-curated",
+      "datalake:DataLake$azure-native:storage:BlobContainer::dataplatform-${s}-datalake-fs-synapse",
+    ];
+    const types = new Set(stateful.map((u) => u.slice(u.indexOf("$") + 1, u.indexOf("::"))));
+    for (const g of await allGraphs()) {
+      const expected = stateful.map((u) => `urn:pulumi:${g.stack}::dataplatform::dataplatform:${u.replaceAll("${s}", g.stack)}`).sort();
+      const actual = g.resources.filter((r) => types.has(r.type)).map((r) => r.urn).sort();
+      assert.deepEqual(actual, expected, g.stack);
+      assert.match(String(one(g, "azure-native:synapse:Workspace").inputs["workspaceName"]), new RegExp(`^synw-dataplatform-${g.stack}-weu-[a-z0-9]{5}$`));
+      assert.equal(one(g, "azure-native:managedidentity:UserAssignedIdentity", (r) => r.name.endsWith("-orchestrator-id")).inputs["resourceName"], `id-dataplatform-orchestrator-${g.stack}-weu`);
+    }
+  });
 });
