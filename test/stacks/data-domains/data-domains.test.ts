@@ -137,6 +137,24 @@ describe("data domains: a 3-domain stack (test/stacks/data-domains/Pulumi.dev.ya
     });
   });
 
+  it("the stack output lists each domain with its settings, workspace, filesystems and lake URLs (DataPlatform.dataDomains)", () => {
+    const account = one(graph, "azure-native:storage:StorageAccount");
+    const dfs = (account.outputs["primaryEndpoints"] as { dfs: string }).dfs;
+    const workspaces = Object.fromEntries(ofType(graph, "azure-native:synapse:Workspace").map((w) => [w.inputs["workspaceName"], (w.outputs["connectivityEndpoints"] as { dev: string }).dev]));
+    const domains = graph.outputs["dataDomains"] as { name: string; team: string; costCenter: string; concurrencyLimit: number; synapse: string; synapseWorkspaceName: string; synapseDevEndpoint: string; filesystems: string[]; lakeUrls: Record<string, string> }[];
+    const summary = domains.map((d) => [d.name, d.team, d.costCenter, d.concurrencyLimit, d.synapse, d.synapseWorkspaceName, d.filesystems.join(",")]);
+    assert.deepEqual(summary, [
+      ["platform", "data-platform@contoso.com", "CC-4711-DEV", 4, "own", DEFAULT_WORKSPACE, "raw,curated,synapse"],
+      ["sales", "sales-data@contoso.com", "CC-5100", 8, "shared", DEFAULT_WORKSPACE, "sales-raw,sales-curated"],
+      ["finance", "data-platform@contoso.com", "CC-4711-DEV", 2, "own", FINANCE_WORKSPACE, "finance-raw,finance-curated,finance-synapse"],
+      ["marketing", "data-platform@contoso.com", "CC-4711-DEV", 4, "shared", DEFAULT_WORKSPACE, "marketing-raw,marketing-curated"],
+    ]);
+    for (const d of domains) {
+      assert.equal(d.synapseDevEndpoint, workspaces[d.synapseWorkspaceName], d.name);
+      assert.deepEqual(d.lakeUrls, Object.fromEntries(d.filesystems.map((fs) => [fs, `${dfs}${fs}`])), d.name);
+    }
+  });
+
   it("every domain's data is under the lake's recovery policy: blob and filesystem soft delete on the one account", () => {
     // The lake's backup policy is soft delete (vaulted ADLS backup is not available: components/backup/policies.ts).
     const account = one(graph, "azure-native:storage:StorageAccount");
