@@ -253,43 +253,6 @@ export class DataPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.dataFactory = new DataFactory(
-      `${name}-datafactory`,
-      {
-        ...placement,
-        roleAssignments: [
-          { key: "orchestrator", ...grantee(identity.orchestrator), role: "Data Factory Contributor", description: "orchestrator: runs and monitors pipelines" },
-          // Each further domain's worker runs its pipelines in the one factory. Microsoft documents Data Factory roles at
-          // the factory, its resource group or above (https://learn.microsoft.com/azure/data-factory/concepts-roles-permissions),
-          // no per-pipeline scope: this role reaches every pipeline of the factory, which stays the platform's.
-          ...extraDomains.map((d) => ({
-            key: `domain-${d.settings.name}`,
-            ...grantee(workerOf(d.settings)),
-            role: "Data Factory Contributor" as const,
-            description: `data domain ${d.settings.name}: its worker runs and monitors pipelines`,
-          })),
-          ...(engineersWrite
-            ? [{ key: "engineers", ...grantee(identity.groups.engineers), role: "Data Factory Contributor" as const, description: "engineers: author pipelines in dev" }]
-            : []),
-        ],
-        ...this.durability(),
-        diagnostics: this.monitoring.diagnostics,
-        privateEndpoints: this.network.privateEndpoints,
-        keyVault: this.keyVault,
-        dataLake: this.dataLake,
-        // The factory lands data in every domain's raw and publishes to its curated; synapse filesystems are the workspaces' own.
-        filesystems: domains.flatMap((d) => d.filesystems.data),
-        synapse: this.synapse,
-        // What every domain's pipelines share, set from config (contracts/data-domains.ts DATA_FACTORY_GLOBAL_PARAMETERS).
-        globalParameters: {
-          [DATA_FACTORY_GLOBAL_PARAMETERS.environment]: { type: "String", value: config.environment },
-          [DATA_FACTORY_GLOBAL_PARAMETERS.lakeEndpoint]: { type: "String", value: this.dataLake.dfsEndpoint },
-          [DATA_FACTORY_GLOBAL_PARAMETERS.domainNames]: { type: "Array", value: domains.map((d) => d.settings.name) },
-        },
-      },
-      { parent: this },
-    );
-
     this.dataDomains = domains.map(({ settings, naming, filesystems }) => {
       const own = !settings.isDefault && settings.synapse === "own";
       return new DataDomain(
@@ -332,6 +295,46 @@ export class DataPlatform extends pulumi.ComponentResource {
         { parent: this },
       ).resources;
     });
+
+    this.dataFactory = new DataFactory(
+      `${name}-datafactory`,
+      {
+        ...placement,
+        roleAssignments: [
+          { key: "orchestrator", ...grantee(identity.orchestrator), role: "Data Factory Contributor", description: "orchestrator: runs and monitors pipelines" },
+          // Each further domain's worker runs its pipelines in the one factory. Microsoft documents Data Factory roles at
+          // the factory, its resource group or above (https://learn.microsoft.com/azure/data-factory/concepts-roles-permissions),
+          // no per-pipeline scope: this role reaches every pipeline of the factory, which stays the platform's.
+          ...extraDomains.map((d) => ({
+            key: `domain-${d.settings.name}`,
+            ...grantee(workerOf(d.settings)),
+            role: "Data Factory Contributor" as const,
+            description: `data domain ${d.settings.name}: its worker runs and monitors pipelines`,
+          })),
+          ...(engineersWrite
+            ? [{ key: "engineers", ...grantee(identity.groups.engineers), role: "Data Factory Contributor" as const, description: "engineers: author pipelines in dev" }]
+            : []),
+        ],
+        ...this.durability(),
+        diagnostics: this.monitoring.diagnostics,
+        privateEndpoints: this.network.privateEndpoints,
+        keyVault: this.keyVault,
+        dataLake: this.dataLake,
+        // The factory lands data in every domain's raw and publishes to its curated; synapse filesystems are the workspaces' own.
+        filesystems: domains.flatMap((d) => d.filesystems.data),
+        synapse: this.synapse,
+        // Domains' own workspaces: the factory reaches them through managed private endpoints too.
+        moreSynapse: Object.fromEntries(this.dataDomains.filter((d) => !d.isDefault && d.synapseMode === "own").map((d) => [d.name, d.synapse])),
+        // What every domain's pipelines share, set from config (contracts/data-domains.ts DATA_FACTORY_GLOBAL_PARAMETERS).
+        globalParameters: {
+          [DATA_FACTORY_GLOBAL_PARAMETERS.environment]: { type: "String", value: config.environment },
+          [DATA_FACTORY_GLOBAL_PARAMETERS.lakeEndpoint]: { type: "String", value: this.dataLake.dfsEndpoint },
+          [DATA_FACTORY_GLOBAL_PARAMETERS.domainNames]: { type: "Array", value: domains.map((d) => d.settings.name) },
+        },
+      },
+      { parent: this },
+    );
+
 
     this.gateway = this.createGateway(name, placement);
     if (this.gateway.tunnelTokenSecretUri) this.connector = this.createConnector(name, placement, this.gateway.tunnelTokenSecretUri);

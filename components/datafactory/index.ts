@@ -18,6 +18,11 @@ export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
   /** Synapse endpoints that get a managed private endpoint. Default: both SQL endpoints, `["Sql", "SqlOnDemand"]`. */
   readonly synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
   /**
+   * Further Synapse workspaces by a stable label (data domains' own workspaces, by domain name): each gets the same
+   * managed private endpoints as `synapse`, purpose `synapse-<label>-<group>`. Default: none.
+   */
+  readonly moreSynapse?: Readonly<Record<string, Pick<Synapse, "id" | "name" | "resourceGroupName">>>;
+  /**
    * Factory global parameters: values every pipeline shares (`@pipeline().globalParameters.<name>`), set on the
    * factory resource itself (`Microsoft.DataFactory/factories` property `globalParameters`, a map of
    * `{ type: Object|String|Int|Float|Bool|Array, value }`: Azure/azure-rest-api-specs
@@ -134,10 +139,13 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
       resourceGroupName: args.keyVault.resourceGroupName,
       vaultName: args.keyVault.name,
     });
-    if (args.synapse) {
-      const synapse = args.synapse;
+    const workspaces: [string, Pick<Synapse, "id" | "name" | "resourceGroupName">][] = [
+      ...(args.synapse ? [["synapse", args.synapse] as [string, Pick<Synapse, "id" | "name" | "resourceGroupName">]] : []),
+      ...Object.entries(args.moreSynapse ?? {}).map(([label, s]): [string, Pick<Synapse, "id" | "name" | "resourceGroupName">] => [`synapse-${label}`, s]),
+    ];
+    for (const [prefix, synapse] of workspaces) {
       for (const group of args.synapseGroupIds ?? ["Sql", "SqlOnDemand"]) {
-        this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse.id, group, {
+        this.managedEndpoint(name, args, managedVnet, `${prefix}-${group.toLowerCase()}`, synapse.id, group, {
           kind: "synapse",
           resourceGroupName: synapse.resourceGroupName,
           workspaceName: synapse.name,

@@ -125,6 +125,18 @@ describe("data domains: a 3-domain stack (test/stacks/data-domains/Pulumi.dev.ya
     assert.equal(byUrn(graph, (workspaceMi.propertyDependencies["principalId"] ?? [])[0])?.inputs["workspaceName"], FINANCE_WORKSPACE);
   });
 
+  it("the factory reaches every workspace (the environment's and finance's own) through approved managed private endpoints", () => {
+    const endpoints = ofType(graph, "azure-native:datafactory:ManagedPrivateEndpoint").filter((e) => (e.inputs["properties"] as { groupId: string }).groupId.startsWith("Sql"));
+    const targets = endpoints.map((e) => {
+      const props = e.inputs["properties"] as { privateLinkResourceId: string; groupId: string };
+      const workspace = ofType(graph, "azure-native:synapse:Workspace").find((w) => w.id === props.privateLinkResourceId);
+      return `${String(workspace?.inputs["workspaceName"])} ${props.groupId}`;
+    });
+    assert.deepEqual(targets.sort(), [`${DEFAULT_WORKSPACE} Sql`, `${DEFAULT_WORKSPACE} SqlOnDemand`, `${FINANCE_WORKSPACE} Sql`, `${FINANCE_WORKSPACE} SqlOnDemand`].sort());
+    const approvals = ofType(graph, "azure-native:synapse:PrivateEndpointConnection").map((a) => String(a.inputs["workspaceName"]));
+    assert.equal(approvals.filter((w) => w === FINANCE_WORKSPACE).length, 2, approvals.join(", "));
+  });
+
   it("the factory's global parameters carry environment, lake endpoint and every domain's name", () => {
     const factory = one(graph, "azure-native:datafactory:Factory");
     const account = one(graph, "azure-native:storage:StorageAccount");
