@@ -8,7 +8,10 @@ import { GATEWAY_COMPATIBILITY_DATE } from "../contracts/gateway";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, describeIssues } from "./config/errors";
 import { orderedSettingProblems } from "./config/ordered-settings";
 import type { AzureRegion } from "./config/regions";
-import { configSchema, type RawPlatformConfig } from "./config/schema";
+import { configSchema, MAX_CONFIG_TAGS, type RawPlatformConfig } from "./config/schema";
+import { dataDomainProblems, resolveDataDomains } from "./config/data-domains";
+import { regionShortCode } from "./config/regions";
+import type { DataDomainSettings } from "../contracts/data-domains";
 
 export { ConfigError } from "./config/errors";
 
@@ -39,6 +42,11 @@ export interface PlatformConfig extends EnvironmentProfile {
   gateway: GatewayConfig;
   /** Okta provisioned as code for the gateway's callers (`dataplatform:okta`); absent: no Okta side. */
   okta?: OktaConfig;
+  /**
+   * The data domains, defaults applied: the default domain `platform` first (always present), then the listed ones in
+   * config order (contracts/data-domains.ts, docs/environments.md#data-domains).
+   */
+  dataDomains: readonly DataDomainSettings[];
   /** Explicit choices that weaken a secure default; the plan prints them so reviewers see them. */
   notices: string[];
 }
@@ -104,6 +112,7 @@ export function resolvePlatformConfig(project: string, stack: string, entries: R
   const known = ENVIRONMENTS.includes(environment) ? environment : undefined;
   if (known) problems.push(...orderedSettingProblems(raw, known));
   if (parsed.success) problems.push(...crossFieldProblems(parsed.data));
+  if (parsed.success && known) problems.push(...domainProblems(project, known, parsed.data));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
 
   return resolve(project, stack, environment, parsed.data);
@@ -149,7 +158,7 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     environment,
     location: raw.location as AzureRegion,
     secondaryLocation: raw.secondaryLocation as AzureRegion,
-    workloadShortName: raw.workloadShortName ?? "dp",
+    workloadShortName: raw.workloadShortName ?? DEFAULT_WORKLOAD_SHORT_NAME,
     owner: raw.owner,
     costCenter: raw.costCenter,
     tags: {
@@ -177,9 +186,12 @@ function resolve(project: string, stack: string, environment: Environment, raw: 
     identity,
     gateway: resolveGateway(project, environment, raw),
     ...(raw.okta ? { okta: resolveOkta(project, environment, raw.okta) } : {}),
+    dataDomains: resolveDataDomains(raw.dataDomains, { owner: raw.owner, costCenter: raw.costCenter }),
     notices: [...notices(environment, profile, cloudflare.connectivity), ...gatewayNotices(raw)],
   };
 }
+
+const DEFAULT_WORKLOAD_SHORT_NAME = "dp";
 
 /** Rate-limit namespaces are per account: one per environment so dev traffic never eats prod's budget. */
 const RATE_LIMIT_NAMESPACES: Record<Environment, string> = { dev: "1001", test: "1002", prod: "1003" };
@@ -228,6 +240,21 @@ function gatewayNotices(raw: RawPlatformConfig): string[] {
     found.push("cloudflare.connectivity=allowlist: the gateway has no route to the Prefect API (it stays VNet-internal without the tunnel)");
   }
   return found;
+}
+
+/** `dataDomains` against the Azure names it derives in this stack's environment and region (same Naming as the program). */
+function domainProblems(project: string, environment: Environment, raw: RawPlatformConfig) {
+  const location = raw.location as AzureRegion;
+  const { profile } = effectiveSettings(environment, raw);
+  return dataDomainProblems(raw.dataDomains, {
+    naming: { workload: project, workloadShort: raw.workloadShortName ?? DEFAULT_WORKLOAD_SHORT_NAME, environment, location, locationCode: regionShortCode(location) },
+    owner: raw.owner,
+    costCenter: raw.costCenter,
+    configTags: Object.keys(raw.tags ?? {}).length,
+    maxConfigTags: MAX_CONFIG_TAGS,
+    sparkPool: profile.synapse.sparkPool.enabled,
+    dedicatedPool: profile.synapse.dedicatedPool.enabled,
+  });
 }
 
 /** Checks that span keys, on a config the schema accepted (ordered min/max pairs are checked separately). */

@@ -33,3 +33,16 @@ export const gatewayClientSecretExpiresOn = platform.identity.gatewayClientSecre
 export const gatewayUrl = platform.gateway.url;
 export const gatewayTunnelId = platform.gateway.tunnelId;
 export const notices = config.notices;
+/** The data domains (docs/environments.md#data-domains): what each domain's flows and worker need to find their data. */
+export const dataDomains = platform.dataDomains.map((d) => ({
+  name: d.name,
+  team: d.team,
+  costCenter: d.costCenter,
+  concurrencyLimit: d.concurrencyLimit,
+  synapse: d.synapseMode,
+  synapseWorkspaceName: d.synapse.name,
+  synapseDevEndpoint: d.synapseDevEndpoint,
+  filesystems: d.filesystems,
+  lakeUrls: d.lakeUrls,
+  workerClientId: d.identity.clientId,
+}));

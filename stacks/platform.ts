@@ -19,6 +19,11 @@ import { Synapse } from "../components/synapse";
 import { ALL_PRIVATE_DNS_ZONES } from "../components/network/private-dns";
 import type { PlatformConfig } from "./config";
 import { regionShortCode } from "./config/regions";
+import { DomainNaming, domainFilesystems } from "./config/data-domains";
+import { DataDomain, type DataDomainResources } from "./data-domain";
+import { DATA_DOMAIN_TAGS, DATA_FACTORY_GLOBAL_PARAMETERS, type DataDomainSettings } from "../contracts/data-domains";
+import type { SynapseRoleAssignmentSpec } from "../components/synapse";
+import type { NamingContext } from "../components/naming";
 
 /** Lake filesystems: landing zone, cleaned data, and the Synapse workspace's own (default) filesystem. */
 const LAKE_FILESYSTEMS = ["raw", "curated", "synapse"] as const;
@@ -44,17 +49,31 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly okta?: OktaAuthorization;
   /** Tunnel mode only: cloudflared, created after the Gateway (it runs the Gateway's tunnel). */
   readonly connector?: Connector;
+  /**
+   * The data domains (docs/environments.md#data-domains): the default domain `platform` first (today's workspace,
+   * filesystems and orchestrator identity), then the configured ones in config order.
+   */
+  readonly dataDomains: readonly DataDomainResources[];
 
   constructor(name: string, readonly config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("dataplatform:platform:DataPlatform", name, {}, opts);
 
-    this.naming = new Naming({
+    const namingContext: NamingContext = {
       workload: config.project,
       workloadShort: config.workloadShortName,
       environment: config.environment,
       location: config.location,
       locationCode: regionShortCode(config.location),
-    });
+    };
+    this.naming = new Naming(namingContext);
+    // Data domains other than the default one: their Azure names, filesystems and tags (the default domain is today's
+    // platform and creates no resource of its own but role assignments).
+    const domains = config.dataDomains.map((settings) => ({
+      settings,
+      naming: settings.isDefault ? this.naming : new DomainNaming(namingContext, settings.name),
+      filesystems: domainFilesystems(settings.name, settings.synapse),
+    }));
+    const extraDomains = domains.filter((d) => !d.settings.isDefault);
 
     // --- issue 9 (D1): the resource group is bootstrap's; this stack reads it (begin) ---
     this.resourceGroup = environmentResourceGroup(this.naming.name("resourceGroup"), this);
@@ -122,6 +141,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         gatewaySecret: { rotationDays: config.identity.gatewaySecretRotationDays, overlapDays: config.identity.gatewaySecretOverlapDays },
         groups: config.entra.groups,
         gatewayApiUri: config.gateway.entraApiUri,
+        dataDomains: extraDomains.map((d) => ({ name: d.settings.name, naming: d.naming, tags: domainTags(d.settings) })),
         // The connector's identity was the Orchestrator's child `<orchestrator>-tunnel-id` before the connector was a component.
         ...(config.cloudflare.connectivity === "tunnel"
           ? { connector: { aliases: [{ name: `${name}-orchestrator-tunnel-id`, parent: this.orchestratorUrn(name) }] } }
@@ -150,7 +170,8 @@ export class DataPlatform extends pulumi.ComponentResource {
         privateEndpoints: this.network.privateEndpoints,
         redundancy: config.storage.redundancy,
         softDeleteRetentionDays: config.storage.softDeleteRetentionDays,
-        filesystems: LAKE_FILESYSTEMS,
+        // Today's filesystems, then each further domain's (data, and its own workspace's).
+        filesystems: [...LAKE_FILESYSTEMS, ...extraDomains.flatMap((d) => [...d.filesystems.data, ...(d.filesystems.synapse ? [d.filesystems.synapse] : [])])],
       },
       { parent: this },
     );
@@ -189,6 +210,18 @@ export class DataPlatform extends pulumi.ComponentResource {
     );
 
     const { dedicatedPool, sparkPool } = config.synapse;
+    const workerOf = (settings: DataDomainSettings) => (settings.isDefault ? identity.orchestrator : identity.domainWorkers[settings.name]!);
+    // A domain's worker runs pipelines and Spark jobs and uses the workspace identity's credential in its workspace.
+    // Synapse RBAC scopes are workspace, Spark pool, integration runtime, linked service and credential
+    // (https://learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-synapse-rbac-roles, "Scopes"
+    // column: Compute Operator at workspace/Spark pool/integration runtime, Credential User at workspace/linked
+    // service/credential). In a shared workspace the pools, runtimes and the workspace-identity credential are the
+    // same objects for every domain, so no narrower scope separates domains there: the assignments stay at workspace
+    // scope (what the RBAC job applies), and a domain that needs its own compute takes `synapse: own`.
+    const workerSynapseRoles = (settings: DataDomainSettings): SynapseRoleAssignmentSpec[] => [
+      { ...grantee(workerOf(settings)), role: "Synapse Compute Operator" },
+      { ...grantee(workerOf(settings)), role: "Synapse Credential User" },
+    ];
     this.synapse = new Synapse(
       `${name}-synapse`,
       {
@@ -217,10 +250,54 @@ export class DataPlatform extends pulumi.ComponentResource {
           { ...grantee(identity.orchestrator), role: "Synapse Compute Operator" },
           { ...grantee(identity.orchestrator), role: "Synapse Credential User" },
           { ...grantee(identity.gateway), role: "Synapse User" },
+          ...extraDomains.filter((d) => d.settings.synapse === "shared").flatMap((d) => workerSynapseRoles(d.settings)),
         ],
       },
       { parent: this },
     );
+
+    this.dataDomains = domains.map(({ settings, naming, filesystems }) => {
+      const own = !settings.isDefault && settings.synapse === "own";
+      return new DataDomain(
+        `${name}-domain-${settings.name}`,
+        {
+          ...placement,
+          naming,
+          settings,
+          identity: workerOf(settings),
+          dataLake: this.dataLake,
+          filesystems: settings.isDefault ? { data: filesystems.data, synapse: filesystems.synapse! } : filesystems,
+          synapse: own
+            ? {
+                own: {
+                  ...this.durability(),
+                  diagnostics: this.monitoring.diagnostics,
+                  privateEndpoints: this.network.privateEndpoints,
+                  tenantId: config.entra.tenantId,
+                  entraAdminGroup: { objectId: config.entra.groups.admins, displayName: `${config.project}-admins-${config.environment}` },
+                  dataLake: this.dataLake,
+                  publicNetworkAccess: "Disabled",
+                  // Serverless SQL and pipelines only: a domain's Spark or dedicated pool is not configurable yet.
+                  rbacJobEnvironment: this.orchestrator.environment,
+                  synapseRoleAssignments: [
+                    { principalId: config.entra.groups.admins, principalType: "Group", role: "Synapse Administrator" },
+                    ...workerSynapseRoles(settings),
+                  ],
+                },
+              }
+            : { shared: this.synapse },
+          groups: {
+            ...(settings.groups.engineers ? { engineers: { principalId: pulumi.output(settings.groups.engineers), principalType: "Group" as const } } : {}),
+            ...(settings.groups.analysts ? { analysts: { principalId: pulumi.output(settings.groups.analysts), principalType: "Group" as const } } : {}),
+          },
+          engineersWrite,
+          // The default domain's worker (orchestrator) reads the vault already; a further domain's worker reads only the
+          // Prefect API auth string its worker app needs to reach the server.
+          ...(settings.isDefault ? {} : { secrets: { "prefect-api-auth-string": this.orchestrator.apiAuthSecret.id } }),
+        },
+        { parent: this },
+      ).resources;
+    });
 
     this.dataFactory = new DataFactory(
       `${name}-datafactory`,
@@ -228,6 +305,15 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...placement,
         roleAssignments: [
           { key: "orchestrator", ...grantee(identity.orchestrator), role: "Data Factory Contributor", description: "orchestrator: runs and monitors pipelines" },
+          // Each further domain's worker runs its pipelines in the one factory. Microsoft documents Data Factory roles at
+          // the factory, its resource group or above (https://learn.microsoft.com/azure/data-factory/concepts-roles-permissions),
+          // no per-pipeline scope: this role reaches every pipeline of the factory, which stays the platform's.
+          ...extraDomains.map((d) => ({
+            key: `domain-${d.settings.name}`,
+            ...grantee(workerOf(d.settings)),
+            role: "Data Factory Contributor" as const,
+            description: `data domain ${d.settings.name}: its worker runs and monitors pipelines`,
+          })),
           ...(engineersWrite
             ? [{ key: "engineers", ...grantee(identity.groups.engineers), role: "Data Factory Contributor" as const, description: "engineers: author pipelines in dev" }]
             : []),
@@ -237,14 +323,23 @@ export class DataPlatform extends pulumi.ComponentResource {
         privateEndpoints: this.network.privateEndpoints,
         keyVault: this.keyVault,
         dataLake: this.dataLake,
-        // The factory lands data in raw and publishes to curated; the synapse filesystem is the workspace's own.
-        filesystems: ["raw", "curated"],
+        // The factory lands data in every domain's raw and publishes to its curated; synapse filesystems are the workspaces' own.
+        filesystems: domains.flatMap((d) => d.filesystems.data),
         synapse: this.synapse,
+        // Domains' own workspaces: the factory reaches them through managed private endpoints too.
+        moreSynapse: Object.fromEntries(this.dataDomains.filter((d) => !d.isDefault && d.synapseMode === "own").map((d) => [d.name, d.synapse])),
+        // What every domain's pipelines share, set from config (contracts/data-domains.ts DATA_FACTORY_GLOBAL_PARAMETERS).
+        globalParameters: {
+          [DATA_FACTORY_GLOBAL_PARAMETERS.environment]: { type: "String", value: config.environment },
+          [DATA_FACTORY_GLOBAL_PARAMETERS.lakeEndpoint]: { type: "String", value: this.dataLake.dfsEndpoint },
+          [DATA_FACTORY_GLOBAL_PARAMETERS.domainNames]: { type: "Array", value: domains.map((d) => d.settings.name) },
+        },
       },
       { parent: this },
     );
 
     if (config.okta) this.okta = new OktaAuthorization(`${name}-okta`, config.okta, { parent: this });
+
     this.gateway = this.createGateway(name, placement);
     if (this.gateway.tunnelTokenSecretUri) this.connector = this.createConnector(name, placement, this.gateway.tunnelTokenSecretUri);
 
@@ -347,6 +442,11 @@ export class DataPlatform extends pulumi.ComponentResource {
     const { lock, protectStateful } = this.config.durability;
     return { protect: protectStateful, ...(lock === "none" ? {} : { lock }) };
   }
+}
+
+/** Tags on a further domain's own resources (the platform's owner/cost-center tags stay the stack's). */
+function domainTags(settings: DataDomainSettings): Record<string, string> {
+  return { [DATA_DOMAIN_TAGS.domain]: settings.name, [DATA_DOMAIN_TAGS.team]: settings.team, [DATA_DOMAIN_TAGS.costCenter]: settings.costCenter };
 }
 
 /** The environment's resource group as the stack uses it: bootstrap creates it, the stack only reads it. */

@@ -17,7 +17,27 @@ export interface DataFactoryArgs extends PlacementArgs, CrossCuttingArgs {
   readonly synapse?: Pick<Synapse, "id" | "name" | "resourceGroupName">;
   /** Synapse endpoints that get a managed private endpoint. Default: both SQL endpoints, `["Sql", "SqlOnDemand"]`. */
   readonly synapseGroupIds?: readonly ("Sql" | "SqlOnDemand")[];
+  /**
+   * Further Synapse workspaces by a stable label (data domains' own workspaces, by domain name): each gets the same
+   * managed private endpoints as `synapse`, purpose `synapse-<label>-<group>`. Default: none.
+   */
+  readonly moreSynapse?: Readonly<Record<string, Pick<Synapse, "id" | "name" | "resourceGroupName">>>;
+  /**
+   * Factory global parameters: values every pipeline shares (`@pipeline().globalParameters.<name>`), set on the
+   * factory resource itself (`Microsoft.DataFactory/factories` property `globalParameters`, a map of
+   * `{ type: Object|String|Int|Float|Bool|Array, value }`: Azure/azure-rest-api-specs
+   * specification/datafactory/resource-manager/Microsoft.DataFactory/stable/2018-06-01/datafactory.json
+   * `GlobalParameterSpecification`; @pulumi/azure-native datafactory/factory.d.ts `globalParameters`; types Array, Bool,
+   * Float, Int, Object, String: https://learn.microsoft.com/azure/templates/microsoft.datafactory/factories/globalparameters).
+   * Default: none.
+   */
+  readonly globalParameters?: Readonly<Record<string, GlobalParameter>>;
 }
+
+/** One Data Factory global parameter (the subset of types the platform sets). */
+export type GlobalParameter =
+  | { readonly type: "String"; readonly value: pulumi.Input<string> }
+  | { readonly type: "Array"; readonly value: pulumi.Input<readonly string[]> };
 
 /**
  * The Data Factory API version that knows `managedVirtualNetworks`. azure-native 3.28 has no typed resource for it
@@ -56,6 +76,7 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
         location: args.location,
         identity: { type: "SystemAssigned" },
         publicNetworkAccess: "Disabled",
+        ...(args.globalParameters ? { globalParameters: { ...args.globalParameters } } : {}),
         tags: args.tags,
       },
       { parent: this, protect: args.protect },
@@ -118,10 +139,13 @@ export class DataFactory extends pulumi.ComponentResource implements CoreOutputs
       resourceGroupName: args.keyVault.resourceGroupName,
       vaultName: args.keyVault.name,
     });
-    if (args.synapse) {
-      const synapse = args.synapse;
+    const workspaces: [string, Pick<Synapse, "id" | "name" | "resourceGroupName">][] = [
+      ...(args.synapse ? [["synapse", args.synapse] as [string, Pick<Synapse, "id" | "name" | "resourceGroupName">]] : []),
+      ...Object.entries(args.moreSynapse ?? {}).map(([label, s]): [string, Pick<Synapse, "id" | "name" | "resourceGroupName">] => [`synapse-${label}`, s]),
+    ];
+    for (const [prefix, synapse] of workspaces) {
       for (const group of args.synapseGroupIds ?? ["Sql", "SqlOnDemand"]) {
-        this.managedEndpoint(name, args, managedVnet, `synapse-${group.toLowerCase()}`, synapse.id, group, {
+        this.managedEndpoint(name, args, managedVnet, `${prefix}-${group.toLowerCase()}`, synapse.id, group, {
           kind: "synapse",
           resourceGroupName: synapse.resourceGroupName,
           workspaceName: synapse.name,

@@ -4,6 +4,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlacementArgs } from "../cross-cutting";
 import type { KeyVaultRef } from "../keyvault";
+import type { Naming } from "../naming";
 import { assignRole, type RoleAssignmentSpec } from "./roles";
 import { RotatingClientSecret } from "./rotation";
 
@@ -56,6 +57,12 @@ export interface IdentityArgs extends PlacementArgs {
    * created by the Orchestrator). Default: none (no connector identity).
    */
   readonly connector?: { readonly aliases?: readonly pulumi.Input<pulumi.Alias | string>[] };
+  /**
+   * Data domains other than the default one (whose worker is `orchestrator`): each gets its own worker identity, named
+   * by the domain's Naming (`id-<short>-<domain>-worker-<env>-<region>`) and tagged with `tags`. This component grants
+   * them nothing: their roles are scoped to the domain's own resources by whoever creates those. Default: none.
+   */
+  readonly dataDomains?: readonly { readonly name: string; readonly naming: Naming; readonly tags?: Record<string, string> }[];
 }
 
 /**
@@ -72,6 +79,8 @@ export class Identity extends pulumi.ComponentResource {
   readonly prefectServer: ManagedIdentity;
   /** The cloudflared connector's identity, when `connector` is given. */
   readonly connector?: ManagedIdentity;
+  /** Worker identity per data domain (by domain name), for the domains given in `dataDomains`. */
+  readonly domainWorkers: Readonly<Record<string, ManagedIdentity>> = {};
   readonly groups: Record<"admins" | "engineers" | "analysts", Principal>;
   /** Key Vault Secrets User for the Prefect server and worker: apps must wait for these before reading references. */
   readonly keyVaultGrants: azure.authorization.RoleAssignment[];
@@ -93,6 +102,12 @@ export class Identity extends pulumi.ComponentResource {
     this.orchestrator = this.managedIdentity(name, args, "orchestrator");
     this.prefectServer = this.managedIdentity(name, args, "prefect-server");
     if (args.connector) this.connector = this.managedIdentity(name, args, "cloudflared", [...(args.connector.aliases ?? [])]);
+    const workers: Record<string, ManagedIdentity> = {};
+    for (const domain of args.dataDomains ?? []) {
+      if (workers[domain.name]) throw new pulumi.ResourceError(`identity: data domain "${domain.name}" is listed twice`, this);
+      workers[domain.name] = this.managedIdentity(name, { ...args, naming: domain.naming, tags: { ...domain.tags } }, "worker", undefined, `domain-${domain.name}-worker`);
+    }
+    this.domainWorkers = workers;
 
     this.groups = {
       admins: { principalId: pulumi.output(args.groups.admins), principalType: "Group" },
@@ -188,9 +203,15 @@ export class Identity extends pulumi.ComponentResource {
     };
   }
 
-  private managedIdentity(name: string, args: IdentityArgs, purpose: string, aliases?: pulumi.Input<pulumi.Alias | string>[]): ManagedIdentity {
+  private managedIdentity(
+    name: string,
+    args: Pick<IdentityArgs, "naming" | "resourceGroupName" | "location" | "tags">,
+    purpose: string,
+    aliases?: pulumi.Input<pulumi.Alias | string>[],
+    childName = purpose,
+  ): ManagedIdentity {
     const identity = new azure.managedidentity.UserAssignedIdentity(
-      `${name}-${purpose}-id`,
+      `${name}-${childName}-id`,
       {
         resourceName: args.naming.name("userAssignedIdentity", purpose),
         resourceGroupName: args.resourceGroupName,

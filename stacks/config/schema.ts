@@ -5,6 +5,11 @@ import { ENVIRONMENTS } from "../../contracts/environments";
 import { REQUIRED_TAG_KEYS } from "../../contracts/tags";
 import { isAzureRegion } from "./regions";
 import { MIN_RETENTION_DAYS } from "../../components/backup/policies";
+import {
+  DATA_DOMAIN_NAME_PATTERN,
+  MAX_DATA_DOMAINS,
+  MAX_DOMAIN_CONCURRENCY_LIMIT,
+} from "../../contracts/data-domains";
 
 /**
  * The schema of every `dataplatform:*` key a stack file may set. Keys are strict: a typo is an error, not a
@@ -64,8 +69,8 @@ const tagKey = z.string().regex(/^[^<>%&\\?/]{1,512}$/, { error: "tag names are 
  * Azure allows 50 tags per resource (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations);
  * every tracked resource also carries the platform's REQUIRED_TAG_KEYS, which config may not set itself.
  */
-const AZURE_MAX_TAGS = 50;
-const MAX_CONFIG_TAGS = AZURE_MAX_TAGS - REQUIRED_TAG_KEYS.length;
+export const AZURE_MAX_TAGS = 50;
+export const MAX_CONFIG_TAGS = AZURE_MAX_TAGS - REQUIRED_TAG_KEYS.length;
 
 const tags = z.record(tagKey, z.string().max(256, { error: "tag values are at most 256 characters" })).superRefine((value, ctx) => {
   const count = Object.keys(value).length;
@@ -114,14 +119,40 @@ const oktaGroupName = z.string().regex(/^\S(.*\S)?$/, { error: "must be an Okta 
 
 const KEY_EXPIRY_MAX_DAYS = 3650;
 
+const costCenter = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a cost center code (2-32 letters, digits, hyphens)`,
+});
+
+/**
+ * One data domain (docs/environments.md#data-domains; contracts/data-domains.ts). Charset and bounds here; uniqueness,
+ * the Azure names derived from `name` (computed for the stack's environment and region) and the number of own
+ * workspaces are checked in stacks/config/data-domains.ts. Defaults: team = `owner`, costCenter = `costCenter`,
+ * concurrencyLimit = 4, synapse = "shared" (the environment's workspace; "own" adds a workspace), groups = none.
+ */
+const dataDomain = z.strictObject({
+  name: z
+    .string()
+    .regex(DATA_DOMAIN_NAME_PATTERN, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not a domain name: a lower-case letter, then one or more lower-case letters and digits (no hyphens)`,
+    }),
+  team: z.string().min(3, { error: "must name the owning team or mailbox (3+ characters)" }).optional(),
+  costCenter: costCenter.optional(),
+  concurrencyLimit: z
+    .number()
+    .int()
+    .min(1, { error: "must be at least 1 (a work pool with limit 0 runs nothing)" })
+    .max(MAX_DOMAIN_CONCURRENCY_LIMIT, { error: `must be at most ${MAX_DOMAIN_CONCURRENCY_LIMIT} (the platform's guard against typos; contracts/data-domains.ts)` })
+    .optional(),
+  synapse: z.enum(["own", "shared"]).optional(),
+  groups: z.strictObject({ engineers: uuid.optional(), analysts: uuid.optional() }).optional(),
+});
+
 export const configSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).optional(),
   location: region,
   secondaryLocation: region,
   owner: z.string().min(3, { error: "must name an owning team or mailbox (3+ characters)" }),
-  costCenter: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,31}$/, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a cost center code (2-32 letters, digits, hyphens)`,
-  }),
+  costCenter,
   workloadShortName: z
     .string()
     .regex(/^[a-z][a-z0-9]{1,5}$/, { error: "must be 2-6 lower-case letters/digits, starting with a letter" })
@@ -216,6 +247,14 @@ export const configSchema = z.strictObject({
       gatewaySecretRotationDays: z.number().int().min(1).max(90).optional(),
       gatewaySecretOverlapDays: z.number().int().min(1).max(90).optional(),
     })
+    .optional(),
+  /**
+   * Data domains: each gets its own lake filesystems, worker identity and (with `synapse: own`) Synapse workspace.
+   * Absent: only the default domain `platform`, which is today's platform unchanged. At most 50 entries.
+   */
+  dataDomains: z
+    .array(dataDomain)
+    .max(MAX_DATA_DOMAINS, { error: (issue) => `${(issue.input as unknown[]).length} domains; at most ${MAX_DATA_DOMAINS} (contracts/data-domains.ts MAX_DATA_DOMAINS says why)` })
     .optional(),
   /** The Entra ID tenant the platform lives in, and the people groups mapped per environment. */
   entra: z.strictObject({

@@ -62,7 +62,10 @@ export async function evaluateStack(stack: string, options: StackEvaluation = {}
   try {
     // A failed program leaves Pulumi's leaked-promise check to fail the child's exit code after the result is
     // written; the result file, not the exit code, says what happened.
-    const crash = await run(process.execPath, ["--import", "tsx", join(__dirname, "child.ts"), JSON.stringify(request), out], {
+    // The request goes through a file: with a refresh state it outgrows one argument (Linux MAX_ARG_STRLEN, 128 KiB:
+    // spawn E2BIG once the prod stack's state passed that size).
+    writeFileSync(`${out}.request`, JSON.stringify(request));
+    const crash = await run(process.execPath, ["--import", "tsx", join(__dirname, "child.ts"), `@${out}.request`, out], {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, PULUMI_CONFIG: undefined },
@@ -85,6 +88,7 @@ export async function evaluateStack(stack: string, options: StackEvaluation = {}
     throw new Error(`evaluating stack ${stack} crashed: ${stderr || String(error)}`);
   } finally {
     rmSync(out, { force: true });
+    rmSync(`${out}.request`, { force: true });
   }
 }
 

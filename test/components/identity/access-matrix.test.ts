@@ -32,6 +32,9 @@ function expectedArmMatrix(env: string): Row[] {
     ["orchestrator", "Key Vault Secrets User", "vault"],
     ["orchestrator", "Data Factory Contributor", "factory"],
     ["orchestrator", "Backup Contributor", "backup-vault"],
+    // The orchestrator is the default data domain's worker: it reads and writes that domain's filesystems only.
+    ["orchestrator", "Storage Blob Data Contributor", "fs:raw"],
+    ["orchestrator", "Storage Blob Data Contributor", "fs:curated"],
     // Tunnel mode: the cloudflared connector's identity reads only its own token secret.
     ["cloudflared", "Key Vault Secrets User", "secret:cloudflared-tunnel-token"],
     ["synapse-mi", "Storage Blob Data Contributor", "fs:synapse"],

@@ -93,12 +93,22 @@ const RANGES: Range[] = [
     declared: ["min 1"],
     context: { orgName: "contoso", baseUrl: "okta.com", groups: { admins: "a", engineers: "e", analysts: "n" } },
   },
+  // contracts/data-domains.ts: MAX_DATA_DOMAINS (issue 13 benchmarks 50) and the concurrency typo guard.
+  { path: "dataDomains", pass: [[], domainList(50)], fail: [domainList(51)], declared: ["max 50"] },
+  { path: "dataDomains.[].concurrencyLimit", pass: [1, 100], fail: [0, 101], declared: ["min 1", "max 100"] },
+  { path: "dataDomains.[].team", pass: [chars(3)], fail: [chars(2)], declared: ["min 3"] },
 ];
+
+function domainList(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ name: `d${i + 1}` }));
+}
 
 /** `{ a: { b: value } }` for path `a.b`, the first segment being the stack config key. */
 function keysFor({ path, context }: Range, value: unknown): Record<string, unknown> {
   const [top, ...rest] = path.split(".");
   if (rest.length === 0) return { [top!]: value };
+  // One entry of a list (`dataDomains.[].field`): the entry's other required fields come from context.
+  if (rest[0] === "[]") return { [top!]: [{ name: "sales", ...context, [rest[1]!]: value }] };
   const section: Record<string, unknown> = { ...context };
   let node = section;
   rest.slice(0, -1).forEach((segment) => (node = node[segment] = {} as Record<string, unknown>));
@@ -141,7 +151,7 @@ describe("ranged config values", () => {
 
   for (const range of RANGES) {
     it(`${range.path}: ${range.pass.map((v) => JSON.stringify(v).slice(0, 20)).join(", ")} pass, one step outside fails naming the key`, () => {
-      const key = `dataplatform:${range.path}`;
+      const key = `dataplatform:${range.path.replace(".[]", "[0]")}`;
       for (const value of range.pass) {
         assert.deepEqual(configProblems("dev", stackConfigWith("dev", keysFor(range, value))), [], `${key} = ${JSON.stringify(value)}`);
       }
