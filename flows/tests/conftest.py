@@ -281,9 +281,16 @@ def platform_variables(prefect_server: str) -> dict[str, Any]:
             },
         ],
     }
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+
+    from dataplatform_flows.coordinates import contract
+
     with get_client(sync_client=True) as client:
         for name, value in values.items():
             client.create_variable(VariableCreate(name=name, value=value))
+        # The global limits the flows hold a slot of, as the configuration creates them (contract defaults).
+        for limit in contract()["globalConcurrencyLimits"]:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=limit["name"], limit=limit["default"]))
     return values
 
 

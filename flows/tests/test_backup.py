@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from prefect import get_client
@@ -74,3 +75,51 @@ def test_a_failed_backup_job_fails_the_flow_without_retry_and_reports_every_inst
     assert state.is_failed()
     assert "backup did not complete" in str(state.message) and "stand-in: snapshot failed" in str(state.message)
     assert len(azure.requests("POST", r"/backup$")) == 3, "a failed job is final: no retry"
+
+
+def test_the_platform_wide_backup_limit_holds_a_second_run_until_the_first_releases(
+    azure: AzureStandIn, platform_variables: dict[str, Any]
+) -> None:
+    """backup-on-demand is limited to 1 across all domains: while its slot is taken, a run waits and calls nothing."""
+    import threading
+
+    from prefect.concurrency.sync import concurrency
+
+    setup_vaults(azure, platform_variables, job_statuses=["Completed"])
+    started = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with concurrency("backup-on-demand", occupy=1, strict=True):
+            started.set()
+            release.wait(60)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert started.wait(30)
+    result: dict[str, Any] = {}
+    runner = threading.Thread(target=lambda: result.update(state=backup_on_demand(domain="sales", return_state=True, **FAST)))
+    runner.start()
+    time.sleep(4)
+    assert azure.requests("POST", r"/backup$") == [], "no backup started while the platform-wide slot is held"
+    release.set()
+    thread.join(30)
+    runner.join(120)
+    assert result["state"].is_completed(), result["state"].message
+    assert azure.requests("POST", r"/backup$"), "the run went ahead once the slot was free"
+
+
+def test_a_missing_platform_limit_is_an_error_not_an_unlimited_run(azure: AzureStandIn, platform_variables: dict[str, Any]) -> None:
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+
+    setup_vaults(azure, platform_variables, job_statuses=["Completed"])
+    with get_client(sync_client=True) as client:
+        client.delete_global_concurrency_limit_by_name("backup-on-demand")
+    try:
+        state = backup_on_demand(domain="sales", return_state=True, **FAST)
+        assert state.is_failed()
+        assert "backup-on-demand" in str(state.message) or "backup-on-demand" in repr(state.result(raise_on_failure=False))
+        assert azure.requests("POST", r"/backup$") == []
+    finally:
+        with get_client(sync_client=True) as client:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name="backup-on-demand", limit=1))

@@ -10,6 +10,7 @@ from typing import Any
 
 from prefect import flow, get_client, task
 from prefect.artifacts import create_table_artifact
+from prefect.concurrency.sync import concurrency
 from prefect.context import get_run_context
 from prefect.logging import get_run_logger
 from prefect.tasks import exponential_backoff
@@ -19,6 +20,26 @@ from .azure import AzureClient, AzureTransientError
 from .backup import JOB_OK, InstanceReport, backup_instance, list_instances
 from .pipelines import RunTarget, run_pipeline
 from .polling import Backoff, WaitTimeout
+
+
+def _global_limit(name: str) -> str:
+    """A global concurrency limit the platform's configuration creates (contracts/prefect-variables.json)."""
+    if name not in {g["name"] for g in coordinates.contract()["globalConcurrencyLimits"]}:
+        raise RuntimeError(f"{name!r} is not a global concurrency limit of contracts/prefect-variables.json")
+    return name
+
+
+#: Pipeline runs in flight on the environment's one factory, across every domain's pool.
+ADF_PIPELINE_RUNS = _global_limit("adf-pipeline-runs")
+#: On-demand backups at once: each run backs up every instance of the platform.
+BACKUP_ON_DEMAND = _global_limit("backup-on-demand")
+
+
+def _slot(name: str) -> Any:
+    """Hold one slot of a platform limit for the block. `strict`: the configuration creates the limit before any
+    worker starts (dataplatform_flows.configure in the worker's init container), so a missing one is an error, never
+    an unlimited run. A lease renewal that fails transiently must not kill a run already started in Azure."""
+    return concurrency(name, occupy=1, strict=True, raise_on_lease_renewal_failure=False)
 
 
 def _tag_run(domain_name: str) -> tuple[coordinates.Platform, coordinates.Domain]:
@@ -56,9 +77,15 @@ def adf_pipeline_run(
     platform, _ = _tag_run(domain)
     azure = AzureClient.for_worker()
     target = RunTarget.data_factory(platform.arm_endpoint, platform.factory_id)
-    report = run_pipeline(
-        azure, target, pipeline, parameters or {}, timeout_seconds=timeout_seconds, backoff=_backoff(poll_initial_seconds, poll_max_seconds)
-    )
+    with _slot(ADF_PIPELINE_RUNS):
+        report = run_pipeline(
+            azure,
+            target,
+            pipeline,
+            parameters or {},
+            timeout_seconds=timeout_seconds,
+            backoff=_backoff(poll_initial_seconds, poll_max_seconds),
+        )
     return asdict(report)
 
 
@@ -134,17 +161,18 @@ def backup_on_demand(
     for vault in coordinates.backup_vaults():
         by_region[vault.region].append(vault.id)
     region_task = backup_region.with_options(retry_delay_seconds=exponential_backoff(backoff_factor=retry_delay_seconds))
-    futures = {
-        region: region_task.submit(region, ids, platform.arm_endpoint, timeout_seconds, poll_initial_seconds, poll_max_seconds)
-        for region, ids in sorted(by_region.items())
-    }
     reports: list[dict[str, Any]] = []
     errors: list[str] = []
-    for region, future in futures.items():
-        try:
-            reports.extend(future.result())
-        except Exception as exc:
-            errors.append(f"{region}: {exc}")
+    with _slot(BACKUP_ON_DEMAND):
+        futures = {
+            region: region_task.submit(region, ids, platform.arm_endpoint, timeout_seconds, poll_initial_seconds, poll_max_seconds)
+            for region, ids in sorted(by_region.items())
+        }
+        for region, future in futures.items():
+            try:
+                reports.extend(future.result())
+            except Exception as exc:
+                errors.append(f"{region}: {exc}")
     create_table_artifact(
         key="backup-report", table=reports or [{"region": "-", "status": "no report"}], description="On-demand backup per instance"
     )
