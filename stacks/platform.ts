@@ -15,6 +15,9 @@ import { Naming } from "../components/naming";
 import { Network } from "../components/network";
 import { OktaAuthorization } from "../components/okta";
 import { Orchestrator } from "../components/orchestrator";
+import { DomainWorker } from "../components/orchestrator/domain-worker";
+import { renderPrefectDesiredState } from "../components/prefect/desired-state";
+import { tryParseResourceId } from "../lib/resource-id";
 import { Synapse } from "../components/synapse";
 import { ALL_PRIVATE_DNS_ZONES } from "../components/network/private-dns";
 import type { PlatformConfig } from "./config";
@@ -47,6 +50,8 @@ export class DataPlatform extends pulumi.ComponentResource {
   readonly gateway: Gateway;
   /** `dataplatform:okta` only: the callers' Okta authorization server and application (the gateway's issuer). */
   readonly okta?: OktaAuthorization;
+  /** Each data domain's Prefect worker, which also applies the Prefect configuration (in its data domains' order). */
+  readonly domainWorkers: readonly DomainWorker[];
   /** Tunnel mode only: cloudflared, created after the Gateway (it runs the Gateway's tunnel). */
   readonly connector?: Connector;
   /**
@@ -187,7 +192,7 @@ export class DataPlatform extends pulumi.ComponentResource {
         network: this.network,
         postgres: config.postgres,
         containerApps: config.containerApps,
-        identities: { server: identity.prefectServer, worker: identity.orchestrator },
+        identities: { server: identity.prefectServer },
         keyVault: this.keyVault,
         identityGrants: identity.keyVaultGrants,
       },
@@ -200,6 +205,15 @@ export class DataPlatform extends pulumi.ComponentResource {
         ...placement,
         roleAssignments: [
           { key: "orchestrator", ...grantee(identity.orchestrator), role: "Backup Contributor", description: "orchestrator: triggers and monitors backup jobs" },
+          // Every domain's pool runs the backup-on-demand flow: a further domain's worker may trigger and watch backups
+          // (Backup Operator: no vault or policy changes, no deletes, no access for others). The vault is the platform's,
+          // so this cannot be narrower than the vault.
+          ...extraDomains.map((d) => ({
+            key: `domain-${d.settings.name}`,
+            ...grantee(identity.domainWorkers[d.settings.name]!),
+            role: "Backup Operator" as const,
+            description: `data domain ${d.settings.name}: triggers and monitors on-demand backups`,
+          })),
         ],
         ...this.durability(),
         diagnostics: this.monitoring.diagnostics,
@@ -293,7 +307,6 @@ export class DataPlatform extends pulumi.ComponentResource {
           engineersWrite,
           // The default domain's worker (orchestrator) reads the vault already; a further domain's worker reads only the
           // Prefect API auth string its worker app needs to reach the server.
-          ...(settings.isDefault ? {} : { secrets: { "prefect-api-auth-string": this.orchestrator.apiAuthSecret.id } }),
         },
         { parent: this },
       ).resources;
@@ -337,6 +350,8 @@ export class DataPlatform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    this.domainWorkers = this.createDomainWorkers(name, placement);
 
     if (config.okta) this.okta = new OktaAuthorization(`${name}-okta`, config.okta, { parent: this });
 
@@ -432,6 +447,98 @@ export class DataPlatform extends pulumi.ComponentResource {
     );
   }
 
+  /**
+   * One Prefect worker per data domain, in the orchestrator's environment, as the domain's identity. Built after
+   * everything the Prefect configuration names (factory, workspaces, lake, vault, backup vault): each worker's init
+   * container applies the platform-wide part and its domain's part of that configuration (issue 11 point 4).
+   */
+  private createDomainWorkers(name: string, placement: PlacementArgs): DomainWorker[] {
+    const { config, orchestrator } = this;
+    const domains = pulumi.all(
+      this.dataDomains.map((d) =>
+        pulumi.all([d.synapse.name, d.synapse.connectivityEndpoints, pulumi.all(d.lakeUrls), d.identity.clientId]).apply(([workspaceName, endpoints, lakeUrls, workerClientId]) => ({
+          name: d.name,
+          team: d.team,
+          costCenter: d.costCenter,
+          concurrencyLimit: d.concurrencyLimit,
+          workspaceName,
+          endpoints,
+          lakeUrls,
+          workerClientId,
+        })),
+      ),
+    );
+    const desiredState = pulumi
+      .all([this.resourceGroup.id, this.resourceGroup.name, this.dataFactory.name, this.keyVault.uri, this.backup.id, this.backup.location, domains])
+      .apply(([resourceGroupId, resourceGroupName, dataFactoryName, keyVaultUri, backupVaultId, backupRegion, domainValues]) => ({
+        resourceGroupId,
+        resourceGroupName,
+        dataFactoryName,
+        keyVaultUri,
+        backupVault: { id: backupVaultId, region: backupRegion },
+        domains: domainValues,
+      }))
+      .apply((v) => {
+        const subscriptionId = tryParseResourceId(v.resourceGroupId)?.subscriptionId;
+        if (!subscriptionId) throw new pulumi.ResourceError(`platform: "${v.resourceGroupId}" is not a resource group ID`, this);
+        return renderPrefectDesiredState({
+          environment: config.environment,
+          subscriptionId,
+          resourceGroupName: v.resourceGroupName,
+          dataFactoryName: v.dataFactoryName,
+          keyVaultUri: v.keyVaultUri,
+          backupVaults: [v.backupVault],
+          domains: v.domains.map((d) => ({
+            name: d.name,
+            team: d.team,
+            costCenter: d.costCenter,
+            concurrencyLimit: d.concurrencyLimit,
+            synapse: {
+              workspaceName: d.workspaceName,
+              devEndpoint: endpoint(d.endpoints, "dev", d.name, this),
+              sqlEndpoint: endpoint(d.endpoints, "sql", d.name, this),
+              sqlOnDemandEndpoint: endpoint(d.endpoints, "sqlOnDemand", d.name, this),
+            },
+            lakeUrls: d.lakeUrls,
+            workerClientId: d.workerClientId,
+          })),
+        });
+      });
+    return this.dataDomains.map(
+      (d) =>
+        new DomainWorker(
+          `${name}-worker-${d.name}`,
+          {
+            ...placement,
+            naming: d.naming,
+            diagnostics: this.monitoring.diagnostics,
+            domain: { name: d.name, team: d.team, costCenter: d.costCenter, concurrencyLimit: d.concurrencyLimit },
+            identity: d.identity,
+            orchestrator: {
+              environmentId: orchestrator.environment.id,
+              apiUrl: orchestrator.apiUrl,
+              authStringSecretUrl: pulumi.unsecret(orchestrator.apiAuthSecret.properties.secretUriWithVersion),
+              dependsOn: [orchestrator.apiAuthSecret, orchestrator.serverApp],
+            },
+            keyVault: this.keyVault,
+            desiredState,
+            scale: { minReplicas: config.containerApps.workerMinReplicas, maxReplicas: config.containerApps.maxReplicas },
+            // The default domain's worker is the app the Orchestrator ran before data domains (same Azure name, state
+            // kept through aliases); a further domain's app takes the name its config validation reserved.
+            ...(d.isDefault
+              ? {
+                  app: { purpose: "worker" },
+                  movedFrom: { parent: this.orchestratorUrn(name), name: `${name}-orchestrator` },
+                  // The orchestrator identity reads the vault already (Identity.keyVaultGrants): no second grant.
+                  existingSecretGrants: this.identity.keyVaultGrants,
+                }
+              : { app: { purpose: d.name, azureName: d.naming.name("containerApp") } }),
+          },
+          { parent: this },
+        ),
+    );
+  }
+
   /** The Orchestrator's URN, known before it is constructed (alias target for resources that moved out of it). */
   private orchestratorUrn(name: string): pulumi.Output<string> {
     return pulumi.createUrn(`${name}-orchestrator`, "dataplatform:orchestrator:Orchestrator", this);
@@ -465,4 +572,11 @@ export interface ResourceGroupRef {
 function environmentResourceGroup(resourceGroupName: string, parent: pulumi.Resource): ResourceGroupRef {
   const group = azure.resources.getResourceGroupOutput({ resourceGroupName }, { parent });
   return { id: group.id, name: group.name, location: group.location };
+}
+
+/** One of a Synapse workspace's connectivity endpoints (`dev`, `sql`, `sqlOnDemand`), or a clear error naming the domain. */
+function endpoint(endpoints: Record<string, string> | undefined, key: string, domain: string, owner: pulumi.Resource): string {
+  const value = endpoints?.[key];
+  if (!value) throw new pulumi.ResourceError(`platform: the Synapse workspace of data domain "${domain}" has no ${key} endpoint`, owner);
+  return value;
 }

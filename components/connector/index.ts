@@ -5,6 +5,7 @@ import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import { assignRole } from "../identity/roles";
 import type { KeyVaultRef } from "../keyvault";
 import { afterRbacPropagation } from "../identity/propagation";
+import { type MovedFrom, withMovedChildren } from "../moved";
 import { CLOUDFLARED_IMAGE, containerApp, keyVaultSecret, type ManagedIdentityRef, SECRET_VERSIONS_ENV } from "../orchestrator";
 
 export interface ConnectorArgs extends PlacementArgs, Pick<CrossCuttingArgs, "diagnostics" | "tags"> {
@@ -23,7 +24,7 @@ export interface ConnectorArgs extends PlacementArgs, Pick<CrossCuttingArgs, "di
    * parent's URN and child-name prefix. Each child gets an alias to its old URN, so existing stacks move, not replace.
    * Default: none (nothing to move).
    */
-  readonly movedFrom?: { readonly parent: pulumi.Input<string>; readonly name: string };
+  readonly movedFrom?: MovedFrom;
 }
 
 /**
@@ -105,22 +106,4 @@ export class Connector extends pulumi.ComponentResource implements CoreOutputs {
 
     this.registerOutputs({ id: this.id, name: this.name, location: this.location });
   }
-}
-
-/**
- * Component options whose transformation gives each child `${name}<suffix>` the alias `${movedFrom.name}<suffix>` under
- * the old parent (Pulumi aliases: https://www.pulumi.com/docs/iac/concepts/options/aliases/).
- */
-function withMovedChildren(
-  name: string,
-  movedFrom: ConnectorArgs["movedFrom"],
-  opts: pulumi.ComponentResourceOptions | undefined,
-): pulumi.ComponentResourceOptions | undefined {
-  if (!movedFrom) return opts;
-  const alias: pulumi.ResourceTransformation = (child) => {
-    if (!child.name.startsWith(`${name}-`)) return undefined;
-    const old: pulumi.Alias = { name: `${movedFrom.name}${child.name.slice(name.length)}`, parent: movedFrom.parent };
-    return { props: child.props, opts: pulumi.mergeOptions(child.opts, { aliases: [old] }) };
-  };
-  return { ...opts, transformations: [...(opts?.transformations ?? []), alias] };
 }

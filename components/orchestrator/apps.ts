@@ -22,8 +22,6 @@ export const PREFECT_SERVER_REPLICAS = 1;
  */
 // Not named "*SECRET*": it is a version URI, not a credential (policy/rules/secrets.ts CREDENTIAL_NAME).
 export const SECRET_VERSIONS_ENV = "DATAPLATFORM_KEY_VAULT_VERSIONS";
-/** Work pool the worker polls; flows are deployed to it. */
-const WORK_POOL = "platform";
 
 export interface ManagedIdentityRef {
   readonly id: pulumi.Input<string>;
@@ -43,6 +41,8 @@ export interface AppContext {
   readonly diagnostics?: CrossCuttingArgs["diagnostics"];
   /** Resources an app must wait for (its identity's Key Vault role, the secrets it references). */
   readonly dependsOn: readonly pulumi.Input<pulumi.Resource>[];
+  /** The app's Azure name. Default: `placement.naming.name("containerApp", purpose)`. */
+  readonly azureName?: string;
 }
 
 export interface Scale {
@@ -65,7 +65,7 @@ export function containerApp(
   const containerApp = new azure.app.ContainerApp(
     `${ctx.name}-${purpose}`,
     {
-      containerAppName: ctx.placement.naming.name("containerApp", purpose),
+      containerAppName: ctx.azureName ?? ctx.placement.naming.name("containerApp", purpose),
       resourceGroupName: ctx.placement.resourceGroupName,
       location: ctx.placement.location,
       managedEnvironmentId: ctx.environmentId,
@@ -149,53 +149,3 @@ export function prefectServerApp(ctx: AppContext, args: ServerAppArgs): azure.ap
   );
 }
 
-export interface WorkerAppArgs {
-  readonly identity: ManagedIdentityRef;
-  readonly apiUrl: pulumi.Input<string>;
-  readonly authStringSecretUrl: pulumi.Input<string>;
-  /** The versioned URIs of the secrets the app reads: a change rolls the app (SECRET_VERSIONS_ENV). */
-  readonly secretVersions: pulumi.Input<string>;
-  readonly scale: Scale;
-}
-
-/**
- * The Prefect worker: polls the work pool and runs flows as the orchestrator identity (the one that holds the
- * platform roles). No ingress. With no inbound traffic there is nothing to scale on, so a minimum of 0 replicas would
- * leave it stopped for good: then it runs on weekdays' working hours (UTC) only, through a cron scale rule.
- */
-export function prefectWorkerApp(ctx: AppContext, args: WorkerAppArgs): azure.app.ContainerApp {
-  const worker = prefectRuntime("worker");
-  const workingHours = {
-    name: "working-hours",
-    custom: { type: "cron", metadata: { timezone: "Etc/UTC", start: "0 7 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: "1" } },
-  };
-  return containerApp(
-    ctx,
-    "worker",
-    args.identity,
-    { secrets: [keyVaultSecret("prefect-api-auth-string", args.authStringSecretUrl, args.identity)] },
-    {
-      containers: [
-        {
-          name: "prefect-worker",
-          image: worker.image,
-          ...(worker.command ? { command: [...worker.command] } : {}),
-          args: ["prefect", "worker", "start", "--pool", WORK_POOL, "--type", "process"],
-          resources: { cpu: 1, memory: "2Gi" },
-          env: [
-            { name: "PREFECT_API_URL", value: args.apiUrl },
-            { name: "PREFECT_API_AUTH_STRING", secretRef: "prefect-api-auth-string" },
-            { name: "AZURE_CLIENT_ID", value: args.identity.clientId },
-            ...worker.env,
-            { name: SECRET_VERSIONS_ENV, value: args.secretVersions },
-          ],
-        },
-      ],
-      scale: {
-        minReplicas: args.scale.minReplicas,
-        maxReplicas: args.scale.maxReplicas,
-        ...(args.scale.minReplicas === 0 ? { rules: [workingHours] } : {}),
-      },
-    },
-  );
-}

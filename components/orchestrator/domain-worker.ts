@@ -10,6 +10,7 @@ import type { KeyVaultRef } from "../keyvault";
 import { desiredStateForDomain, prefectCommand, serializeDesiredState, workerEnvironment } from "../prefect/desired-state";
 import { containerApp, keyVaultSecret, type ManagedIdentityRef, type Scale, SECRET_VERSIONS_ENV } from "./apps";
 import { prefectRuntime } from "./images";
+import { type MovedFrom, withMovedChildren } from "../moved";
 
 /** The Container Apps secret (a Key Vault reference) holding Prefect's basic-auth string in each domain worker. */
 const AUTH_SECRET = "prefect-api-auth-string";
@@ -35,6 +36,19 @@ export interface DomainWorkerArgs extends PlacementArgs, Pick<CrossCuttingArgs, 
   /** The whole platform's desired state (components/prefect/desired-state.ts); the worker carries only its domain's part. */
   readonly desiredState: pulumi.Input<PrefectDesiredState>;
   readonly scale: Scale;
+  /**
+   * The worker app's purpose (child name `<name>-<purpose>`) and Azure name. Default: `appPurpose()` of the domain's
+   * name and `naming.name("containerApp", purpose)`. A data domain's own DomainNaming reserves its app name at config
+   * validation (stacks/config/data-domains.ts), and the default domain keeps the name its worker had before domains.
+   */
+  readonly app?: { readonly purpose: string; readonly azureName?: string };
+  /**
+   * Grants through which the identity already reads the auth secret (e.g. Key Vault Secrets User on the whole vault):
+   * the worker waits for them instead of adding its own. Default: a grant on the auth secret alone is created.
+   */
+  readonly existingSecretGrants?: readonly pulumi.Resource[];
+  /** Where the worker app lived before this component (its children get aliases there). Default: nowhere. */
+  readonly movedFrom?: MovedFrom;
 }
 
 /**
@@ -65,8 +79,8 @@ export class DomainWorker extends pulumi.ComponentResource implements CoreOutput
     if (!Number.isInteger(scale.minReplicas) || !Number.isInteger(scale.maxReplicas) || scale.minReplicas < 0 || scale.maxReplicas < Math.max(1, scale.minReplicas)) {
       throw new Error(`domain worker "${name}": scale must have integers 0 <= minReplicas <= maxReplicas, maxReplicas >= 1; got ${JSON.stringify(scale)}`);
     }
-    const purpose = appPurpose(args.naming, domain.name);
-    super("dataplatform:orchestrator:DomainWorker", name, {}, opts);
+    const purpose = args.app?.purpose ?? appPurpose(args.naming, domain.name);
+    super("dataplatform:orchestrator:DomainWorker", name, {}, withMovedChildren(name, args.movedFrom, opts));
 
     // The desired state becomes plain environment variables: refuse it when it arrives as a Pulumi secret.
     const input = pulumi.output(args.desiredState);
@@ -95,18 +109,22 @@ export class DomainWorker extends pulumi.ComponentResource implements CoreOutput
       if (!secretName) throw new pulumi.ResourceError(`domain worker: "${uri}" is not a Key Vault secret URI`, this);
       return `${vault}/secrets/${secretName}`;
     });
-    const grant = assignRole(
-      `${name}-auth-secret-ra`,
-      secretId,
-      {
-        principalId: args.identity.principalId,
-        principalType: "ServicePrincipal",
-        role: "Key Vault Secrets User",
-        description: `domain worker ${domain.name}: read the Prefect API auth string (this one secret only)`,
-      },
-      { parent: this },
-    );
-    const propagated = afterRbacPropagation(this, `${name}-auth-rbac-propagation`, [grant])!;
+    const grants = args.existingSecretGrants?.length
+      ? [...args.existingSecretGrants]
+      : [
+          assignRole(
+            `${name}-auth-secret-ra`,
+            secretId,
+            {
+              principalId: args.identity.principalId,
+              principalType: "ServicePrincipal",
+              role: "Key Vault Secrets User",
+              description: `domain worker ${domain.name}: read the Prefect API auth string (this one secret only)`,
+            },
+            { parent: this },
+          ),
+        ];
+    const propagated = afterRbacPropagation(this, `${name}-auth-rbac-propagation`, grants)!;
 
     const configure = prefectRuntime("configure");
     const worker = prefectRuntime("worker");
@@ -123,7 +141,8 @@ export class DomainWorker extends pulumi.ComponentResource implements CoreOutput
         environmentId: args.orchestrator.environmentId,
         tags: pulumi.output(args.tags ?? {}).apply((t) => ({ ...t, "data-domain": domain.name, team: domain.team, "domain-cost-center": domain.costCenter })),
         diagnostics: args.diagnostics,
-        dependsOn: [grant, propagated, ...(args.keyVault.dataPlaneReady ?? []), ...(args.orchestrator.dependsOn ?? [])],
+        dependsOn: [...grants, propagated, ...(args.keyVault.dataPlaneReady ?? []), ...(args.orchestrator.dependsOn ?? [])],
+        ...(args.app?.azureName ? { azureName: args.app.azureName } : {}),
       },
       purpose,
       args.identity,

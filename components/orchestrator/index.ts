@@ -10,7 +10,6 @@ import {
   type ManagedIdentityRef,
   PREFECT_SERVER_REPLICAS,
   prefectServerApp,
-  prefectWorkerApp,
 } from "./apps";
 import { containerAppsEnvironment } from "./environment";
 import { PREFECT_DATABASE, type PostgresSettings, prefectPostgres } from "./postgres";
@@ -32,11 +31,12 @@ export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
   readonly network: { readonly id: pulumi.Input<string>; readonly containerAppsSubnet: { readonly id: pulumi.Input<string> } };
   readonly postgres: PostgresSettings;
   /**
-   * `serverMinReplicas` must be 1 (PREFECT_SERVER_REPLICAS in ./apps: one server, no Redis); `maxReplicas` bounds the worker.
+   * `serverMinReplicas` must be 1 (PREFECT_SERVER_REPLICAS in ./apps: one server, no Redis). The workers are the data
+   * domains' (DomainWorker), built by the platform after everything their Prefect configuration names.
    */
-  readonly containerApps: { readonly serverMinReplicas: number; readonly workerMinReplicas: number; readonly maxReplicas: number; readonly zoneRedundant: boolean };
-  /** User-assigned identities: `server` (prefect-server-<env>) and `worker` (orchestrator-<env>). */
-  readonly identities: { readonly server: ManagedIdentityRef; readonly worker: ManagedIdentityRef };
+  readonly containerApps: { readonly serverMinReplicas: number; readonly zoneRedundant: boolean };
+  /** The Prefect server's user-assigned identity (prefect-server-<env>). */
+  readonly identities: { readonly server: ManagedIdentityRef };
   readonly keyVault: KeyVaultRef;
   /** Role assignments the apps' identities need before the apps can read their Key Vault references. Default: none. */
   readonly identityGrants?: readonly pulumi.Input<pulumi.Resource>[];
@@ -46,7 +46,7 @@ export interface OrchestratorArgs extends PlacementArgs, CrossCuttingArgs {
 
 /**
  * The orchestration plane: an internal Container Apps environment in the VNet, Prefect's Postgres (Entra-only,
- * private), the Prefect server (one replica, internal ingress only) and worker. Complete when constructed: the tunnel
+ * private), the Prefect server (one replica, internal ingress only). The workers are the data domains' (DomainWorker). Complete when constructed: the tunnel
  * connector is its own component (components/connector) that runs in this environment. Every secret an app sees is a
  * Key Vault reference read with its own managed identity; no secret value is an input of any app.
  */
@@ -60,12 +60,11 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
   /** The last write to the Postgres server (its lock or diagnostics): other writers to the server wait for it. */
   readonly postgresSettled: pulumi.Resource;
   readonly serverApp: azure.app.ContainerApp;
-  readonly workerApp: azure.app.ContainerApp;
   /** `https://<server-app>.internal.<env-domain>/api`, resolvable inside the environment and the VNet. */
   readonly apiUrl: pulumi.Output<string>;
   /**
    * `user:password` for Prefect's basic auth (a Pulumi secret): the value the apps' templates carry. It resolves only
-   * once the server and worker apps are updated, so the Worker's bindings change after the apps rolled.
+   * once the server app is updated, so the Worker's bindings change after the apps rolled.
    */
   readonly apiAuthString: pulumi.Output<string>;
   /**
@@ -87,7 +86,7 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
         this,
       );
     }
-    const { server: serverIdentity, worker: workerIdentity } = args.identities;
+    const { server: serverIdentity } = args.identities;
 
     this.environment = containerAppsEnvironment(this, name, {
       ...args,
@@ -133,7 +132,6 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       diagnostics: args.diagnostics,
       dependsOn: [auth.secret, ...(args.identityGrants ?? []), ...(grantsPropagated ? [grantsPropagated] : []), ...(args.keyVault.dataPlaneReady ?? []), ...extra],
     });
-    const { workerMinReplicas, maxReplicas } = args.containerApps;
 
     this.serverApp = prefectServerApp(ctx(postgres.ready), {
       identity: serverIdentity,
@@ -149,18 +147,10 @@ export class Orchestrator extends pulumi.ComponentResource implements CoreOutput
       return `https://${fqdn}/api`;
     });
 
-    this.workerApp = prefectWorkerApp(ctx([]), {
-      identity: workerIdentity,
-      apiUrl: this.apiUrl,
-      authStringSecretUrl,
-      secretVersions,
-      scale: { minReplicas: workerMinReplicas, maxReplicas },
-    });
-    // Carry the apps as dependencies: the Worker gets the new pair only after both apps rolled. Until then it holds
-    // the old pair, whose second value is the one the new revision accepts (apiAuth: the next value is announced a
-    // half period ahead). The Worker depends on the server app through its route's upstream URL anyway.
-    const rolled = <T>(o: pulumi.Output<T>) =>
-      pulumi.all([o, this.serverApp.latestRevisionName, this.workerApp.latestRevisionName]).apply(([value]) => value);
+    // Carry the server app as a dependency: the Worker gets the new pair only after the server rolled. Until then it
+    // holds the old pair, whose second value is the one the new revision accepts (apiAuth: the next value is announced
+    // a half period ahead). The domain workers (components/orchestrator/domain-worker.ts) roll on the same secret version.
+    const rolled = <T>(o: pulumi.Output<T>) => pulumi.all([o, this.serverApp.latestRevisionName]).apply(([value]) => value);
     this.apiAuthString = rolled(auth.value);
     this.apiAuthNext = rolled(auth.next);
 

@@ -33,7 +33,7 @@ interface Request {
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getDeletebeforereplace(): boolean;
-  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string; getType(): string } | undefined }[];
+  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string; getType(): string; getParenturn(): string } | undefined }[];
   getAdditionalsecretoutputsList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -164,7 +164,12 @@ function capture(req: Request, response: Response): GraphResource {
     deleteBeforeReplace: req.getDeletebeforereplace(),
     aliases: req.getAliasesList().map((a) => {
       const spec = a.getSpec();
-      return a.getUrn() || [spec?.getName() ? `name:${spec.getName()}` : "", spec?.getType() ? `type:${spec.getType()}` : ""].filter(Boolean).join(" ");
+      return (
+        a.getUrn() ||
+        [spec?.getName() ? `name:${spec.getName()}` : "", spec?.getType() ? `type:${spec.getType()}` : "", spec?.getParenturn() ? `parent:${spec.getParenturn()}` : ""]
+          .filter(Boolean)
+          .join(" ")
+      );
     }),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     inputs: inputs.value as Record<string, unknown>,

@@ -14,7 +14,7 @@ export interface GraphResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   deleteBeforeReplace?: boolean;
-  /** Aliases as registered: an alias URN, or a spec as `name:<old name>` and/or `type:<old type>`. */
+  /** Aliases as registered: an alias URN, or a spec as `name:<old name>`, `type:<old type>` and/or `parent:<old parent URN>`. */
   aliases?: string[];
   additionalSecretOutputs: string[];
   /** Inputs with secrets unwrapped; `secretPaths` says which were secret. */

@@ -94,6 +94,8 @@ export function diagramModel(graph: Graph): DiagramModel {
   nodeUrns.forEach((r, i) => ids.set(r.urn, `n${i + 1}`));
   const label = (r: GraphResource) => {
     const base = KEY_TYPES[r.type];
+    // A data domain's worker app (`<platform>-worker-<domain>-<purpose>`, components/orchestrator/domain-worker.ts): "app worker <domain>".
+    if (base === "app" && byUrn.get(r.parent ?? "")?.type === "dataplatform:orchestrator:DomainWorker") return `app worker ${strip(r.name).split("-")[1]}`;
     if (base === "app" || base === "job" || !base) return `${base ? `${base} ` : `${shortType(r.type)} `}${strip(r.name).replace(/^(orchestrator|connector|synapse|backup|identity)-/, "")}`;
     return base;
   };

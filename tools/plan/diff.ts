@@ -24,17 +24,27 @@ export interface GraphDiff {
   outputs: PathChange[];
 }
 
-/** Resources are matched by URN (type, name and parent chain): what Pulumi itself diffs by, without aliases. */
+/**
+ * Resources are matched by URN (type, name and parent chain), as Pulumi diffs them, and through their aliases: a
+ * resource that moved under an alias is the same resource (changed or not), not an add and a remove.
+ */
 export function diffGraphs(base: Graph, head: Graph): GraphDiff {
   const relevant = (g: Graph) => g.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
   const before = new Map(relevant(base).map((r) => [r.urn, r]));
   const after = new Map(relevant(head).map((r) => [r.urn, r]));
-  const added = [...after.values()].filter((r) => !before.has(r.urn));
-  const removed = [...before.values()].filter((r) => !after.has(r.urn));
+  const previous = new Map<string, string>();
+  for (const [urn, now] of after) {
+    if (before.has(urn)) continue;
+    const old = aliasUrns(now).find((candidate) => before.has(candidate) && !after.has(candidate));
+    if (old) previous.set(urn, old);
+  }
+  const moved = new Set(previous.values());
+  const added = [...after.values()].filter((r) => !before.has(r.urn) && !previous.has(r.urn));
+  const removed = [...before.values()].filter((r) => !after.has(r.urn) && !moved.has(r.urn));
   const changed: ResourceChange[] = [];
   let unchanged = 0;
   for (const [urn, now] of after) {
-    const was = before.get(urn);
+    const was = before.get(previous.get(urn) ?? urn);
     if (!was) continue;
     const secrets = [...was.secretPaths, ...now.secretPaths];
     const paths = diffValues(was.inputs, now.inputs, secrets);
@@ -52,6 +62,25 @@ export function diffGraphs(base: Graph, head: Graph): GraphDiff {
     unchanged,
     outputs: diffValues(base.outputs, head.outputs, [...base.secretOutputs, ...head.secretOutputs]),
   };
+}
+
+/**
+ * The URNs a resource's aliases name: a full alias URN as is; a spec (`name:`, `type:`, `parent:`) applied to the
+ * resource's own URN (urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>).
+ */
+export function aliasUrns(resource: GraphResource): string[] {
+  const match = /^(urn:pulumi:[^:]*::[^:]*::)(.*)::([^:]*)$/.exec(resource.urn);
+  if (!match) return [];
+  const [, prefix, qualifiedType, name] = match;
+  return (resource.aliases ?? []).map((alias) => {
+    if (alias.startsWith("urn:")) return alias;
+    const spec = Object.fromEntries(alias.split(" ").map((part) => [part.slice(0, part.indexOf(":")), part.slice(part.indexOf(":") + 1)]));
+    const type = spec["type"] ?? resource.type;
+    const parentChain = spec["parent"]
+      ? /::(.*)::[^:]*$/.exec(spec["parent"].replace(/^urn:pulumi:[^:]*::[^:]*/, ""))?.[1]
+      : qualifiedType!.split("$").slice(0, -1).join("$");
+    return `${prefix}${parentChain ? `${parentChain}$` : ""}${type}::${spec["name"] ?? name}`;
+  });
 }
 
 /** Leaf-level differences between two JSON values, as `a.b[0].c` paths. */

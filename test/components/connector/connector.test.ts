@@ -32,7 +32,7 @@ describe("cloudflared connector (Connector component)", () => {
     assert.equal(secret!["keyVaultUrl"], "https://kv-dp-dev.vault.azure.net/secrets/cloudflared-tunnel-token");
 
     const identity = identityOf(tunnel, app);
-    for (const other of [prefectServer(tunnel), prefectWorker(tunnel)]) assert.notEqual(identityOf(tunnel, other).urn, identity.urn);
+    for (const other of [prefectServer(tunnel)]) assert.notEqual(identityOf(tunnel, other).urn, identity.urn);
     const grants = ofType(tunnel, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs["principalId"] === identity.outputs["principalId"]);
     assert.equal(grants.length, 1, "the connector identity holds exactly one role");
     assert.ok(String(grants[0]!.inputs["roleDefinitionId"]).endsWith(ROLE_CATALOGUE["Key Vault Secrets User"]));

@@ -85,8 +85,8 @@ const orchestrator = new Orchestrator("orch", {
   tenantId,
   network: { id: network.id, containerAppsSubnet: network.containerAppsSubnet },
   postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
-  containerApps: { serverMinReplicas: 1, workerMinReplicas: 0, maxReplicas: 2, zoneRedundant: false },
-  identities: { server: identity("prefect-server"), worker: identity("orchestrator") },
+  containerApps: { serverMinReplicas: 1, zoneRedundant: false },
+  identities: { server: identity("prefect-server") },
   keyVault,
 });
 

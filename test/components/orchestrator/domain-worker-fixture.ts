@@ -7,7 +7,7 @@ import { renderPrefectDesiredState } from "../../../components/prefect/desired-s
 /**
  * Three data domains' workers (DomainWorker) on one desired state, evaluated under the mocks by domain-worker.test.ts.
  * `fixture:variant` changes the state: `limit` raises one domain's pool limit, `gcl` a platform-wide limit,
- * `secret` passes the state as a Pulumi secret.
+ * `secret` passes the state as a Pulumi secret, `rotated` gives the auth secret a new version (a rotation).
  */
 const config = new pulumi.Config("fixture");
 const variant = config.get("variant") ?? "base";
@@ -61,7 +61,7 @@ domains.forEach((d, i) => {
     orchestrator: {
       environmentId: `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.App/managedEnvironments/cae-dp-dev`,
       apiUrl: "https://ca-dataplatform-prefect-dev-weu.internal.example.westeurope.azurecontainerapps.io/api",
-      authStringSecretUrl: "https://kv-dp-dev.vault.azure.net/secrets/prefect-api-auth-string/0123456789abcdef0123456789abcdef",
+      authStringSecretUrl: `https://kv-dp-dev.vault.azure.net/secrets/prefect-api-auth-string/${variant === "rotated" ? "fedcba9876543210fedcba9876543210" : "0123456789abcdef0123456789abcdef"}`,
     },
     keyVault: { id: vaultId },
     desiredState,

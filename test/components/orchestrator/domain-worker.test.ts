@@ -43,8 +43,9 @@ describe("DomainWorker", () => {
   let base: Graph;
   let limit: Graph;
   let gcl: Graph;
+  let rotated: Graph;
   beforeAll(async () => {
-    [base, limit, gcl] = await Promise.all([fixture("base"), fixture("limit"), fixture("gcl")]);
+    [base, limit, gcl, rotated] = await Promise.all([fixture("base"), fixture("limit"), fixture("gcl"), fixture("rotated")]);
   });
 
   it("is one component per domain, its app named by the domain, running as the domain's identity in the orchestrator's environment", () => {
@@ -104,6 +105,17 @@ describe("DomainWorker", () => {
     assert.equal(appliedState(workerApp(limit, "sales")).workPools[0]!.concurrencyLimit, 8);
     assert.equal(sha(limit, "finance"), sha(base, "finance"), "another domain's change does not roll finance");
     for (const d of DOMAINS) assert.notEqual(sha(gcl, d), sha(base, d), "a platform-wide change rolls every worker");
+  });
+
+  it("rolls every worker when the Prefect auth secret gets a new version (rotation): a secret change alone makes no revision", () => {
+    // "Adding, removing, or changing secrets doesn't generate new revisions" (https://learn.microsoft.com/azure/
+    // container-apps/manage-secrets): the versioned reference and the revision-scoped SECRET_VERSIONS_ENV must both move.
+    for (const domain of DOMAINS) {
+      const [was, now] = [workerApp(base, domain), workerApp(rotated, domain)];
+      assert.notDeepEqual(template(now), template(was), `${domain}: the template changes, so a new revision reads the new value`);
+      const secretsOf = (app: GraphResource) => JSON.stringify((app.inputs["configuration"] as { secrets?: unknown }).secrets);
+      assert.match(secretsOf(now), /fedcba9876543210fedcba9876543210/, `${domain}: the Key Vault reference names the new version`);
+    }
   });
 
   it("gives the worker the same non-secret endpoints as the Prefect variables, AZURE_CLIENT_ID the domain identity's", () => {

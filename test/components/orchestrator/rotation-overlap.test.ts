@@ -96,8 +96,8 @@ function orchestrator(prefix: string): Orchestrator {
     tenantId: "11111111-2222-4333-8444-555555555555",
     network: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet`, containerAppsSubnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet/subnets/aca` } },
     postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
-    containerApps: { serverMinReplicas: 1, workerMinReplicas: 1, maxReplicas: 2, zoneRedundant: false },
-    identities: { server: identity("prefect-server"), worker: identity("orchestrator") },
+    containerApps: { serverMinReplicas: 1, zoneRedundant: false },
+    identities: { server: identity("prefect-server") },
     apiAuthRotationDays: ROTATION_DAYS,
     keyVault: {
       id: `${SUB}/Microsoft.KeyVault/vaults/kv-dp-dev`,
@@ -121,7 +121,6 @@ interface Period {
   current: string;
   next: string;
   server: unknown;
-  worker: unknown;
   expiresOn: string;
 }
 
@@ -129,11 +128,10 @@ const resolve = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply((v) =>
 
 async function period(prefix: string): Promise<Period> {
   const o = orchestrator(prefix);
-  const [current, next, serverUrn, workerUrn, expiresOn] = await Promise.all([
+  const [current, next, serverUrn, expiresOn] = await Promise.all([
     resolve(o.apiAuthString),
     resolve(o.apiAuthNext),
     resolve(o.serverApp.urn),
-    resolve(o.workerApp.urn),
     resolve(pulumi.output(vaultSpecs.get(prefix)!.expiresOn!)),
   ]);
   const normalize = (template: unknown) => JSON.parse(JSON.stringify(template ?? null).replaceAll(`${prefix}-`, "X-"));
@@ -142,7 +140,6 @@ async function period(prefix: string): Promise<Period> {
     current,
     next,
     server: normalize(inputsByName.get(name(serverUrn))?.["template"]),
-    worker: normalize(inputsByName.get(name(workerUrn))?.["template"]),
     expiresOn,
   };
 }
@@ -160,7 +157,6 @@ describe("rotating the Prefect auth string with an overlap (issue 10, point 3)",
     for (const [from, to] of [[p1, p2], [p2, p3]] as const) {
       assert.notEqual(to.current, from.current, "a new value");
       assert.notDeepEqual(to.server, from.server, "the server rolls");
-      assert.notDeepEqual(to.worker, from.worker, "the worker rolls");
     }
   });
 

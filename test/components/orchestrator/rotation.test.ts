@@ -80,8 +80,8 @@ function orchestrator(prefix: string): Orchestrator {
     tenantId: "11111111-2222-4333-8444-555555555555",
     network: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet`, containerAppsSubnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet/subnets/aca` } },
     postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
-    containerApps: { serverMinReplicas: 1, workerMinReplicas: 1, maxReplicas: 2, zoneRedundant: false },
-    identities: { server: identity("prefect-server"), worker: identity("orchestrator") },
+    containerApps: { serverMinReplicas: 1, zoneRedundant: false },
+    identities: { server: identity("prefect-server") },
     keyVault: {
       id: `${SUB}/Microsoft.KeyVault/vaults/kv-dp-dev`,
       name: "kv-dp-dev",
@@ -99,35 +99,32 @@ function orchestrator(prefix: string): Orchestrator {
 }
 
 /** The apps' templates once every input resolved (the mocks record inputs as the engine would receive them). */
-async function templates(o: Orchestrator): Promise<{ server: unknown; worker: unknown }> {
-  await new Promise<void>((resolve) => pulumi.all([o.serverApp.urn, o.workerApp.urn, o.apiAuthString]).apply(() => resolve()));
-  const [server, worker] = await Promise.all(
-    [o.serverApp, o.workerApp].map((app) => new Promise<string>((resolve) => app.urn.apply((urn) => resolve(urn.split("::").pop()!)))),
-  );
+async function templates(o: Orchestrator): Promise<{ server: unknown }> {
+  await new Promise<void>((resolve) => pulumi.all([o.serverApp.urn, o.apiAuthString]).apply(() => resolve()));
+  const server = await new Promise<string>((resolve) => o.serverApp.urn.apply((urn) => resolve(urn.split("::").pop()!)));
   // The three programs differ in their resource names only: name them alike, so what remains is what rotation changes.
   const prefix = server!.split("-")[0]!;
   const normalize = (template: unknown) => JSON.parse(JSON.stringify(template ?? null).replaceAll(`${prefix}-`, "X-"));
-  return { server: normalize(inputsByName.get(server!)?.["template"]), worker: normalize(inputsByName.get(worker!)?.["template"]) };
+  return { server: normalize(inputsByName.get(server!)?.["template"]) };
 }
 
 describe("rotating the Prefect API auth string (issue 10, point 3)", () => {
-  let before: { server: unknown; worker: unknown };
-  let stable: { server: unknown; worker: unknown };
-  let after: { server: unknown; worker: unknown };
+  // The domain workers roll on the same versioned secret: test/components/orchestrator/domain-worker.test.ts.
+  let before: { server: unknown };
+  let stable: { server: unknown };
+  let after: { server: unknown };
   beforeAll(async () => {
     const programs = [orchestrator("before"), orchestrator("stable"), orchestrator("after")];
     [before, stable, after] = (await Promise.all(programs.map(templates))) as [typeof before, typeof stable, typeof after];
   });
 
-  it("changes the server's and the worker's template, so both get a new revision that reads the new value", () => {
-    assert.ok(before.server && before.worker, "templates recorded");
+  it("changes the server's template, so it gets a new revision that reads the new value", () => {
+    assert.ok(before.server, "template recorded");
     assert.notDeepEqual(after.server, before.server, "the server rolls on rotation");
-    assert.notDeepEqual(after.worker, before.worker, "the worker rolls on rotation");
   });
 
   it("changes nothing while the rotation period runs (no needless restarts)", () => {
     assert.deepEqual(stable.server, before.server);
-    assert.deepEqual(stable.worker, before.worker);
   });
 });
 
@@ -136,7 +133,7 @@ describe("bad replica settings give a clear error", () => {
     const build = () =>
       new Orchestrator("two-orch", {
         ...({} as Omit<ConstructorParameters<typeof Orchestrator>[1], "containerApps">),
-        containerApps: { serverMinReplicas: 2, workerMinReplicas: 1, maxReplicas: 2, zoneRedundant: false },
+        containerApps: { serverMinReplicas: 2, zoneRedundant: false },
       } as ConstructorParameters<typeof Orchestrator>[1]);
     assert.throws(build, /containerApps\.serverMinReplicas is 2, must be 1: more Prefect server replicas need Redis messaging/);
   });

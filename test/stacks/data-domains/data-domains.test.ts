@@ -40,6 +40,8 @@ const DOMAIN_ARM_MATRIX: Row[] = [
     [`${d}-worker`, "Storage Blob Data Contributor", `fs:${d}-curated`],
     [`${d}-worker`, "Data Factory Contributor", "factory"],
     [`${d}-worker`, "Key Vault Secrets User", "secret:prefect-api-auth-string"],
+    // Every pool runs backup-on-demand; the vault is the platform's, so the role stops at the vault (stacks/platform.ts).
+    [`${d}-worker`, "Backup Operator", "backup-vault"],
   ]),
   // sales lists its own groups; dev: its engineers write, its analysts read, on its filesystems only.
   [SALES_GROUPS.engineers, "Storage Blob Data Contributor", "fs:sales-raw"],
@@ -109,7 +111,7 @@ describe("data domains: a 3-domain stack (test/stacks/data-domains/Pulumi.dev.ya
       const domain = match[1]!;
       const scope = scopeOf(graph, r);
       if (scope.startsWith("fs:")) assert.ok(scope.startsWith(`fs:${domain}-`), `${principal} holds ${roleName(r)} on ${scope}`);
-      else assert.ok(["factory", "secret:prefect-api-auth-string"].includes(scope), `${principal} holds ${roleName(r)} on ${scope}`);
+      else assert.ok(["factory", "secret:prefect-api-auth-string", "backup-vault"].includes(scope), `${principal} holds ${roleName(r)} on ${scope}`);
       assert.notEqual(scope, "lake", `${principal} holds a role on the whole lake account`);
     }
   });

@@ -97,7 +97,7 @@ describe("the stack diagram", () => {
       assert.ok(has("Data Factory", "Data lake (ADLS Gen2)"), "ADF → lake");
       assert.ok(has("Synapse workspace", "Data lake (ADLS Gen2)"), "Synapse → lake");
       assert.ok(has("Cloudflare Tunnel", "Synapse workspace") && has("Cloudflare Tunnel", "app prefect"), "gateway → Synapse/Prefect via tunnel");
-      assert.ok(has("app worker", "Data Factory") && has("app worker", "Backup vault"), "workers → ADF/backup");
+      assert.ok(has("app worker platform", "Data Factory") && has("app worker platform", "Backup vault"), "the default domain's worker → ADF/backup");
       assert.ok(model.edges.some((e) => e.kind === "access"), "a people group's right");
       assert.match(diagramSection(graph).join("\n"), /^```mermaid\nflowchart LR\n[\s\S]*\n```/);
     });

@@ -23,6 +23,24 @@ describe("offline diff of two graphs", () => {
     assert.match(renderDiffMarkdown(diff, { stack: "dev", base: "main", head: "pr" }), /No changes/);
   });
 
+  it("a resource that moved under an alias (new parent and name) is the same resource, not an add and a remove", () => {
+    const oldParent = "urn:pulumi:dev::dataplatform::dataplatform:platform:DataPlatform$dataplatform:orchestrator:Orchestrator::dp-orchestrator";
+    const oldApp = { ...lock, type: "azure-native:app:ContainerApp", name: "dp-orchestrator-worker", urn: `urn:pulumi:dev::dataplatform::dataplatform:platform:DataPlatform$dataplatform:orchestrator:Orchestrator$azure-native:app:ContainerApp::dp-orchestrator-worker`, inputs: { template: { v: 1 } } };
+    const newApp = {
+      ...oldApp,
+      name: "dp-worker-platform-worker",
+      urn: "urn:pulumi:dev::dataplatform::dataplatform:platform:DataPlatform$dataplatform:orchestrator:DomainWorker$azure-native:app:ContainerApp::dp-worker-platform-worker",
+      inputs: { template: { v: 2 } },
+      aliases: [`name:dp-orchestrator-worker parent:${oldParent}`],
+    };
+    const diff = diffGraphs(graph([oldApp]), graph([newApp]));
+    assert.deepEqual([diff.added, diff.removed], [[], []]);
+    assert.deepEqual(diff.changed.map((c) => [c.name, c.paths.map((p) => p.path)]), [["dp-worker-platform-worker", ["template.v"]]]);
+    // Without the alias it would be a replacement: an add and a remove.
+    const unaliased = diffGraphs(graph([oldApp]), graph([{ ...newApp, aliases: [] }]));
+    assert.deepEqual([unaliased.added.length, unaliased.removed.length], [1, 1]);
+  });
+
   it("added, removed and changed resources with the changed input paths", () => {
     const changedVault = { ...vault, inputs: { properties: { publicNetworkAccess: "Enabled", softDeleteRetentionInDays: 90 } } };
     const diff = diffGraphs(graph([vault, lock]), graph([changedVault, secret]));
