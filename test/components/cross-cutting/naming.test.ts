@@ -86,7 +86,10 @@ describe("reordering a roleAssignments list (fixture: DataLake with three specs,
 
   it("aliases each child to the position-based name it had before (`-ra-<i>`), so deployed stacks adopt it", () => {
     const byName = new Map(lakeAssignments(forward).map((r) => [r.name, r]));
-    const renamed = (name: string) => (byName.get(name)?.aliases ?? []).filter((a) => a.startsWith("name:"));
+    // Same parent: the SDK fills the alias spec's parent URN with the current parent, so only the name part differs.
+    const lake = lakeAssignments(forward)[0]!.parent;
+    const renamed = (name: string) =>
+      (byName.get(name)?.aliases ?? []).filter((a) => a.startsWith("name:")).map((a) => a.replace(` parent:${lake}`, ""));
     assert.deepEqual(renamed("lake-lake-probe-reader"), ["name:lake-lake-ra-0"]);
     assert.deepEqual(renamed("lake-lake-engineers-storage-blob-data-reader"), ["name:lake-lake-ra-1"]);
     assert.deepEqual(renamed("lake-lake-orchestrator-reader"), ["name:lake-lake-ra-3"]);
