@@ -236,16 +236,20 @@ export class DataPlatform extends pulumi.ComponentResource {
       { ...grantee(workerOf(settings)), role: "Synapse Compute Operator" },
       { ...grantee(workerOf(settings)), role: "Synapse Credential User" },
     ];
+    // What every Synapse workspace of the environment shares (its own, and a data domain's own).
+    const workspaceBase = {
+      ...this.durability(),
+      diagnostics: this.monitoring.diagnostics,
+      privateEndpoints: this.network.privateEndpoints,
+      tenantId: config.entra.tenantId,
+      entraAdminGroup: { objectId: config.entra.groups.admins, displayName: `${config.project}-admins-${config.environment}` },
+      dataLake: this.dataLake,
+    };
     this.synapse = new Synapse(
       `${name}-synapse`,
       {
         ...placement,
-        ...this.durability(),
-        diagnostics: this.monitoring.diagnostics,
-        privateEndpoints: this.network.privateEndpoints,
-        tenantId: config.entra.tenantId,
-        entraAdminGroup: { objectId: config.entra.groups.admins, displayName: `${config.project}-admins-${config.environment}` },
-        dataLake: this.dataLake,
+        ...workspaceBase,
         defaultFilesystem: "synapse",
         // Allowlist mode reaches Synapse over its public endpoint, narrowed by firewall rules (listed in notices).
         publicNetworkAccess: config.cloudflare.connectivity === "allowlist" ? "Enabled" : "Disabled",
@@ -284,12 +288,7 @@ export class DataPlatform extends pulumi.ComponentResource {
           synapse: own
             ? {
                 own: {
-                  ...this.durability(),
-                  diagnostics: this.monitoring.diagnostics,
-                  privateEndpoints: this.network.privateEndpoints,
-                  tenantId: config.entra.tenantId,
-                  entraAdminGroup: { objectId: config.entra.groups.admins, displayName: `${config.project}-admins-${config.environment}` },
-                  dataLake: this.dataLake,
+                  ...workspaceBase,
                   publicNetworkAccess: "Disabled",
                   // Serverless SQL and pipelines only: a domain's Spark or dedicated pool is not configurable yet.
                   rbacJobEnvironment: this.orchestrator.environment,

@@ -31,6 +31,7 @@ def _free_port() -> int:
 
 
 from tests.standin import IDENTITY_HEADER, WORKER_CLIENT_ID, AzureStandIn  # noqa: E402
+from tests.support.processes import stop  # noqa: E402
 
 STANDIN = AzureStandIn()
 TMP = Path(tempfile.mkdtemp(prefix="dataplatform-flows-"))
@@ -242,12 +243,7 @@ def prefect_server(postgres: str) -> Iterator[str]:
 
         APILogWorker.drain_all(timeout=10)
         EventsWorker.drain_all(timeout=10)
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop(proc, log)
 
 
 PLATFORM = {

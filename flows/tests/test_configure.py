@@ -32,6 +32,7 @@ from dataplatform_flows.coordinates import contract
 from dataplatform_flows.deployments import FLOWS, MANAGED_BY
 from tests.conftest import TMP, _free_port
 from tests.support.prefect_config import GCLS, command, config_server, desired_state, on, subprocess_env
+from tests.support.processes import stop
 
 __all__ = ["config_server"]  # the fixture, imported so that pytest finds it here
 
@@ -325,12 +326,7 @@ def alpha_worker(config_server: str) -> Iterator[subprocess.Popen[bytes]]:
     env = subprocess_env(config_server, PREFECT_WORKER_HEARTBEAT_SECONDS="2", PREFECT_WORKER_QUERY_SECONDS="1")
     proc = subprocess.Popen(command("worker", "alpha"), env=env, stdout=log, stderr=subprocess.STDOUT)
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop(proc, log)
 
 
 def test_a_worker_started_as_the_app_starts_it_polls_its_domain_pool(config_server: str, alpha_worker: subprocess.Popen[bytes]) -> None:

@@ -19,6 +19,7 @@ from dataplatform_flows.flows import adf_pipeline_run
 from tests.conftest import STANDIN, TMP
 from tests.standin import AzureStandIn
 from tests.support.prefect_config import command, config_server, desired_state, on, subprocess_env
+from tests.support.processes import stop
 
 __all__ = ["config_server"]  # the fixture, imported so that pytest finds it here
 
@@ -46,12 +47,7 @@ def worker(configured: str) -> Iterator[subprocess.Popen[bytes]]:
     env = subprocess_env(configured, PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_RUNNER_POLL_FREQUENCY="1")
     proc = subprocess.Popen(command("worker", "sales"), env=env, stdout=log, stderr=subprocess.STDOUT)
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    stop(proc, log)
 
 
 @pytest.fixture

@@ -54,6 +54,17 @@ def _read(name: str) -> Any:
     return value
 
 
+def _read_json(name: str) -> Any:
+    """A JSON variable: Prefect stores JSON values as such, but one written as text is parsed too."""
+    value = _read(name)
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise CoordinatesError(f"Prefect variable {name!r} is not JSON: {exc}") from exc
+    return value
+
+
 def _str(name: str) -> str:
     value = _read(name)
     if not isinstance(value, str):
@@ -114,12 +125,7 @@ def domain(name: str) -> Domain:
 
 def backup_vaults() -> list[Vault]:
     name = variable_names()["backup_vaults"]
-    value = _read(name)
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise CoordinatesError(f"Prefect variable {name!r} is not JSON: {exc}") from exc
+    value = _read_json(name)
     if not isinstance(value, list) or not value:
         raise CoordinatesError(f"Prefect variable {name!r} must be a non-empty list of {{id, region}}")
     vaults: list[Vault] = []
@@ -145,12 +151,7 @@ def key_vault_uri() -> str:
 def lake_urls(domain_name: str) -> dict[str, str]:
     """The domain's lake filesystems: purpose -> https://<account>.dfs.core.windows.net/<filesystem>."""
     name = variable_names(domain_name)["lake_urls"]
-    value = _read(name)
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise CoordinatesError(f"Prefect variable {name!r} is not JSON: {exc}") from exc
+    value = _read_json(name)
     if not isinstance(value, dict) or not value or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise CoordinatesError(f"Prefect variable {name!r} must be a non-empty object of filesystem -> URL")
     return {k: v.rstrip("/") for k, v in value.items()}

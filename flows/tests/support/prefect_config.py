@@ -26,6 +26,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from dataplatform_flows.coordinates import contract
 from tests.conftest import AUTH_STRING, PG_PORT, PLATFORM, STANDIN, TMP, _free_port
 from tests.standin import WORKER_CLIENT_ID
+from tests.support.processes import stop
 
 DATABASE = "prefect_config"
 VENV_BIN = Path(sys.executable).parent
@@ -84,12 +85,7 @@ def config_server(postgres: str) -> Iterator[str]:
             time.sleep(0.5)
         yield api_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop(proc, log)
 
 
 @contextmanager

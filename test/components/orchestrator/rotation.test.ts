@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, it } from "vitest";
-import { Naming } from "../../../components/naming";
 import { Orchestrator } from "../../../components/orchestrator";
+import { rotationOrchestrator, SUB, serviceState } from "./rotation-fixture";
 
 /**
  * Rotation, as a behaviour: evaluate the Orchestrator for a rotation period that has not ended and one that has (the
@@ -13,7 +12,6 @@ import { Orchestrator } from "../../../components/orchestrator";
  * apps' templates. Container Apps make a new revision exactly when the template changes; a secret change alone does
  * not (https://learn.microsoft.com/azure/container-apps/manage-secrets).
  */
-const SUB = "/subscriptions/00000000-0000-4000-8000-00000000c0de/resourceGroups/rg-dp-dev/providers";
 const inputsByName = new Map<string, Record<string, any>>();
 
 /** Rotation starts per program: `stable-*` and `before-*` in period 1, `after-*` in period 2 (a rotation happened). */
@@ -28,6 +26,7 @@ beforeAll(() => {
         inputsByName.set(args.name, args.inputs);
         const id = `${SUB}/Mock.Type/things/${args.name}`;
         const state: Record<string, unknown> = { ...args.inputs };
+        if (serviceState(args, state)) return { id, state };
         switch (args.type) {
           case "time:index/rotating:Rotating":
             state["rfc3339"] = rotationStart(args.name);
@@ -35,23 +34,6 @@ beforeAll(() => {
             break;
           case "random:index/randomPassword:RandomPassword":
             state["result"] = `pw-${createHash("sha256").update(JSON.stringify(args.inputs["keepers"])).digest("hex").slice(0, 32)}`;
-            break;
-          case "azure-native:keyvault:Secret": {
-            // `properties` arrives as a secret (its value is): unwrap the engine's secret envelope.
-            const raw = args.inputs["properties"] ?? {};
-            const props = pulumi.runtime.specialSigKey in raw ? raw["value"] : raw;
-            const uri = `https://kv-dp-dev.vault.azure.net/secrets/${args.inputs["secretName"]}`;
-            const version = createHash("sha256").update(JSON.stringify(props["value"])).digest("hex").slice(0, 32);
-            state["properties"] = { ...props, secretUri: uri, secretUriWithVersion: `${uri}/${version}` };
-            break;
-          }
-          case "azure-native:app:ContainerApp":
-            state["configuration"] = { ...args.inputs["configuration"], ingress: { fqdn: `${args.name}.internal.example.azurecontainerapps.io` } };
-            state["latestRevisionName"] = `${args.name}--rev`;
-            break;
-          case "azure-native:managedidentity:UserAssignedIdentity":
-            state["principalId"] = `${args.name}-principal`;
-            state["clientId"] = `${args.name}-client`;
             break;
         }
         return { id, state };
@@ -65,37 +47,7 @@ beforeAll(() => {
 });
 
 function orchestrator(prefix: string): Orchestrator {
-  const placement = {
-    resourceGroupName: "rg-dp-dev",
-    location: "westeurope",
-    naming: new Naming({ workload: "dataplatform", workloadShort: "dp", environment: "dev", location: "westeurope", locationCode: "weu" }),
-  };
-  const identity = (purpose: string) => {
-    const mi = new azure.managedidentity.UserAssignedIdentity(`${prefix}-${purpose}`, { ...placement, resourceName: `id-${purpose}` });
-    return { id: mi.id, principalId: mi.principalId, clientId: mi.clientId };
-  };
-  const holder = new pulumi.ComponentResource("fixture:index:Holder", `${prefix}-holder`);
-  return new Orchestrator(`${prefix}-orch`, {
-    ...placement,
-    tenantId: "11111111-2222-4333-8444-555555555555",
-    network: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet`, containerAppsSubnet: { id: `${SUB}/Microsoft.Network/virtualNetworks/vnet/subnets/aca` } },
-    postgres: { tier: "Burstable", sku: "Standard_B1ms", storageSizeGb: 32, highAvailability: "Disabled", geoRedundantBackup: false, backupRetentionDays: 7 },
-    containerApps: { serverMinReplicas: 1, zoneRedundant: false },
-    identities: { server: identity("prefect-server") },
-    keyVault: {
-      id: `${SUB}/Microsoft.KeyVault/vaults/kv-dp-dev`,
-      name: "kv-dp-dev",
-      uri: "https://kv-dp-dev.vault.azure.net/",
-      resourceGroupName: "rg-dp-dev",
-      secret: (secretName, spec, owner) =>
-        new azure.keyvault.Secret(`${owner?.name ?? prefix}-secret-${secretName}`, {
-          resourceGroupName: "rg-dp-dev",
-          vaultName: "kv-dp-dev",
-          secretName,
-          properties: { value: pulumi.secret(spec.value), contentType: spec.contentType },
-        }, { parent: owner?.parent ?? holder }),
-    },
-  });
+  return rotationOrchestrator(prefix);
 }
 
 /** The apps' templates once every input resolved (the mocks record inputs as the engine would receive them). */

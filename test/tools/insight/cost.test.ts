@@ -1,27 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { HOURS_PER_MONTH, type Price, PRICES } from "../../../contracts/prices";
 import type { Graph, GraphResource } from "../../../tools/graph";
+import { graphResource } from "../../support/graph-resource";
 import { componentOf, costDelta, cronRunsPerMonth, estimateCost, gibibytes, renderCost, renderCostDelta } from "../../../tools/insight/cost";
 
 /** A resource as the graph captures it, with only what the estimator reads. */
 function res(type: string, name: string, parent: string | undefined, inputs: Record<string, unknown> = {}, custom = true): GraphResource {
-  return {
+  return graphResource({
     urn: `urn:pulumi:t::dataplatform::${type}::${name}`,
     type,
     name,
     custom,
     ...(parent ? { parent: `urn:pulumi:t::dataplatform::${parent}` } : {}),
-    dependsOn: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
     inputs: { location: "westeurope", ...inputs },
-    secretPaths: [],
-    outputs: {},
-  };
+  });
 }
 
 const PLATFORM = "dataplatform:platform:DataPlatform::dp";
