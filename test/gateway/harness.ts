@@ -116,23 +116,7 @@ export class GatewayHarness {
         // A rate limiter that is not one: calling it throws a TypeError, i.e. a bug inside the gateway.
         worker("broken", {}, { bindings: { ...base, RATE_LIMITER: { limit: "not a function" } } }),
       ],
-      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-        let buffered = "";
-        stdout.on("data", (chunk: Buffer) => {
-          buffered += chunk.toString("utf8");
-          const lines = buffered.split("\n");
-          buffered = lines.pop() ?? "";
-          for (const line of lines) {
-            try {
-              const parsed = JSON.parse(line) as AuditLine;
-              if (parsed.type === "gateway.audit") audit.push(parsed);
-            } catch {
-              /* not an audit line */
-            }
-          }
-        });
-        stderr.resume();
-      },
+      handleRuntimeStdio: collectAuditLines(audit),
     });
     await mf.ready;
     const h = new GatewayHarness(idp, upstream, tokenEndpoint, hangingIdp, mf);
@@ -200,4 +184,25 @@ export class GatewayHarness {
 /** Claims of an Entra v2 user access token for the generic issuer worker. */
 export function userClaims(groups: string[], extra: Record<string, unknown> = {}) {
   return { sub: "user-pairwise-sub", oid: "0b0b0b0b-0000-4000-8000-000000000001", tid: TENANT, ver: "2.0", scp: "access", groups, ...extra };
+}
+
+/** A miniflare `handleRuntimeStdio` that pushes every audit record the Worker writes to stdout onto `audit`. */
+export function collectAuditLines(audit: AuditLine[]): (stdout: Readable, stderr: Readable) => void {
+  return (stdout, stderr) => {
+    let buffered = "";
+    stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        try {
+          const parsed = JSON.parse(line) as AuditLine;
+          if (parsed.type === "gateway.audit") audit.push(parsed);
+        } catch {
+          /* not an audit line */
+        }
+      }
+    });
+    stderr.resume();
+  };
 }

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, test } from "vitest";
 import { GATEWAY_COMPATIBILITY_DATE } from "../../contracts/gateway";
-import { type AuditLine, BUNDLE, GATEWAY_TENANT, SYNAPSE_SCOPE, userClaims } from "./harness";
+import { type AuditLine, BUNDLE, collectAuditLines, GATEWAY_TENANT, SYNAPSE_SCOPE, userClaims } from "./harness";
 import { AUDIENCE, TestIdp } from "./idp";
 import { json, LoopbackServer } from "./loopback";
 
@@ -86,23 +85,7 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
         worker("entra-old", { AZURE_CLIENT_SECRET_PREVIOUS: "client-secret-old" }),
         worker("entra-none", {}),
       ],
-      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-        let buffered = "";
-        stdout.on("data", (chunk: Buffer) => {
-          buffered += chunk.toString("utf8");
-          const lines = buffered.split("\n");
-          buffered = lines.pop() ?? "";
-          for (const line of lines) {
-            try {
-              const parsed = JSON.parse(line) as AuditLine;
-              if (parsed.type === "gateway.audit") audit.push(parsed);
-            } catch {
-              /* not an audit line */
-            }
-          }
-        });
-        stderr.resume();
-      },
+      handleRuntimeStdio: collectAuditLines(audit),
     });
     await mf.ready;
   });
