@@ -63,6 +63,21 @@ def _backoff(initial: float, maximum: float) -> Backoff:
     return Backoff(initial_seconds=initial, maximum_seconds=maximum)
 
 
+def _run_and_report(
+    target: RunTarget, pipeline: str, parameters: dict[str, Any] | None, timeout_seconds: float, poll_initial: float, poll_max: float
+) -> dict[str, Any]:
+    """Start the pipeline as the worker's identity, wait for it (cancelling it on timeout or cancellation), report."""
+    report = run_pipeline(
+        AzureClient.for_worker(),
+        target,
+        pipeline,
+        parameters or {},
+        timeout_seconds=timeout_seconds,
+        backoff=_backoff(poll_initial, poll_max),
+    )
+    return asdict(report)
+
+
 @flow(name="adf-pipeline-run", log_prints=True)
 def adf_pipeline_run(
     pipeline: str,
@@ -75,18 +90,9 @@ def adf_pipeline_run(
     """Run a Data Factory pipeline with ``parameters`` and wait for it; the Data Factory run is cancelled if the
     flow run times out or is cancelled."""
     platform, _ = _tag_run(domain)
-    azure = AzureClient.for_worker()
     target = RunTarget.data_factory(platform.arm_endpoint, platform.factory_id)
     with _slot(ADF_PIPELINE_RUNS):
-        report = run_pipeline(
-            azure,
-            target,
-            pipeline,
-            parameters or {},
-            timeout_seconds=timeout_seconds,
-            backoff=_backoff(poll_initial_seconds, poll_max_seconds),
-        )
-    return asdict(report)
+        return _run_and_report(target, pipeline, parameters, timeout_seconds, poll_initial_seconds, poll_max_seconds)
 
 
 @flow(name="synapse-pipeline-run", log_prints=True)
@@ -100,12 +106,8 @@ def synapse_pipeline_run(
 ) -> dict[str, Any]:
     """Run a pipeline in the domain's Synapse workspace (through its private endpoint: the worker runs in the VNet)."""
     _, dom = _tag_run(domain)
-    azure = AzureClient.for_worker()
     target = RunTarget.synapse(dom.synapse_endpoint)
-    report = run_pipeline(
-        azure, target, pipeline, parameters or {}, timeout_seconds=timeout_seconds, backoff=_backoff(poll_initial_seconds, poll_max_seconds)
-    )
-    return asdict(report)
+    return _run_and_report(target, pipeline, parameters, timeout_seconds, poll_initial_seconds, poll_max_seconds)
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
