@@ -9,12 +9,16 @@ import { Orchestrator } from "../../../components/orchestrator";
 export const SUB = "/subscriptions/00000000-0000-4000-8000-00000000c0de/resourceGroups/rg-dp-dev/providers";
 
 /**
- * The state Azure returns for the resources the rotation touches, beyond the inputs: Key Vault writes a new secret
- * version when (and only when) the value changes; a Container App reports its ingress FQDN and latest revision.
+ * The state the services return for the resources the rotation touches, beyond the inputs: RandomPassword's value
+ * follows its keepers; Key Vault writes a new secret version when (and only when) the value changes; a Container App
+ * reports its ingress FQDN and latest revision.
  * Returns false for other types (the caller's own mocks decide those).
  */
 export function serviceState(args: pulumi.runtime.MockResourceArgs, state: Record<string, unknown>): boolean {
   switch (args.type) {
+    case "random:index/randomPassword:RandomPassword":
+      state["result"] = `pw-${createHash("sha256").update(JSON.stringify(args.inputs["keepers"])).digest("hex").slice(0, 32)}`;
+      return true;
     case "azure-native:keyvault:Secret": {
       // `properties` arrives as a secret (its value is): unwrap the engine's secret envelope.
       const raw = args.inputs["properties"] ?? {};

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, it } from "vitest";
 import type { Orchestrator } from "../../../components/orchestrator";
@@ -49,9 +48,6 @@ beforeAll(() => {
             state["rotationRfc3339"] = addDays(base, args.inputs["rotationDays"]);
             break;
           }
-          case "random:index/randomPassword:RandomPassword":
-            state["result"] = `pw-${createHash("sha256").update(JSON.stringify(args.inputs["keepers"])).digest("hex").slice(0, 16)}`;
-            break;
         }
         return { id, state };
       },

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, it } from "vitest";
 import { Orchestrator } from "../../../components/orchestrator";
@@ -27,14 +26,9 @@ beforeAll(() => {
         const id = `${SUB}/Mock.Type/things/${args.name}`;
         const state: Record<string, unknown> = { ...args.inputs };
         if (serviceState(args, state)) return { id, state };
-        switch (args.type) {
-          case "time:index/rotating:Rotating":
-            state["rfc3339"] = rotationStart(args.name);
-            state["rotationRfc3339"] = "2026-12-31T00:00:00Z";
-            break;
-          case "random:index/randomPassword:RandomPassword":
-            state["result"] = `pw-${createHash("sha256").update(JSON.stringify(args.inputs["keepers"])).digest("hex").slice(0, 32)}`;
-            break;
+        if (args.type === "time:index/rotating:Rotating") {
+          state["rfc3339"] = rotationStart(args.name);
+          state["rotationRfc3339"] = "2026-12-31T00:00:00Z";
         }
         return { id, state };
       },
@@ -45,10 +39,6 @@ beforeAll(() => {
     false,
   );
 });
-
-function orchestrator(prefix: string): Orchestrator {
-  return rotationOrchestrator(prefix);
-}
 
 /** The apps' templates once every input resolved (the mocks record inputs as the engine would receive them). */
 async function templates(o: Orchestrator): Promise<{ server: unknown }> {
@@ -66,7 +56,7 @@ describe("rotating the Prefect API auth string (issue 10, point 3)", () => {
   let stable: { server: unknown };
   let after: { server: unknown };
   beforeAll(async () => {
-    const programs = [orchestrator("before"), orchestrator("stable"), orchestrator("after")];
+    const programs = [rotationOrchestrator("before"), rotationOrchestrator("stable"), rotationOrchestrator("after")];
     [before, stable, after] = (await Promise.all(programs.map(templates))) as [typeof before, typeof stable, typeof after];
   });
 
