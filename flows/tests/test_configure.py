@@ -31,8 +31,7 @@ from dataplatform_flows.configure import (
 from dataplatform_flows.coordinates import contract
 from dataplatform_flows.deployments import FLOWS, MANAGED_BY
 from tests.conftest import TMP, _free_port
-from tests.support.prefect_config import GCLS, command, config_server, desired_state, on, subprocess_env
-from tests.support.processes import stop
+from tests.support.prefect_config import GCLS, command, config_server, desired_state, domain_worker, on, subprocess_env
 
 __all__ = ["config_server"]  # the fixture, imported so that pytest finds it here
 
@@ -322,11 +321,10 @@ def test_an_unmanaged_object_with_a_platform_name_is_a_conflict_and_nothing_is_w
 
 @pytest.fixture
 def alpha_worker(config_server: str) -> Iterator[subprocess.Popen[bytes]]:
-    log = (TMP / "config-worker.log").open("w")
-    env = subprocess_env(config_server, PREFECT_WORKER_HEARTBEAT_SECONDS="2", PREFECT_WORKER_QUERY_SECONDS="1")
-    proc = subprocess.Popen(command("worker", "alpha"), env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield proc
-    stop(proc, log)
+    with domain_worker(
+        config_server, "alpha", "config-worker.log", PREFECT_WORKER_HEARTBEAT_SECONDS="2", PREFECT_WORKER_QUERY_SECONDS="1"
+    ) as proc:
+        yield proc
 
 
 def test_a_worker_started_as_the_app_starts_it_polls_its_domain_pool(config_server: str, alpha_worker: subprocess.Popen[bytes]) -> None:

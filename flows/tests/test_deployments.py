@@ -18,8 +18,7 @@ from dataplatform_flows.deployments import FLOWS, schema
 from dataplatform_flows.flows import adf_pipeline_run
 from tests.conftest import STANDIN, TMP
 from tests.standin import AzureStandIn
-from tests.support.prefect_config import command, config_server, desired_state, on, subprocess_env
-from tests.support.processes import stop
+from tests.support.prefect_config import command, config_server, desired_state, domain_worker, on, subprocess_env
 
 __all__ = ["config_server"]  # the fixture, imported so that pytest finds it here
 
@@ -43,11 +42,8 @@ def configured(config_server: str) -> str:
 @pytest.fixture
 def worker(configured: str) -> Iterator[subprocess.Popen[bytes]]:
     """A process worker on the sales pool, started as the worker app starts it (contracts/prefect-variables.json)."""
-    log = (TMP / "worker.log").open("w")
-    env = subprocess_env(configured, PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_RUNNER_POLL_FREQUENCY="1")
-    proc = subprocess.Popen(command("worker", "sales"), env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield proc
-    stop(proc, log)
+    with domain_worker(configured, "sales", "worker.log", PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_RUNNER_POLL_FREQUENCY="1") as proc:
+        yield proc
 
 
 @pytest.fixture

@@ -104,6 +104,17 @@ def command(role: str, domain: str) -> list[str]:
     return [str(VENV_BIN / args[0]), *args[1:]]
 
 
+@contextmanager
+def domain_worker(api_url: str, domain: str, log_name: str, **settings: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker on `domain`'s pool, started as the worker app starts it, with Prefect `settings` (e.g. poll periods)."""
+    log = (TMP / log_name).open("w")
+    proc = subprocess.Popen(command("worker", domain), env=subprocess_env(api_url, None, **settings), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        stop(proc, log)
+
+
 def subprocess_env(api_url: str, state: dict[str, Any] | None = None, **extra: str) -> dict[str, str]:
     env = {**os.environ, "PREFECT_API_URL": api_url, **extra}
     if state is not None:
