@@ -1,18 +1,19 @@
-import { decodeProtectedHeader, jwtVerify, errors, type JWTPayload } from "jose";
+import { decodeProtectedHeader, jwtVerify, errors, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { GatewayConfig } from "./config";
 import { GatewayError } from "./errors";
 import { IdpUnavailable, keyResolver } from "./jwks";
+import { forget, recall, remember, type VerifiedToken } from "./verified";
 
 /** The authenticated caller, as derived from a verified token. Never from email/upn. */
 export interface Identity {
-  subject: string;
-  tenant: string | undefined;
-  clientId: string | undefined;
-  kind: "user" | "app";
-  groups: string[];
-  roles: string[];
+  readonly subject: string;
+  readonly tenant: string | undefined;
+  readonly clientId: string | undefined;
+  readonly kind: "user" | "app";
+  readonly groups: readonly string[];
+  readonly roles: readonly string[];
   /** The token had too many groups to carry them (Entra overage): `groups` is incomplete. */
-  groupsOverage: boolean;
+  readonly groupsOverage: boolean;
 }
 
 const ALGORITHMS = ["RS256", "ES256"];
@@ -35,6 +36,11 @@ export function bearerToken(request: Request, config: GatewayConfig): string {
 }
 
 export async function authenticate(token: string, config: GatewayConfig): Promise<Identity> {
+  const known = recall(config, token, Date.now());
+  if (known) {
+    if ((await currentKey(config, known)) === known.key) return known.identity;
+    forget(config, token);
+  }
   if (!JWT_SHAPE.test(token)) throw invalid("The token is malformed.", "malformed_token");
   let header: Record<string, unknown>;
   try {
@@ -49,10 +55,11 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
   if (typeof header["kid"] !== "string") throw invalid("The token has no key id.", "missing_kid");
 
   let payload: JWTPayload;
+  let protectedHeader: JWTHeaderParameters;
+  let key: unknown;
   try {
-    const pending = keyResolver(config);
-    const keys = typeof pending === "function" ? pending : await pending;
-    ({ payload } = await jwtVerify(token, keys, {
+    const keys = await keysFor(config);
+    ({ payload, protectedHeader } = await jwtVerify(token, async (h, t) => (key = await keys(h, t)), {
       algorithms: ALGORITHMS,
       audience: config.audiences,
       clockTolerance: CLOCK_SKEW_SECONDS,
@@ -63,7 +70,37 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
     throw classify(err);
   }
   const tenant = checkIssuer(payload, config);
-  return identityOf(payload, tenant);
+  const identity = identityOf(payload, tenant);
+  remember(config, token, {
+    identity,
+    header: protectedHeader,
+    key,
+    // The same bounds jose applied with the clock tolerance: accepted while now < exp + skew and now >= nbf - skew.
+    expiresAt: (payload.exp! + CLOCK_SKEW_SECONDS) * 1000,
+    notBefore: payload.nbf === undefined ? -Infinity : (payload.nbf - CLOCK_SKEW_SECONDS) * 1000,
+  });
+  return identity;
+}
+
+/** The key set: the resolver itself once known, so a warm request takes no extra turn of the event loop. */
+async function keysFor(config: GatewayConfig): Promise<JWTVerifyGetKey> {
+  const pending = keyResolver(config);
+  return typeof pending === "function" ? pending : await pending;
+}
+
+/**
+ * The key the current key set yields for a remembered token's header, or undefined when it yields none (the key left
+ * the set). The set reloads here exactly as it would while verifying: when stale, or for an unknown kid after the
+ * cooldown. An unreachable IdP is the same 503 a full verification would give, without asking it a second time.
+ */
+async function currentKey(config: GatewayConfig, known: VerifiedToken): Promise<unknown> {
+  try {
+    const keys = await keysFor(config);
+    return await keys(known.header, undefined as never);
+  } catch (err) {
+    if (err instanceof IdpUnavailable) throw classify(err);
+    return undefined;
+  }
 }
 
 function classify(err: unknown): GatewayError {
@@ -121,14 +158,14 @@ function isEntraHost(issuer: string): boolean {
 }
 
 function identityOf(p: JWTPayload, tenant: string | undefined): Identity {
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  const strings = (v: unknown) => Object.freeze(Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   const claimNames = p["_claim_names"] as Record<string, unknown> | undefined;
   // Entra: `oid` is the stable object id across applications; `sub` is pairwise per app. Okta: `uid` is the user's
   // stable ID, while `sub` is the (mutable) login.
   const subject = typeof p["oid"] === "string" && tenant ? p["oid"] : typeof p["uid"] === "string" ? p["uid"] : p.sub!;
   // Entra v2 `azp`, v1 `appid`, RFC 9068 `client_id`, Okta `cid`.
   const clientId = [p["azp"], p["appid"], p["client_id"], p["cid"]].find((v): v is string => typeof v === "string");
-  return {
+  return Object.freeze({
     subject,
     tenant,
     clientId,
@@ -136,7 +173,7 @@ function identityOf(p: JWTPayload, tenant: string | undefined): Identity {
     groups: strings(p["groups"]),
     roles: strings(p["roles"]),
     groupsOverage: Boolean(claimNames && typeof claimNames === "object" && "groups" in claimNames) || p["hasgroups"] === true,
-  };
+  });
 }
 
 /**
