@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { evaluateStack, listStacks } from "./graph";
+import { median } from "../lib/stats";
 
 /**
  * `npm run bench:plan [-- --runs N]`: program-evaluation time per stack (median of N fresh runs), split into the
@@ -31,12 +32,6 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`Program evaluation under mocks, ${runs} fresh runs per stack\n\n${rows.join("\n")}\n`);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 main().catch((error: unknown) => {

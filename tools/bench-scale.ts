@@ -4,6 +4,7 @@ import { estimateCost } from "./insight/cost";
 import { policyVerdict } from "./plan/policy-verdict";
 import { withWorktree } from "./plan/worktree";
 import { stackRights } from "./rights";
+import { median } from "../lib/stats";
 
 /**
  * `npm run bench:scale [-- --stack dev --runs 3 --sizes 1,10,50]` (issue 13 point 4): how the platform scales with data
@@ -32,12 +33,6 @@ function arg(argv: string[], name: string, fallback: string): string {
 /** `count` domains named by content, not position (design S3): d01…dNN are their names, stable across sizes. */
 export function domains(count: number): { name: string }[] {
   return Array.from({ length: count }, (_, i) => ({ name: `d${String(i + 1).padStart(2, "0")}` }));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 interface SizeRow {
