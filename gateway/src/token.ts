@@ -1,8 +1,8 @@
-import { decodeProtectedHeader, jwtVerify, errors, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { decodeProtectedHeader, jwtVerify, errors, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { GatewayConfig } from "./config";
 import { GatewayError } from "./errors";
-import { IdpUnavailable, keyResolver } from "./jwks";
-import { forget, recall, remember, type VerifiedToken } from "./verified";
+import { IdpUnavailable, keyResolver, keySetVersion } from "./jwks";
+import { forget, recall, remember } from "./verified";
 
 /** The authenticated caller, as derived from a verified token. Never from email/upn. */
 export interface Identity {
@@ -38,7 +38,7 @@ export function bearerToken(request: Request, config: GatewayConfig): string {
 export async function authenticate(token: string, config: GatewayConfig): Promise<Identity> {
   const known = recall(config, token, Date.now());
   if (known) {
-    if ((await currentKey(config, known)) === known.key) return known.identity;
+    if (known.keySetVersion !== undefined && known.keySetVersion === keySetVersion(config)) return known.identity;
     forget(config, token);
   }
   if (!JWT_SHAPE.test(token)) throw invalid("The token is malformed.", "malformed_token");
@@ -55,11 +55,16 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
   if (typeof header["kid"] !== "string") throw invalid("The token has no key id.", "missing_kid");
 
   let payload: JWTPayload;
-  let protectedHeader: JWTHeaderParameters;
-  let key: unknown;
+  let version: object | undefined;
   try {
     const keys = await keysFor(config);
-    ({ payload, protectedHeader } = await jwtVerify(token, async (h, t) => (key = await keys(h, t)), {
+    ({ payload } = await jwtVerify(token, async (h, t) => {
+      // The version the key came from; none if the set reloaded while it was being looked up.
+      const before = keySetVersion(config);
+      const key = await keys(h, t);
+      version = keySetVersion(config) === before ? before : undefined;
+      return key;
+    }, {
       algorithms: ALGORITHMS,
       audience: config.audiences,
       clockTolerance: CLOCK_SKEW_SECONDS,
@@ -73,8 +78,7 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
   const identity = identityOf(payload, tenant);
   remember(config, token, {
     identity,
-    header: protectedHeader,
-    key,
+    keySetVersion: version,
     // The same bounds jose applied with the clock tolerance: accepted while now < exp + skew and now >= nbf - skew.
     expiresAt: (payload.exp! + CLOCK_SKEW_SECONDS) * 1000,
     notBefore: payload.nbf === undefined ? -Infinity : (payload.nbf - CLOCK_SKEW_SECONDS) * 1000,
@@ -86,21 +90,6 @@ export async function authenticate(token: string, config: GatewayConfig): Promis
 async function keysFor(config: GatewayConfig): Promise<JWTVerifyGetKey> {
   const pending = keyResolver(config);
   return typeof pending === "function" ? pending : await pending;
-}
-
-/**
- * The key the current key set yields for a remembered token's header, or undefined when it yields none (the key left
- * the set). The set reloads here exactly as it would while verifying: when stale, or for an unknown kid after the
- * cooldown. An unreachable IdP is the same 503 a full verification would give, without asking it a second time.
- */
-async function currentKey(config: GatewayConfig, known: VerifiedToken): Promise<unknown> {
-  try {
-    const keys = await keysFor(config);
-    return await keys(known.header, undefined as never);
-  } catch (err) {
-    if (err instanceof IdpUnavailable) throw classify(err);
-    return undefined;
-  }
 }
 
 function classify(err: unknown): GatewayError {

@@ -1,21 +1,18 @@
-import type { JWTVerifyGetKey } from "jose";
 import type { GatewayConfig } from "./config";
 import type { Identity } from "./token";
 
 /**
  * Tokens this isolate has already verified, by their exact bytes. A client sends the same access token for its whole
  * life (Entra and Okta issue them for 60-90 minutes), and verifying its signature again with the same key gives the
- * same answer, so a repeated token skips the signature and claim checks — but only while the key it was verified with
- * is still the one the current key set yields for its header, and with `exp`/`nbf` checked again on every request.
- * Nothing else is assumed: a key that leaves the JWKS (rotation, revocation) invalidates its tokens at the same moment
- * it would have failed them without this cache.
+ * same answer, so a repeated token skips the signature and claim checks — but only while the key set it was verified
+ * against is the same version, still fresh, and with `exp`/`nbf` checked again on every request. Nothing else is
+ * assumed: any reload of the key set (stale after 10 minutes, an unknown `kid` after the cooldown) verifies every
+ * token again, so a key that leaves the JWKS refuses its tokens at the moment it would have without this cache.
  */
 export interface VerifiedToken {
   readonly identity: Identity;
-  /** The protected header, to ask the key set which key it yields now. */
-  readonly header: Parameters<JWTVerifyGetKey>[0];
-  /** The key object the signature was verified with (key sets hand out the same object until they reload). */
-  readonly key: unknown;
+  /** The key set version (jwks.ts keySetVersion) the signature was verified against; undefined: never reused. */
+  readonly keySetVersion: object | undefined;
   /** `exp` and `nbf` in ms, each already widened by the allowed clock skew; nbf -Infinity when absent. */
   readonly expiresAt: number;
   readonly notBefore: number;

@@ -26,10 +26,20 @@ describe("verified-token cache", () => {
     vi.restoreAllMocks();
   });
 
-  // A fresh config per test: the cache lives per parsed config, as bindings do per isolate.
-  const config = (extra: Record<string, string> = {}): GatewayConfig =>
+  // A fresh config per test: the cache lives per parsed config, as bindings do per isolate. Its key set is loaded by
+  // one throwaway token first: a token verified while the set (re)loads is not remembered (verified.ts).
+  const config = async (extra: Record<string, string> = {}): Promise<GatewayConfig> => {
+    const cfg = parsed(extra);
+    await authenticate(await idp.sign(userClaims(["g"], { jti: "load-the-key-set" })), cfg).catch(() => undefined);
+    return cfg;
+  };
+  // Key sets live per JWKS URI for the whole module: a URI of its own keeps one test's reloads (and fake clock) from
+  // another's.
+  let configs = 0;
+  const parsed = (extra: Record<string, string>): GatewayConfig =>
     parseConfig({
       OIDC_ISSUER: idp.issuer,
+      OIDC_JWKS_URI: `${idp.jwksUri}?config=${++configs}`,
       OIDC_AUDIENCE: AUDIENCE,
       JWKS_REFETCH_COOLDOWN_SECONDS: "1",
       ROUTES: JSON.stringify([{ prefix: "/p", upstream: "http://127.0.0.1:1", methods: ["GET"], groups: ["g"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } }]),
@@ -49,7 +59,7 @@ describe("verified-token cache", () => {
   };
 
   test("a repeated token's signature is checked once; the identity is the same", async () => {
-    const cfg = config();
+    const cfg = await config();
     const token = await idp.sign(userClaims(["g"]));
     const checks = signatureChecks();
     const first = await authenticate(token, cfg);
@@ -60,7 +70,7 @@ describe("verified-token cache", () => {
   });
 
   test("keyed by the exact token: the same claims with another signature are verified, and refused", async () => {
-    const cfg = config();
+    const cfg = await config();
     const token = await idp.sign(userClaims(["g"]));
     await authenticate(token, cfg);
     const [head, body, sig] = token.split(".") as [string, string, string];
@@ -69,7 +79,7 @@ describe("verified-token cache", () => {
   });
 
   test("exp is checked again on every request: a cached token past exp + 60 s skew is refused as expired", async () => {
-    const cfg = config();
+    const cfg = await config();
     const now = Date.now();
     const token = await idp.sign(userClaims(["g"], { exp: Math.floor(now / 1000) + 30 }));
     await authenticate(token, cfg);
@@ -80,7 +90,7 @@ describe("verified-token cache", () => {
   });
 
   test("nbf is checked again too: after the clock steps back, a cached token not yet valid is refused", async () => {
-    const cfg = config();
+    const cfg = await config();
     const now = Date.now();
     const token = await idp.sign(userClaims(["g"], { nbf: Math.floor(now / 1000) + 50 })); // within the skew now
     await authenticate(token, cfg);
@@ -89,7 +99,7 @@ describe("verified-token cache", () => {
   });
 
   test("a stale key set is reloaded for a cached token too: a key removed at the IdP refuses its tokens", async () => {
-    const cfg = config();
+    const cfg = await config();
     const now = Date.now();
     const token = await idp.sign(userClaims(["g"], { exp: Math.floor(now / 1000) + 3600 }));
     await authenticate(token, cfg);
@@ -100,14 +110,24 @@ describe("verified-token cache", () => {
     assert.ok(idp.fetchesOf("/jwks") > jwksBefore, "the stale key set was fetched again");
   });
 
+  test("a reload for a new kid verifies cached tokens again: one whose key left the set is refused", async () => {
+    const cfg = await config();
+    const token = await idp.sign(userClaims(["g"]));
+    await authenticate(token, cfg);
+    await idp.rotate();
+    await new Promise((r) => setTimeout(r, 1_100)); // this config's refetch cooldown (1 s)
+    await authenticate(await idp.sign(userClaims(["g"])), cfg); // names the new kid: the set reloads
+    assert.equal(await reason(authenticate(token, cfg)), "unknown_kid");
+  });
+
   test("entries belong to one configuration: another audience does not accept a token cached for this one", async () => {
     const token = await idp.sign(userClaims(["g"]));
-    await authenticate(token, config());
-    assert.match(await reason(authenticate(token, config({ OIDC_AUDIENCE: "api://another" }))), /claim_aud/);
+    await authenticate(token, await config());
+    assert.match(await reason(authenticate(token, await config({ OIDC_AUDIENCE: "api://another" }))), /claim_aud/);
   });
 
   test(`bounded: after ${MAX_VERIFIED_TOKENS} other tokens the first one is verified again`, async () => {
-    const cfg = config();
+    const cfg = await config();
     const first = await idp.sign(userClaims(["g"], { jti: "first" }));
     await authenticate(first, cfg);
     for (let i = 0; i < MAX_VERIFIED_TOKENS; i++) await authenticate(await idp.sign(userClaims(["g"], { jti: `t${i}` }), { alg: "ES256" }), cfg);
