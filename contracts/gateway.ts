@@ -14,7 +14,7 @@ export const GATEWAY_BINDINGS = [
   "AZURE_TENANT_ID",
   "AZURE_CLIENT_ID",
   "AZURE_CLIENT_SECRET",
-  "AZURE_CLIENT_SECRET_PREVIOUS",
+  "AZURE_CLIENT_SECRET_NEXT",
   "UPSTREAM_SHARED_SECRET",
   "UPSTREAM_SHARED_SECRET_HEADER",
   "MAX_BODY_BYTES",
@@ -51,12 +51,13 @@ export const BASIC_AUTH_BINDINGS = ["PREFECT_AUTH"] as const;
 export type BasicAuthBinding = (typeof BASIC_AUTH_BINDINGS)[number];
 
 /**
- * Rotation overlap: next to a rotated secret binding, the other value that may be the one the upstream accepts — for
- * Prefect the NEXT auth string (announced to the Worker half a rotation period before the server switches to it),
- * for Entra the PREVIOUS client secret. The Worker tries the value that last worked and, on a credential rejection,
- * the other one once (docs/gateway.md#rotation).
+ * Rotation overlap: next to a rotated secret binding, the other value that may be the one the upstream accepts — the
+ * NEXT one, from the newer of two rotation slots, which becomes current at the older slot's rotation: for Prefect the
+ * auth string the server switches to then, for Entra the newer client secret (the current one is the password Entra
+ * has had longest). The Worker tries the value that last worked and, on a credential rejection, the other one once
+ * (docs/gateway.md#rotation).
  */
-export const OVERLAP_BINDINGS = { PREFECT_AUTH: "PREFECT_AUTH_NEXT", AZURE_CLIENT_SECRET: "AZURE_CLIENT_SECRET_PREVIOUS" } as const;
+export const OVERLAP_BINDINGS = { PREFECT_AUTH: "PREFECT_AUTH_NEXT", AZURE_CLIENT_SECRET: "AZURE_CLIENT_SECRET_NEXT" } as const;
 
 /** Workers VPC service bindings (`vpc_service`), one per tunnel-connected origin, that a route may name in `binding`. */
 export const VPC_BINDINGS = { synapse: "VPC_SYNAPSE", prefect: "VPC_PREFECT" } as const;

@@ -397,7 +397,13 @@ export class DataPlatform extends pulumi.ComponentResource {
           viaVpc: tunnel,
           engineersWrite: config.environment === "dev",
         }),
-        upstreamIdentity: { tenantId: config.entra.tenantId, clientId: identity.gatewayClientId, clientSecret: identity.gatewayClientSecret },
+        // The older of the gateway app's two passwords first, the newer as the other value (docs/gateway.md#rotation).
+        upstreamIdentity: {
+          tenantId: config.entra.tenantId,
+          clientId: identity.gatewayClientId,
+          clientSecret: identity.gatewayClientSecret,
+          clientSecretNext: identity.gatewayClientSecretNext,
+        },
         ...(tunnel ? { basicAuthSecrets: { [PREFECT_AUTH_BINDING]: orchestrator.apiAuthString, [OVERLAP_BINDINGS.PREFECT_AUTH]: orchestrator.apiAuthNext } } : {}),
         ...(settings.rateLimit ? { rateLimit: settings.rateLimit } : {}),
         ...(settings.logpushDestination ? { auditLogpush: { destinationConf: pulumi.secret(settings.logpushDestination) } } : {}),

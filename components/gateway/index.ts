@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { CoreOutputs } from "../core-outputs";
 import type { CrossCuttingArgs, PlacementArgs } from "../cross-cutting";
 import { GATEWAY_BUNDLE_PATH, GATEWAY_MAIN_MODULE } from "../../contracts/gateway-bundle";
-import type { VpcBinding } from "../../contracts/gateway";
+import { OVERLAP_BINDINGS, type VpcBinding } from "../../contracts/gateway";
 import { addDays, unixSeconds } from "../../lib/dates";
 import { cidrRange } from "../../lib/ipv4";
 import type { KeyVaultRef } from "../keyvault";
@@ -67,7 +67,13 @@ export interface GatewayArgs extends PlacementArgs, Pick<CrossCuttingArgs, "tags
     readonly authorityHost?: string;
     readonly tenantId: pulumi.Input<string>;
     readonly clientId: pulumi.Input<string>;
+    /** The current client secret (AZURE_CLIENT_SECRET), the one Entra has had longest. */
     readonly clientSecret: pulumi.Input<string>;
+    /**
+     * The app's other client secret (AZURE_CLIENT_SECRET_NEXT), tried once when Entra refuses the current one with
+     * `invalid_client`: the rotation overlap (docs/gateway.md#rotation). Default: none.
+     */
+    readonly clientSecretNext?: pulumi.Input<string>;
   };
   /** Secret bindings named by `basic` routes (e.g. PREFECT_AUTH = "user:password"). Default: none. */
   readonly basicAuthSecrets?: Readonly<Record<string, pulumi.Input<string>>>;
@@ -113,6 +119,7 @@ export class Gateway extends pulumi.ComponentResource implements Omit<CoreOutput
       plainText("AZURE_TENANT_ID", args.upstreamIdentity.tenantId),
       plainText("AZURE_CLIENT_ID", args.upstreamIdentity.clientId),
       secretText("AZURE_CLIENT_SECRET", args.upstreamIdentity.clientSecret),
+      ...(args.upstreamIdentity.clientSecretNext === undefined ? [] : [secretText(OVERLAP_BINDINGS.AZURE_CLIENT_SECRET, args.upstreamIdentity.clientSecretNext)]),
       ...Object.entries(args.basicAuthSecrets ?? {}).map(([k, v]) => secretText(k, v)),
     ];
     if (args.oidc.jwksUri) bindings.push(plainText("OIDC_JWKS_URI", args.oidc.jwksUri));

@@ -66,9 +66,9 @@ export interface IdentityArgs extends PlacementArgs {
 }
 
 /**
- * Who acts in one environment (docs/identity-and-access.md): the Entra app for the gateway Worker (a rotated client
- * secret, the only one), user-assigned managed identities for the Prefect server and worker, and the role assignments
- * whose scope is the resource group or the Key Vault. Roles on resources other components create (factory, backup
+ * Who acts in one environment (docs/identity-and-access.md): the Entra app for the gateway Worker (a client secret
+ * rotated in two overlapping slots, the only one), user-assigned managed identities for the Prefect server and
+ * worker, and the role assignments whose scope is the resource group or the Key Vault. Roles on resources other components create (factory, backup
  * vault, Synapse) are passed to those components as `roleAssignments`. The CI identities (plan-<env>, deploy-<env>),
  * their federation, Graph grants and ARM grants are bootstrap's (bootstrap/environment.ts), never this stack's: a
  * change here cannot lock CI out, and the deploy identity never touches apps it does not own.
@@ -85,8 +85,10 @@ export class Identity extends pulumi.ComponentResource {
   /** Key Vault Secrets User for the Prefect server and worker: apps must wait for these before reading references. */
   readonly keyVaultGrants: azure.authorization.RoleAssignment[];
   readonly gatewayClientId: pulumi.Output<string>;
-  /** The gateway app's current client secret (a Pulumi secret), for the Worker's AZURE_CLIENT_SECRET. */
+  /** The gateway app's current client secret, the older of its two (a Pulumi secret), for the Worker's AZURE_CLIENT_SECRET. */
   readonly gatewayClientSecret: pulumi.Output<string>;
+  /** The gateway app's other client secret, current after the next rotation (a Pulumi secret), for AZURE_CLIENT_SECRET_NEXT. */
+  readonly gatewayClientSecretNext: pulumi.Output<string>;
   readonly gatewayClientSecretExpiresOn: pulumi.Output<string>;
   readonly gatewayClientSecretRotation: RotatingClientSecret;
 
@@ -152,6 +154,7 @@ export class Identity extends pulumi.ComponentResource {
     );
     this.gatewayClientId = this.gateway.clientId;
     this.gatewayClientSecret = this.gatewayClientSecretRotation.value;
+    this.gatewayClientSecretNext = this.gatewayClientSecretRotation.next;
     this.gatewayClientSecretExpiresOn = this.gatewayClientSecretRotation.expiresOn;
 
     this.registerOutputs({

@@ -3,7 +3,7 @@ import type { Env } from "./env";
 
 /**
  * A rotated credential: the bound value and, during a rotation overlap, the other one the upstream may accept instead
- * (Prefect's next auth string, Entra's previous client secret: docs/gateway.md#rotation). `preferred` is the index
+ * (Prefect's next auth string, Entra's next client secret: docs/gateway.md#rotation). `preferred` is the index
  * tried first: the bound value until the other one is seen to work. It lives in the parsed config, i.e. per isolate,
  * so warm requests take one hop to the value that works.
  */
@@ -34,7 +34,7 @@ export interface GatewayConfig {
   authorityHost: string;
   tenantId: string | undefined;
   clientId: string | undefined;
-  /** AZURE_CLIENT_SECRET, then AZURE_CLIENT_SECRET_PREVIOUS when set; empty without an `entra` route. */
+  /** AZURE_CLIENT_SECRET, then AZURE_CLIENT_SECRET_NEXT when set; empty without an `entra` route. */
   clientSecrets: Credentials;
   sharedSecret: { header: string; value: string } | undefined;
   maxBodyBytes: number;
@@ -95,7 +95,7 @@ export function parseConfig(env: Env): GatewayConfig {
     authorityHost: (str(env.AZURE_AUTHORITY_HOST) ?? DEFAULTS.authorityHost).replace(/\/+$/, ""),
     tenantId: str(env.AZURE_TENANT_ID),
     clientId: str(env.AZURE_CLIENT_ID),
-    clientSecrets: credentials(str(env.AZURE_CLIENT_SECRET), str(env.AZURE_CLIENT_SECRET_PREVIOUS)),
+    clientSecrets: credentials(str(env.AZURE_CLIENT_SECRET), str(env[OVERLAP_BINDINGS.AZURE_CLIENT_SECRET])),
     sharedSecret: sharedSecret
       ? { header: str(env.UPSTREAM_SHARED_SECRET_HEADER) ?? "X-Gateway-Secret", value: sharedSecret }
       : undefined,

@@ -11,8 +11,8 @@ export interface Env {
   AZURE_TENANT_ID?: string;
   AZURE_CLIENT_ID?: string;
   AZURE_CLIENT_SECRET?: string;
-  /** The client secret AZURE_CLIENT_SECRET replaced, while Entra still accepts it (rotation overlap). */
-  AZURE_CLIENT_SECRET_PREVIOUS?: string;
+  /** The gateway app's other client secret, current after the next rotation (rotation overlap, docs/gateway.md#rotation). */
+  AZURE_CLIENT_SECRET_NEXT?: string;
   /** Allowlist mode: sent to every upstream in `UPSTREAM_SHARED_SECRET_HEADER` (default `X-Gateway-Secret`). */
   UPSTREAM_SHARED_SECRET?: string;
   UPSTREAM_SHARED_SECRET_HEADER?: string;

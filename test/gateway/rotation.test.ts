@@ -8,8 +8,8 @@ import { json, LoopbackServer } from "./loopback";
 
 /**
  * Rotation with an overlap (issue 10, point 3), in real workerd: the Worker holds two values of each rotated credential
- * (Prefect: the current auth string and the next one; Entra: the current and the previous client secret) and, when
- * the upstream rejects the one it tried, tries the other once.
+ * (Prefect: the current auth string and the next one; Entra: the current client secret, the app's older password, and
+ * the next one) and, when the upstream rejects the one it tried, tries the other once.
  *
  * - Prefect: a loopback stand-in for the Prefect server's auth middleware — it accepts exactly ONE auth string, as
  *   Prefect does (PrefectHQ/prefect src/prefect/server/api/server.py: `if decoded != auth_string:` → 401
@@ -67,7 +67,7 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
         AZURE_AUTHORITY_HOST: entra.origin,
         AZURE_TENANT_ID: GATEWAY_TENANT,
         AZURE_CLIENT_ID: "gateway-client-id",
-        AZURE_CLIENT_SECRET: "client-secret-new",
+        AZURE_CLIENT_SECRET: "client-secret-current",
         PREFECT_AUTH: CURRENT,
         MAX_BODY_BYTES: "1024",
         ...bindings,
@@ -82,7 +82,7 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
         worker("roll-body", { PREFECT_AUTH_NEXT: NEXT }),
         worker("roll-back", { PREFECT_AUTH_NEXT: NEXT }),
         worker("no-next", {}),
-        worker("entra-old", { AZURE_CLIENT_SECRET_PREVIOUS: "client-secret-old" }),
+        worker("entra-next", { AZURE_CLIENT_SECRET_NEXT: "client-secret-next" }),
         worker("entra-none", {}),
       ],
       handleRuntimeStdio: collectAuditLines(audit),
@@ -95,7 +95,7 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
   });
   beforeEach(() => {
     accepted = new Set([CURRENT]);
-    acceptedSecrets = new Set(["client-secret-new"]);
+    acceptedSecrets = new Set(["client-secret-current"]);
   });
 
   let token: string;
@@ -201,16 +201,17 @@ describe("rotation overlap in workerd: the gateway holds both values and retries
     assert.deepEqual(sent, [CURRENT]);
   });
 
-  test("Entra client secret: a secret Entra rejects (invalid_client) is retried once with the other; the ", async () => {
-    // Entra knows only the old secret (the new password has not reached every Entra replica yet, or the Worker got
-    // a value Entra does not accept): the gateway still obtains its upstream token.
-    acceptedSecrets = new Set(["client-secret-old"]);
+  test("Entra client secret: a secret Entra rejects (invalid_client) is retried once with the other; without a second one the rejection is final", async () => {
+    // An isolate of the previous script version after the `up` that rotated the older slot: its AZURE_CLIENT_SECRET
+    // is the password that `up` deleted, its AZURE_CLIENT_SECRET_NEXT the password now current (or: a fresh password
+    // Entra has not replicated yet). The gateway still obtains its upstream token.
+    acceptedSecrets = new Set(["client-secret-next"]);
     const before = entra.requests.length;
-    const res = await call("entra-old", "/synapse/x");
+    const res = await call("entra-next", "/synapse/x");
     assert.equal(res.status, 200);
-    assert.equal(((await res.json()) as { authorization: string }).authorization, "Bearer token-for-client-secret-old");
+    assert.equal(((await res.json()) as { authorization: string }).authorization, "Bearer token-for-client-secret-next");
     const tried = entra.requests.slice(before).map((r) => new URLSearchParams(r.body).get("client_secret"));
-    assert.deepEqual(tried, ["client-secret-new", "client-secret-old"]);
+    assert.deepEqual(tried, ["client-secret-current", "client-secret-next"]);
 
     // Without a second secret the rejection is final: 502, one request to Entra.
     const lone = entra.requests.length;

@@ -23,11 +23,11 @@ interface RotatedSecret {
   generator: string;
   /** The Worker binding carrying the value, when the Worker uses it. */
   binding?: string;
-  /** Generators behind the value: 2 for a rotation with an overlap (two slots, current and previous). Default 1. */
+  /** Generators behind the value: 2 for a rotation with an overlap (two slots, current and next). Default 1. */
   slots?: number;
 }
 
-const CLIENT_SECRET: RotatedSecret = { what: "gateway Entra client secret", vaultSecretName: "gateway-client-secret", generator: T.entraApplicationPassword, binding: "AZURE_CLIENT_SECRET" };
+const CLIENT_SECRET: RotatedSecret = { what: "gateway Entra client secret", vaultSecretName: "gateway-client-secret", generator: T.entraApplicationPassword, binding: "AZURE_CLIENT_SECRET", slots: 2 };
 const PREFECT_AUTH: RotatedSecret = { what: "Prefect API auth string", vaultSecretName: "prefect-api-auth-string", generator: T.randomPassword, slots: 2 };
 const SHARED_SECRET: RotatedSecret = { what: "allowlist shared secret", vaultSecretName: "gateway-upstream-shared-secret", generator: T.randomPassword, binding: "UPSTREAM_SHARED_SECRET" };
 
@@ -81,22 +81,26 @@ function assertRotated(graph: Graph, secret: RotatedSecret): void {
 }
 
 /**
- * Rotation with an overlap (docs/gateway.md#rotation): the Worker holds the Prefect auth string's current and previous
- * value, both secret, both from the two rotated slots the apps' value comes from.
+ * Rotation with an overlap (docs/gateway.md#rotation): the Worker holds a rotated value's current and next value, both
+ * secret, both from the two rotated slots (generators named `<name>` and `<name>-b`) the current value comes from.
  */
-function assertWorkerHoldsBothPrefectValues(graph: Graph): void {
+function assertWorkerHoldsBothValues(graph: Graph, names: readonly [string, string], generator: string, slot: RegExp): void {
   const worker = one(graph, T.workersScript);
   const bindings = worker.inputs["bindings"] as { name: string; type: string }[];
-  for (const name of ["PREFECT_AUTH", "PREFECT_AUTH_NEXT"]) {
+  for (const name of names) {
     const index = bindings.findIndex((b) => b.name === name);
     assert.ok(index >= 0, `${graph.stack}: Worker binding ${name}`);
     assert.equal(bindings[index]!.type, "secret_text", `${graph.stack}: ${name} is a secret binding`);
     assert.ok(worker.secretPaths.includes(`bindings[${index}].text`), `${graph.stack}: ${name} is a Pulumi secret`);
   }
-  const slots = ofType(graph, T.randomPassword).filter((p) => /api-auth-password(-b)?$/.test(p.name));
-  assert.equal(slots.length, 2, `${graph.stack}: two Prefect auth slots`);
-  for (const slot of slots) assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(slot.urn), `${graph.stack}: the Worker's bindings come from ${slot.name}`);
+  const slots = ofType(graph, generator).filter((p) => slot.test(p.name));
+  assert.equal(slots.length, 2, `${graph.stack}: two slots behind ${names[0]}`);
+  for (const s of slots) assert.ok((worker.propertyDependencies["bindings"] ?? []).includes(s.urn), `${graph.stack}: the Worker's bindings come from ${s.name}`);
 }
+const assertWorkerHoldsBothPrefectValues = (graph: Graph) =>
+  assertWorkerHoldsBothValues(graph, ["PREFECT_AUTH", "PREFECT_AUTH_NEXT"], T.randomPassword, /api-auth-password(-b)?$/);
+const assertWorkerHoldsBothClientSecrets = (graph: Graph) =>
+  assertWorkerHoldsBothValues(graph, ["AZURE_CLIENT_SECRET", "AZURE_CLIENT_SECRET_NEXT"], T.entraApplicationPassword, /gateway-secret-password(-b)?$/);
 
 /** No generated credential anywhere in the graph escapes rotation, whatever it is for. */
 function assertEveryGeneratedSecretRotated(graph: Graph): void {
@@ -111,11 +115,12 @@ function assertEveryGeneratedSecretRotated(graph: Graph): void {
 
 describe(`every rotated secret is replaced at least every ${MAX_ROTATION_DAYS} days`, () => {
   for (const stack of STACKS) {
-    it(`${stack}: gateway client secret and Prefect auth string, traced from Key Vault to their time.Rotating`, async () => {
+    it(`${stack}: gateway client secret and Prefect auth string, traced from Key Vault to their time.Rotating; the Worker holds both slots of each`, async () => {
       const graph = await graphOf(stack);
       assertRotated(graph, CLIENT_SECRET);
       assertRotated(graph, PREFECT_AUTH);
       assertWorkerHoldsBothPrefectValues(graph);
+      assertWorkerHoldsBothClientSecrets(graph);
       assertEveryGeneratedSecretRotated(graph);
     });
   }
@@ -130,6 +135,7 @@ describe(`every rotated secret is replaced at least every ${MAX_ROTATION_DAYS} d
       assertRotated(graph, SHARED_SECRET);
       assertRotated(graph, CLIENT_SECRET);
       assertRotated(graph, PREFECT_AUTH);
+      assertWorkerHoldsBothClientSecrets(graph);
       assertEveryGeneratedSecretRotated(graph);
     });
   });

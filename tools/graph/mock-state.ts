@@ -145,7 +145,11 @@ export const COMPUTED_STATE: Record<string, StateBuilder> = {
   // Stand-in for the client secret Entra generates: deterministic, recognisably fake, traceable through the graph.
   "azuread:index/applicationPassword:ApplicationPassword": (_i, id) => ({ value: `mock-client-secret-${mockUuid(`${id}#value`)}`, keyId: mockUuid(`${id}#key`) }),
   "time:index/offset:Offset": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["offsetDays"] ?? 0)), "offset"),
-  "time:index/rotating:Rotating": (i) => timestamps(MOCK_NOW, addDays(MOCK_NOW, Number(i["rotationDays"] ?? 0)), "rotation"),
+  // The base is `rfc3339` when set (a slot based half a period after another), otherwise "now", as the provider does.
+  "time:index/rotating:Rotating": (i) => {
+    const base = typeof i["rfc3339"] === "string" ? i["rfc3339"] : MOCK_NOW;
+    return timestamps(base, addDays(base, Number(i["rotationDays"] ?? 0)), "rotation");
+  },
   "time:index/static:Static": () => timestamps(MOCK_NOW, MOCK_NOW, "static"),
   "azure-native:app:ManagedEnvironment": (i, id) => ({
     defaultDomain: `${mockUuid(id).slice(0, 12)}.${String(i["location"] ?? "westeurope")}.azurecontainerapps.io`,

@@ -43,6 +43,9 @@ describe("Gateway component (mock graph)", () => {
     }
     assert.equal(byName.get("AZURE_CLIENT_SECRET")?.type, "secret_text");
     assert.equal(byName.get("AZURE_CLIENT_SECRET")?.text, "rotated-gateway-client-secret");
+    assert.equal(byName.get("AZURE_CLIENT_SECRET_NEXT")?.type, "secret_text", "the overlap's other client secret");
+    assert.equal(byName.get("AZURE_CLIENT_SECRET_NEXT")?.text, "next-gateway-client-secret");
+    assert.ok(!bindings(allowlist).some((b) => b.name === "AZURE_CLIENT_SECRET_NEXT"), "no other client secret given: no binding");
     assert.equal(byName.get("PREFECT_AUTH")?.type, "secret_text");
     assert.equal(byName.get("AZURE_AUTHORITY_HOST")?.text, "https://login.microsoftonline.com");
     const routes = JSON.parse(byName.get("ROUTES")!.text!) as { prefix: string; groups: string[] }[];
@@ -53,7 +56,7 @@ describe("Gateway component (mock graph)", () => {
     const secretPaths = script.secretPaths.join(" ");
     assert.match(secretPaths, /bindings/, "secret bindings are secret in state");
     // No secret in any plain-text binding.
-    for (const b of bindings(tunnel).filter((x) => x.type === "plain_text")) assert.doesNotMatch(String(b.text), /rotated-gateway|admin:prefect/);
+    for (const b of bindings(tunnel).filter((x) => x.type === "plain_text")) assert.doesNotMatch(String(b.text), /rotated-gateway|next-gateway|admin:prefect/);
   });
 
   test("an unchanged secret gives byte-identical Worker inputs across evaluations (no diff, no replacement)", async () => {

@@ -34,7 +34,13 @@ const gateway = new Gateway("gw", {
     },
     { prefix: "/prefect", upstream: "https://ca-prefect-server.internal.example.azurecontainerapps.io/api", binding: "VPC_PREFECT", methods: ["GET"], groups: ["eng"], upstreamAuth: { type: "basic", secret: "PREFECT_AUTH" } },
   ],
-  upstreamIdentity: { tenantId: "11111111-2222-4333-8444-555555555555", clientId: "gateway-client-id", clientSecret: gatewaySecret },
+  upstreamIdentity: {
+    tenantId: "11111111-2222-4333-8444-555555555555",
+    clientId: "gateway-client-id",
+    clientSecret: gatewaySecret,
+    // The overlap's other value in tunnel mode only: allowlist mode shows the binding is absent without it.
+    ...(mode === "tunnel" ? { clientSecretNext: pulumi.secret("next-gateway-client-secret") } : {}),
+  },
   basicAuthSecrets: { PREFECT_AUTH: pulumi.secret("admin:prefect") },
   rateLimit: { namespaceId: "1001", limit: 600, period: 60 },
   auditLogpush: { destinationConf: pulumi.secret("r2://audit-logs/gateway?account-id=x&access-key-id=y&secret-access-key=z") },

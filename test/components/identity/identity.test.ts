@@ -112,11 +112,11 @@ describe("identities per environment", () => {
     for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it("has exactly one client secret in the graph: the gateway's (federation and managed identities serve the rest)", () => {
+  it("has exactly the gateway app's two client-secret slots (federation and managed identities serve the rest)", () => {
     for (const graph of graphs) {
       const passwords = ofType(graph, T.entraApplicationPassword);
-      assert.equal(passwords.length, 1);
-      assert.ok(dependsOnUrn(passwords[0]!, "applicationId", app(graph, "gateway").urn));
+      assert.equal(passwords.length, 2, `${graph.stack}: slots A and B`);
+      for (const p of passwords) assert.ok(dependsOnUrn(p, "applicationId", app(graph, "gateway").urn));
       assert.equal(ofType(graph, "azuread:index/servicePrincipalPassword:ServicePrincipalPassword").length, 0);
       assert.equal(ofType(graph, "azuread:index/applicationCertificate:ApplicationCertificate").length, 0);
     }
@@ -134,41 +134,97 @@ describe("identities per environment", () => {
   });
 });
 
-describe("gateway client secret rotation", () => {
-  it("replaces the password when the Rotating schedule is recreated, with overlap past the deadline", () => {
+/** The gateway app's two password slots and their schedules, by resource name (slot A keeps the single password's). */
+function slots(graph: Graph): Record<"a" | "b", { password: GraphResource; schedule: GraphResource }> {
+  const rotation = ofType(graph, "dataplatform:rotation:RotatingClientSecret");
+  assert.equal(rotation.length, 1, `${graph.stack}: one RotatingClientSecret`);
+  const name = rotation[0]!.name;
+  const child = (type: string, childName: string) => {
+    const found = ofType(graph, type).filter((r) => r.name === childName && r.parent === rotation[0]!.urn);
+    assert.equal(found.length, 1, `${graph.stack}: ${childName}`);
+    return found[0]!;
+  };
+  return {
+    a: { password: child(T.entraApplicationPassword, `${name}-password`), schedule: child(T.rotating, `${name}-schedule`) },
+    b: { password: child(T.entraApplicationPassword, `${name}-password-b`), schedule: child(T.rotating, `${name}-schedule-b`) },
+  };
+}
+
+const days = (from: unknown, to: unknown) => (Date.parse(String(to)) - Date.parse(String(from))) / 86_400_000;
+
+describe("gateway client secret rotation: two slots, half a period apart", () => {
+  it("slot A keeps the single password's names under the Identity's RotatingClientSecret, so the first up with slots only adds B", () => {
     for (const graph of graphs) {
-      const { identity } = configOf(graph);
-      const password = ofType(graph, T.entraApplicationPassword)[0]!;
-      const rotating = ofType(graph, T.rotating).filter((r) => byUrn(graph, r.parent)?.urn === byUrn(graph, password.parent)?.urn);
-      assert.equal(rotating.length, 1, "one schedule beside the password");
-      assert.equal(rotating[0]!.inputs["rotationDays"], identity.gatewaySecretRotationDays);
-      // rotateWhenChanged is a replace-only input: a new Rotating (new ID) after the deadline replaces the password.
-      assert.ok(dependsOnUrn(password, "rotateWhenChanged", rotating[0]!.urn), "password replacement is driven by the schedule");
-      assert.ok(dependsOnUrn(password, "endDate", rotating[0]!.urn));
-      const rotateWhenChanged = password.inputs["rotateWhenChanged"] as Record<string, string>;
-      assert.equal(rotateWhenChanged["rotation"], rotating[0]!.id);
-      const deadline = Date.parse(String(rotateWhenChanged["deadline"]));
-      const end = Date.parse(String(password.inputs["endDate"]));
-      assert.equal((end - deadline) / 86_400_000, identity.gatewaySecretOverlapDays, "valid for the overlap past the deadline");
+      const identity = ofType(graph, "dataplatform:identity:Identity")[0]!;
+      const rotation = ofType(graph, "dataplatform:rotation:RotatingClientSecret")[0]!;
+      assert.equal(rotation.parent, identity.urn);
+      assert.equal(rotation.name, `${identity.name}-gateway-secret`);
+      const { a } = slots(graph);
+      // The single password's inputs (and no others): a changed input would replace it (all are replace-only).
+      assert.deepEqual(Object.keys(a.password.inputs).sort(), ["applicationId", "displayName", "endDate", "rotateWhenChanged", "startDate"]);
+      assert.equal(a.password.inputs["displayName"], `rotated ${String(a.schedule.outputs["rfc3339"])}`);
+      assert.equal(a.password.inputs["startDate"], a.schedule.outputs["rfc3339"]);
+      assert.deepEqual(Object.keys(a.schedule.inputs), ["rotationDays"]);
+      assert.deepEqual(a.password.aliases, []);
     }
   });
 
-  it("stores the value in Key Vault as a Pulumi secret, expiring with the password, and exposes it only as a secret", () => {
+  it("each slot's password is replaced when its own Rotating schedule is recreated, and is valid for the overlap past its own deadline", () => {
     for (const graph of graphs) {
-      const password = ofType(graph, T.entraApplicationPassword)[0]!;
+      const { identity } = configOf(graph);
+      const both = slots(graph);
+      for (const [slot, { password, schedule }] of Object.entries(both)) {
+        const at = `${graph.stack}: slot ${slot}`;
+        assert.equal(schedule.inputs["rotationDays"], identity.gatewaySecretRotationDays, at);
+        assert.ok(Number(schedule.inputs["rotationDays"]) <= 90, `${at}: at most 90 days`);
+        // rotateWhenChanged is a replace-only input: a new Rotating (new ID) after the deadline replaces the password.
+        assert.deepEqual(password.propertyDependencies["rotateWhenChanged"], [schedule.urn], `${at}: replaced by its own schedule only`);
+        assert.ok(dependsOnUrn(password, "endDate", schedule.urn), at);
+        const rotateWhenChanged = password.inputs["rotateWhenChanged"] as Record<string, string>;
+        assert.equal(rotateWhenChanged["rotation"], schedule.id, at);
+        assert.equal(rotateWhenChanged["deadline"], schedule.outputs["rotationRfc3339"], at);
+        assert.equal(days(rotateWhenChanged["deadline"], password.inputs["endDate"]), identity.gatewaySecretOverlapDays, `${at}: valid for the overlap past its deadline`);
+        assert.ok(password.additionalSecretOutputs.includes("value"), `${at}: the value is secret in state`);
+        assert.equal(password.deleteBeforeReplace, false, `${at}: create-before-delete`);
+      }
+      assert.notEqual(both.a.schedule.urn, both.b.schedule.urn);
+    }
+  });
+
+  it("slot B is based half a period after A, keeps that base when A rotates, and sets no start date (its base may lie ahead)", () => {
+    for (const graph of graphs) {
+      const { identity } = configOf(graph);
+      const { a, b } = slots(graph);
+      const half = identity.gatewaySecretRotationDays / 2;
+      assert.equal(days(a.schedule.outputs["rfc3339"], b.schedule.inputs["rfc3339"]), half, `${graph.stack}: B's base = A's + half a period`);
+      assert.ok(dependsOnUrn(b.schedule, "rfc3339", a.schedule.urn));
+      assert.deepEqual(b.schedule.ignoreChanges, ["rfc3339"], `${graph.stack}: A's rotations never move B`);
+      assert.equal(days(a.schedule.outputs["rotationRfc3339"], b.schedule.outputs["rotationRfc3339"]), half, `${graph.stack}: deadlines half a period apart`);
+      assert.equal(days(a.password.inputs["endDate"], b.password.inputs["endDate"]), half, `${graph.stack}: end dates half a period apart`);
+      assert.equal(b.password.inputs["startDate"], undefined, `${graph.stack}: B starts when Entra creates it`);
+    }
+  });
+
+  it("stores the current (older, slot A's) value in Key Vault as a Pulumi secret, expiring with that password, and exposes it only as a secret", () => {
+    for (const graph of graphs) {
+      const { a, b } = slots(graph);
       const stored = ofType(graph, "azure-native:keyvault:Secret").filter((s) => s.inputs["secretName"] === "gateway-client-secret");
-      assert.equal(stored.length, 1);
+      assert.equal(stored.length, 1, "one Key Vault secret: the current value");
       const s = stored[0]!;
       const props = s.inputs["properties"] as { value: string; contentType: string; attributes: { expires: number } };
-      assert.ok(dependsOnUrn(s, "properties", password.urn), "the stored value comes from the password");
-      assert.equal(props.attributes.expires, Date.parse(String(password.inputs["endDate"])) / 1000, "same expiry");
+      assert.ok(dependsOnUrn(s, "properties", a.password.urn) && dependsOnUrn(s, "properties", b.password.urn), "the stored value is chosen from the slots");
+      assert.equal(props.value, a.password.outputs["value"], "A is based earlier: the current value");
+      assert.notEqual(props.value, b.password.outputs["value"]);
+      assert.equal(props.attributes.expires, Date.parse(String(a.password.inputs["endDate"])) / 1000, "same expiry as the current password");
       assert.equal(props.contentType, "application/x-entra-client-secret");
       assert.ok(s.secretPaths.some((p) => p === "properties.value" || p === "properties"), "value is a Pulumi secret");
       const vault = ofType(graph, "azure-native:keyvault:Vault")[0]!;
       assert.ok(dependsOnUrn(s, "vaultName", vault.urn));
       assert.equal(sourceOf(graph, s, "vaultName")?.urn, vault.urn);
+      // Where the single password's secret was: no new URN, so the first up with slots keeps the secret and its value.
       const parent = byUrn(graph, s.parent);
       assert.equal(parent?.type, "dataplatform:rotation:RotatingClientSecret");
+      assert.equal(s.name, `${parent!.name}-secret-gateway-client-secret`);
     }
   });
 });

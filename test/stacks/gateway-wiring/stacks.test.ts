@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, it } from "vitest";
 import { GATEWAY_BUNDLE } from "../../../components/gateway";
-import { GATEWAY_APP_ROLE, GATEWAY_COMPATIBILITY_DATE } from "../../../contracts/gateway";
+import { GATEWAY_APP_ROLE, GATEWAY_COMPATIBILITY_DATE, OVERLAP_BINDINGS } from "../../../contracts/gateway";
 import { PROJECT_ROOT, type Graph } from "../../../tools/graph";
 import { graphOf, ofType, STACKS } from "../../support/graphs";
 import { ancestors, binding, bindings, configFor, inputSources, one, routes, script, T } from "./helpers";
@@ -38,28 +38,44 @@ describe("gateway wiring on the real stacks", () => {
   );
 
   it(
-    "AZURE_CLIENT_SECRET is a secret_text binding, secret in state, computed from the gateway app's rotated password",
+    "AZURE_CLIENT_SECRET and AZURE_CLIENT_SECRET_NEXT are secret_text bindings, secret in state: the gateway app's older password first, its other password second",
     each((graph, stack) => {
-      const { binding: secret, index } = binding(graph, "AZURE_CLIENT_SECRET");
-      assert.equal(secret.type, "secret_text");
-      assert.ok(script(graph).secretPaths.includes(`bindings[${index}].text`), `${stack}: bindings[${index}].text is a Pulumi secret`);
-      // Relation, not value: the bindings were computed from the ApplicationPassword of the gateway-<env> app, which
-      // belongs to the Identity's rotation (time.Rotating drives its replacement).
+      // Relation, not value: the bindings were computed from the two ApplicationPasswords of the gateway-<env> app,
+      // which belong to the Identity's rotation (a time.Rotating per slot drives each replacement).
       const sources = inputSources(script(graph), "bindings");
       const passwords = ofType(graph, T.password).filter((p) => sources.includes(p.urn));
-      assert.equal(passwords.length, 1, `${stack}: bindings depend on exactly one client secret`);
-      const password = passwords[0]!;
-      const app = graph.resources.find((r) => r.urn === inputSources(password, "applicationId")[0]);
-      assert.equal(app?.type, T.application);
-      assert.equal(app?.inputs["displayName"], `dataplatform-gateway-${stack}`);
-      const owners = ancestors(graph, password).map((a) => a.type);
-      assert.deepEqual(owners.slice(0, 2), ["dataplatform:rotation:RotatingClientSecret", "dataplatform:identity:Identity"]);
-      assert.ok(inputSources(password, "rotateWhenChanged").length > 0, `${stack}: the password is replaced on rotation`);
-      // The same password is the one stored in Key Vault (both carry the value only as a secret).
+      assert.equal(passwords.length, 2, `${stack}: bindings depend on both client-secret slots`);
+      for (const password of passwords) {
+        const app = graph.resources.find((r) => r.urn === inputSources(password, "applicationId")[0]);
+        assert.equal(app?.type, T.application);
+        assert.equal(app?.inputs["displayName"], `dataplatform-gateway-${stack}`);
+        const owners = ancestors(graph, password).map((a) => a.type);
+        assert.deepEqual(owners.slice(0, 2), ["dataplatform:rotation:RotatingClientSecret", "dataplatform:identity:Identity"]);
+        assert.ok(inputSources(password, "rotateWhenChanged").length > 0, `${stack}: the password is replaced on rotation`);
+      }
+      // Which is which: the mocks' Entra gives each password its own value, so the bindings name their slot. Slot A
+      // (`…-password`) is based half a period before B (`…-password-b`): the older one, current.
+      const slot = (suffix: string) => passwords.find((p) => p.name.endsWith(suffix))!;
+      const [older, newer] = [slot("-password"), slot("-password-b")];
+      assert.ok(older && newer);
+      assert.ok(Date.parse(String(older.inputs["endDate"])) < Date.parse(String(newer.inputs["endDate"])), `${stack}: A is the older slot`);
+      const bound = (name: string) => {
+        const { binding: b, index } = binding(graph, name);
+        assert.equal(b.type, "secret_text", `${stack}: ${name}`);
+        assert.ok(script(graph).secretPaths.includes(`bindings[${index}].text`), `${stack}: bindings[${index}].text (${name}) is a Pulumi secret`);
+        return b.text;
+      };
+      assert.equal(OVERLAP_BINDINGS.AZURE_CLIENT_SECRET, "AZURE_CLIENT_SECRET_NEXT");
+      assert.equal(bound("AZURE_CLIENT_SECRET"), older.outputs["value"], `${stack}: the current value is the older password`);
+      assert.equal(bound("AZURE_CLIENT_SECRET_NEXT"), newer.outputs["value"], `${stack}: the other value is the other slot's password`);
+      assert.notEqual(older.outputs["value"], newer.outputs["value"]);
+      // The current password is the one stored in Key Vault (both carry the value only as a secret).
       const kv = one(graph, T.secret, (s) => s.inputs["secretName"] === "gateway-client-secret");
-      assert.ok(inputSources(kv, "properties").includes(password.urn));
-      // No plain-text binding carries it.
-      for (const b of bindings(graph).filter((x) => x.type === "plain_text")) assert.ok(!String(b.text).includes(String(secret.text)), b.name);
+      assert.equal((kv.inputs["properties"] as { value: string }).value, older.outputs["value"]);
+      // No plain-text binding carries either.
+      for (const b of bindings(graph).filter((x) => x.type === "plain_text")) {
+        for (const value of [older.outputs["value"], newer.outputs["value"]]) assert.ok(!String(b.text).includes(String(value)), b.name);
+      }
     }),
   );
 

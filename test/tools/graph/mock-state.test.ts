@@ -27,4 +27,11 @@ describe("the mocks' ARM IDs", () => {
     assert.equal(state["rfc3339"], "2026-01-02T00:00:00Z");
     assert.equal(state["unix"], Date.UTC(2026, 0, 2) / 1000);
   });
+
+  it("a rotation is based on its rfc3339 input when set (a slot half a period after another), else on the mocks' now", () => {
+    const based = mockState("time:index/rotating:Rotating", "b", { rotationDays: 90, rfc3339: "2026-02-15T00:00:00Z" }).state;
+    assert.deepEqual([based["rfc3339"], based["rotationRfc3339"]], ["2026-02-15T00:00:00Z", "2026-05-16T00:00:00Z"]);
+    const now = mockState("time:index/rotating:Rotating", "a", { rotationDays: 90 }).state;
+    assert.deepEqual([now["rfc3339"], now["rotationRfc3339"]], ["2026-01-01T00:00:00Z", "2026-04-01T00:00:00Z"]);
+  });
 });
