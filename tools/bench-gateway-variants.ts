@@ -22,7 +22,7 @@ export const REMOVALS: readonly Removal[] = [
   { name: "no-audit-line", edits: [["index.ts", AUDIT_WRITE, "void audit;"]] },
   { name: "audit-before-response", edits: [["index.ts", AUDIT_WRITE, "audit();"]] },
   { name: "no-request-id", edits: [["index.ts", "crypto.randomUUID()", '"00000000-0000-4000-8000-000000000000"']] },
-  { name: "no-upstream-timeout", edits: [["proxy.ts", ", signal: AbortSignal.timeout(timeoutMs)", ""]] },
+  { name: "no-upstream-timeout", edits: [["proxy.ts", "const timer = setTimeout(", "const timer = 0; void ("], ["proxy.ts", "    clearTimeout(timer);\n", ""]] },
   {
     name: "no-request-shaping",
     edits: [["index.ts", "const headers = upstreamHeaders(request.headers, requestId, identity, trace.groupsUsed, config, authorization);", "const headers: Record<string, string> = { authorization };"]],

@@ -44,6 +44,7 @@ export class GatewayHarness {
     const idp = await TestIdp.start();
     const upstream = await new LoopbackServer((req, res, body) => {
       if (req.url?.includes("/slow")) return void setTimeout(() => !res.destroyed && json(res, 200, {}), 10_000).unref();
+      if (req.url?.includes("/trickle")) return trickle(res);
       json(res, 200, { method: req.method, url: req.url, headers: req.headers, body }, {
         "set-cookie": "upstream_session=1",
         connection: "close",
@@ -184,6 +185,22 @@ export class GatewayHarness {
 /** Claims of an Entra v2 user access token for the generic issuer worker. */
 export function userClaims(groups: string[], extra: Record<string, unknown> = {}) {
   return { sub: "user-pairwise-sub", oid: "0b0b0b0b-0000-4000-8000-000000000001", tid: TENANT, ver: "2.0", scp: "access", groups, ...extra };
+}
+
+/** TRICKLE_CHUNKS lines, one every TRICKLE_INTERVAL_MS after the headers: a body that streams longer than the timeout. */
+export const TRICKLE_CHUNKS = 8;
+export const TRICKLE_INTERVAL_MS = 150;
+function trickle(res: import("node:http").ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/plain" });
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    res.write(`chunk ${++sent}\n`);
+    if (sent === TRICKLE_CHUNKS) {
+      clearInterval(timer);
+      res.end();
+    }
+  }, TRICKLE_INTERVAL_MS);
 }
 
 /** A miniflare `handleRuntimeStdio` that pushes every audit record the Worker writes to stdout onto `audit`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, test } from "vitest";
-import { GatewayHarness, PREFECT_AUTH, SHARED_SECRET, SHORT_TOKEN_SECONDS, SHORT_TOKEN_TENANT, userClaims } from "./harness";
+import { GatewayHarness, PREFECT_AUTH, SHARED_SECRET, SHORT_TOKEN_SECONDS, SHORT_TOKEN_TENANT, TRICKLE_CHUNKS, userClaims } from "./harness";
 import { TENANT } from "./idp";
 
 type Echo = { method: string; url: string; headers: Record<string, string>; body: string };
@@ -283,6 +283,17 @@ describe("gateway in workerd: proxying, authorization, shaping, audit", () => {
     const record = await h.auditFor(res);
     assert.match(String(record["reason"]), /^internal: /);
     assert.equal(record["status"], 500);
+  });
+
+  test("the timeout bounds the wait for the upstream's headers, not its body: a body streaming past it arrives whole", async () => {
+    const token = await h.idp.sign(userClaims(["grp-analysts"]));
+    const t = Date.now();
+    const res = await h.fetch("gw", "/synapse/trickle", { token });
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    const elapsed = Date.now() - t;
+    assert.ok(elapsed > 500, `the body took ${elapsed} ms: longer than the gw worker's UPSTREAM_TIMEOUT_MS (500)`);
+    assert.equal(body, Array.from({ length: TRICKLE_CHUNKS }, (_, i) => `chunk ${i + 1}\n`).join(""));
   });
 
   test("upstream slow → 504 and down → 502, each within a bounded time", async () => {
